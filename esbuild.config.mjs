@@ -1,0 +1,45 @@
+// Two bundles from one source tree: the Obsidian plugin (main.js, no Node API so it runs on
+// mobile) and the headless CLI (dist/cli.cjs, Node).
+import esbuild from 'esbuild';
+import { builtinModules } from 'node:module';
+
+const production = process.argv[2] === 'production';
+const builtins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+const plugin = {
+  entryPoints: ['src/plugin/main.ts'],
+  bundle: true,
+  outfile: 'main.js',
+  format: 'cjs',
+  platform: 'browser',
+  target: 'es2020',
+  external: ['obsidian', 'electron', '@codemirror/*', '@lezer/*', ...builtins],
+  // openai's package.json "browser" fields keep Node shims out of the plugin bundle.
+  mainFields: ['browser', 'module', 'main'],
+  conditions: ['browser'],
+  minify: production,
+  sourcemap: production ? false : 'inline',
+  treeShaking: true,
+  logLevel: 'info',
+  legalComments: 'none',
+};
+
+const cli = {
+  entryPoints: ['src/cli/main.ts'],
+  bundle: true,
+  outfile: 'dist/cli.cjs',
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: false,
+  sourcemap: false,
+  logLevel: 'info',
+  legalComments: 'none',
+};
+
+if (production) {
+  await Promise.all([esbuild.build(plugin), esbuild.build(cli)]);
+} else {
+  const contexts = await Promise.all([esbuild.context(plugin), esbuild.context(cli)]);
+  await Promise.all(contexts.map((c) => c.watch()));
+}

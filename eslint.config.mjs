@@ -1,0 +1,49 @@
+import { defineConfig, globalIgnores } from 'eslint/config';
+import obsidianmd from 'eslint-plugin-obsidianmd';
+import globals from 'globals';
+
+export default defineConfig([
+  globalIgnores(['node_modules/', 'main.js', 'dist/', 'demo-vault/', 'examples/', 'coverage/', 'bench/tmp/']),
+  ...obsidianmd.configs.recommended,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.mjs', 'esbuild.config.mjs', 'vitest.config.ts', 'bin/*.cjs', 'scripts/*.mjs', 'bench/*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  // Node is allowed only where the plugin never runs: the CLI, tests, benchmarks and build scripts.
+  {
+    files: ['src/cli/**', 'test/**', 'bench/**', 'scripts/**', 'bin/**', '*.mjs', '*.ts'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      'obsidianmd/no-nodejs-modules': 'off',
+      'import/no-extraneous-dependencies': 'off',
+      'no-console': 'off',
+      'obsidianmd/rule-custom-message': 'off',
+      'no-restricted-globals': 'off',
+      '@typescript-eslint/no-restricted-imports': 'off',
+      'obsidianmd/prefer-window-timers': 'off',
+      'obsidianmd/no-global-this': 'off',
+      'obsidianmd/hardcoded-config-path': 'off',
+      'obsidianmd/ui/sentence-case': 'off',
+    },
+  },
+  // The in-repo obsidian API surface mirrors Obsidian's own classes for the tests.
+  {
+    files: ['test/**'],
+    rules: {
+      'obsidianmd/no-plugin-as-component': 'off',
+      'obsidianmd/prefer-instanceof': 'off',
+      'obsidianmd/no-tfile-tfolder-cast': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+]);

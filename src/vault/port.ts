@@ -1,0 +1,58 @@
+/**
+ * The Vault port: everything Groundwork needs from a vault, so that agents, the map and the Gate
+ * run the same over Obsidian's API (src/plugin/obsidian-vault.ts) and over a plain folder
+ * (src/cli/node-vault.ts). Paths are vault-relative, '/'-separated, already normalized.
+ */
+
+export interface FileStat {
+  path: string;
+  /** Bytes. */
+  size: number;
+  /** Modification time, ms since the epoch. */
+  mtime: number;
+}
+
+export type VaultErrorKind = 'not-found' | 'exists' | 'not-text' | 'read-only' | 'no-space' | 'changed' | 'io';
+
+/** A failure with a kind the callers can act on and a message a person can read. */
+export class VaultError extends Error {
+  constructor(
+    readonly kind: VaultErrorKind,
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'VaultError';
+  }
+}
+
+export interface VaultPort {
+  /** The vault's config folder name (".obsidian" by default); never listed, never written. */
+  readonly configDir: string;
+  /** Every markdown note in the vault, the config folder skipped. */
+  listNotes(): Promise<FileStat[]>;
+  /** Every file (any extension) under a folder, recursively; empty when the folder is missing. */
+  listFiles(folder: string): Promise<FileStat[]>;
+  /** The file's text; throws VaultError 'not-found' or 'not-text' (binary content). */
+  read(path: string): Promise<string>;
+  stat(path: string): Promise<FileStat | null>;
+  /** Creates a new file atomically (parents as needed); throws VaultError 'exists' if it is there. */
+  create(path: string, content: string): Promise<void>;
+  /**
+   * Atomic read-modify-write: `fn` gets the current text and returns the new text; returning the
+   * same string writes nothing. Returns what was written.
+   */
+  process(path: string, fn: (current: string) => string): Promise<string>;
+}
+
+/**
+ * A small key/value folder for the plugin's own data (journal, response cache), under
+ * `<configDir>/plugins/groundwork/` in both shells. Names are relative to that folder.
+ */
+export interface DataFolder {
+  read(name: string): Promise<string | null>;
+  /** Atomic replace. */
+  write(name: string, data: string): Promise<void>;
+  remove(name: string): Promise<void>;
+  list(prefix?: string): Promise<string[]>;
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+export default defineConfig({
+  resolve: {
+    // The plugin's sources import 'obsidian'; tests get the in-repo implementation backed by a real folder.
+    alias: { obsidian: fileURLToPath(new URL('./test/support/obsidian/index.ts', import.meta.url)) },
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    pool: 'forks',
+  },
+});
