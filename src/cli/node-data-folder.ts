@@ -1,0 +1,57 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { DataFolder } from '../vault/port';
+import { atomicWrite } from './atomic-write';
+
+/** The plugin's data folder on disk, for the CLI and tests: `<vault>/<configDir>/plugins/groundwork/`. */
+export class NodeDataFolder implements DataFolder {
+  constructor(readonly root: string) {}
+
+  private resolve(name: string): string {
+    const abs = path.resolve(this.root, name);
+    if (abs !== this.root && !abs.startsWith(this.root + path.sep)) {
+      throw new Error(`Refused data path outside the plugin folder: ${name}`);
+    }
+    return abs;
+  }
+
+  async read(name: string): Promise<string | null> {
+    try {
+      return await fs.readFile(this.resolve(name), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  async write(name: string, data: string): Promise<void> {
+    await atomicWrite(this.resolve(name), data);
+  }
+
+  async remove(name: string): Promise<void> {
+    await fs.rm(this.resolve(name), { force: true });
+  }
+
+  async list(prefix = ''): Promise<string[]> {
+    const out: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw err;
+      }
+      for (const e of entries) {
+        const abs = path.join(dir, e.name);
+        if (e.isDirectory()) await walk(abs);
+        else if (!e.name.endsWith('.tmp')) {
+          const rel = path.relative(this.root, abs).split(path.sep).join('/');
+          if (rel.startsWith(prefix)) out.push(rel);
+        }
+      }
+    };
+    await walk(this.root);
+    return out.sort();
+  }
+}
