@@ -1,0 +1,464 @@
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
+import type { z } from 'zod';
+import type { DataFolder } from '../vault/port';
+import { cacheKey, ResponseCache } from './cache';
+import { isAbortError, LlmCancelled, LlmError, type LlmRole } from './errors';
+import { limiterFor } from './limiter';
+import {
+  checkBaseURL,
+  DEFAULT_BACKOFF,
+  DEFAULT_CACHE_LIMITS,
+  DEFAULT_CONCURRENCY,
+  modelFor,
+  type LlmBudget,
+  type LlmConfig,
+} from './presets';
+import { backoffMs, MAX_RETRY_AFTER_MS, retryAfterMs, sleep } from './retry';
+import { parseStructured, repairInstruction, schemaInstruction, toStrictJsonSchema } from './structured';
+import { costOf, RunUsage, type CallUsage } from './usage';
+
+export interface LlmMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface StructuredRequest<T> {
+  role: LlmRole;
+  schema: z.ZodType<T>;
+  /** Names the schema for the server and the cache; letters, digits, '_' and '-' only. */
+  schemaName: string;
+  messages: LlmMessage[];
+  signal?: AbortSignal;
+  temperature?: number;
+}
+
+export interface TextRequest {
+  role: LlmRole;
+  messages: LlmMessage[];
+  signal?: AbortSignal;
+  temperature?: number;
+}
+
+export interface StructuredResult<T> {
+  data: T;
+  usage: CallUsage;
+  model: string;
+  cached: boolean;
+}
+
+export interface TextResult {
+  text: string;
+  /** The model stopped at its token limit; the text is incomplete. */
+  truncated: boolean;
+  usage: CallUsage;
+  model: string;
+  cached: boolean;
+}
+
+export interface RetryInfo {
+  role: LlmRole;
+  /** 1 for the first retry. */
+  retry: number;
+  delayMs: number;
+  reason: string;
+  /** True when the delay came from the server's retry-after header. */
+  serverAsked: boolean;
+}
+
+export interface LlmClientOptions {
+  /** Where the response cache lives; without it nothing is cached. */
+  dataFolder?: DataFolder;
+  /** Ends every in-flight and queued call of this run. */
+  signal?: AbortSignal;
+  usage?: RunUsage;
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export type ResponseFormatMode = 'json_schema' | 'json_object';
+
+/**
+ * Endpoints known to refuse `json_schema`, so each run does not pay a refused request first.
+ * Module-level on purpose: every client of that base URL benefits.
+ */
+const refusedJsonSchema = new Set<string>();
+
+export function responseFormatFor(baseURL: string): ResponseFormatMode {
+  return refusedJsonSchema.has(endpointKey(baseURL)) ? 'json_object' : 'json_schema';
+}
+
+function endpointKey(baseURL: string): string {
+  return baseURL.replace(/\/+$/, '');
+}
+
+/** How much of a bad answer to quote back in the repair call; enough to fix it, not to pay twice. */
+const MAX_QUOTED_CHARS = 6000;
+
+/** Every model call of the app goes through here: one instance per run. */
+export class LlmClient {
+  readonly usage: RunUsage;
+  private readonly openai: OpenAI;
+  private readonly cache: ResponseCache | null;
+  private readonly signal?: AbortSignal;
+
+  constructor(
+    readonly config: LlmConfig,
+    private readonly options: LlmClientOptions = {},
+    sharedCache?: ResponseCache | null,
+  ) {
+    checkBaseURL(config.baseURL);
+    this.usage = options.usage ?? new RunUsage(config.budget);
+    this.signal = options.signal;
+    this.cache =
+      sharedCache !== undefined
+        ? sharedCache
+        : config.cache && options.dataFolder
+          ? new ResponseCache(options.dataFolder, config.cacheLimits ?? DEFAULT_CACHE_LIMITS)
+          : null;
+    this.openai = new OpenAI({
+      baseURL: config.baseURL,
+      // Local servers take no key; the SDK insists on one, so the header is dropped below instead.
+      apiKey: config.apiKey || 'none',
+      defaultHeaders: config.apiKey ? undefined : { Authorization: null },
+      maxRetries: 0,
+      timeout: config.timeoutMs,
+      fetch: config.fetch,
+      dangerouslyAllowBrowser: config.dangerouslyAllowBrowser,
+    });
+  }
+
+  /** A client for a new run: fresh usage and budget, its own cancel signal, the same cache. */
+  startRun(opts: { signal?: AbortSignal; budget?: LlmBudget; onRetry?: LlmClientOptions['onRetry'] } = {}): LlmClient {
+    return new LlmClient(
+      this.config,
+      {
+        ...this.options,
+        signal: opts.signal,
+        usage: new RunUsage(opts.budget ?? this.config.budget),
+        onRetry: opts.onRetry ?? this.options.onRetry,
+      },
+      this.cache,
+    );
+  }
+
+  modelFor(role: LlmRole): string {
+    return modelFor(this.config, role);
+  }
+
+  async structured<T>(req: StructuredRequest<T>): Promise<StructuredResult<T>> {
+    const { role, schema, schemaName } = req;
+    const model = this.modelFor(role);
+    const signal = combineSignals(this.signal, req.signal);
+    const jsonSchema = toStrictJsonSchema(schema);
+    const key = this.cache
+      ? cacheKey({ model, messages: req.messages, responseFormat: 'json_schema', schemaName, jsonSchema })
+      : null;
+
+    if (this.cache && key) {
+      const hit = await this.cache.get(key);
+      const parsed = hit ? parseStructured(schema, hit.content) : null;
+      if (hit && parsed?.ok) {
+        this.usage.recordCacheHit(role);
+        return { data: parsed.data, usage: zeroUsage(), model: hit.model || model, cached: true };
+      }
+    }
+
+    const acc = zeroUsage();
+    let mode = responseFormatFor(this.config.baseURL);
+    const bodyFor = (messages: LlmMessage[]): ChatCompletionCreateParamsNonStreaming => ({
+      model,
+      messages: mode === 'json_object' ? withSchemaInstruction(messages, schemaName, jsonSchema) : messages,
+      response_format:
+        mode === 'json_schema'
+          ? { type: 'json_schema', json_schema: { name: schemaName, strict: true, schema: jsonSchema } }
+          : { type: 'json_object' },
+      ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+    });
+
+    const send = async (messages: LlmMessage[]): Promise<ChatCompletion> => {
+      try {
+        return await this.request(role, bodyFor(messages), signal, acc);
+      } catch (err) {
+        if (mode === 'json_schema' && refusesJsonSchema(err)) {
+          refusedJsonSchema.add(endpointKey(this.config.baseURL));
+          mode = 'json_object';
+          return await this.request(role, bodyFor(messages), signal, acc);
+        }
+        throw err;
+      }
+    };
+
+    let completion = await send(req.messages);
+    let answer = readAnswer(completion);
+    let outcome = judge(schema, answer);
+    if (!outcome.ok) {
+      const repairMessages: LlmMessage[] = [
+        ...req.messages,
+        { role: 'assistant', content: quote(answer.content) },
+        { role: 'user', content: repairInstruction(outcome.problem, answer.truncated) },
+      ];
+      completion = await send(repairMessages);
+      answer = readAnswer(completion);
+      const second = judge(schema, answer);
+      if (!second.ok) {
+        throw new LlmError(
+          'invalid-output',
+          `The ${role} agent's answer could not be used: ${second.problem}. A repair attempt (after: ${outcome.problem}) failed too.`,
+          { role },
+        );
+      }
+      outcome = second;
+    }
+
+    if (this.cache && key) {
+      await this.cache.put(key, {
+        content: answer.content,
+        model: completion.model || model,
+        promptTokens: acc.promptTokens,
+        completionTokens: acc.completionTokens,
+      });
+    }
+    return { data: outcome.data, usage: acc, model: completion.model || model, cached: false };
+  }
+
+  async text(req: TextRequest): Promise<TextResult> {
+    const { role } = req;
+    const model = this.modelFor(role);
+    const signal = combineSignals(this.signal, req.signal);
+    const key = this.cache ? cacheKey({ model, messages: req.messages, responseFormat: 'text' }) : null;
+    if (this.cache && key) {
+      const hit = await this.cache.get(key);
+      if (hit) {
+        this.usage.recordCacheHit(role);
+        return { text: hit.content, truncated: false, usage: zeroUsage(), model: hit.model || model, cached: true };
+      }
+    }
+    const acc = zeroUsage();
+    const completion = await this.request(
+      role,
+      { model, messages: req.messages, ...(req.temperature !== undefined ? { temperature: req.temperature } : {}) },
+      signal,
+      acc,
+    );
+    const answer = readAnswer(completion);
+    // A cut-off answer is not worth keeping: the next identical call should get a fresh chance.
+    if (this.cache && key && !answer.truncated) {
+      await this.cache.put(key, {
+        content: answer.content,
+        model: completion.model || model,
+        promptTokens: acc.promptTokens,
+        completionTokens: acc.completionTokens,
+      });
+    }
+    return { text: answer.content, truncated: answer.truncated, usage: acc, model: completion.model || model, cached: false };
+  }
+
+  /** One chat completion with budget, concurrency, retries, timeout and cancellation applied. */
+  private async request(
+    role: LlmRole,
+    body: ChatCompletionCreateParamsNonStreaming,
+    signal: AbortSignal | undefined,
+    acc: CallUsage,
+  ): Promise<ChatCompletion> {
+    const { baseURL, maxRetries, timeoutMs } = this.config;
+    const backoff = this.config.backoff ?? DEFAULT_BACKOFF;
+    const limiter = limiterFor(baseURL, this.config.concurrency ?? DEFAULT_CONCURRENCY);
+    for (let retry = 0; ; retry++) {
+      if (signal?.aborted) throw new LlmCancelled(`Cancelled: the ${role} agent's call was stopped.`, { role });
+      this.usage.checkBudget(role);
+      const release = await limiter.acquire(signal);
+      let failure: LlmError;
+      let delay: number | null;
+      try {
+        const completion = await this.openai.chat.completions.create(body, { signal, timeout: timeoutMs, maxRetries: 0 });
+        this.account(role, body.model, completion, body, acc);
+        return completion;
+      } catch (err) {
+        if (signal?.aborted || isAbortError(err)) {
+          throw new LlmCancelled(`Cancelled: the ${role} agent's call was stopped.`, { role });
+        }
+        const classified = classify(err, role, baseURL, timeoutMs);
+        if (!classified.retryable || retry >= maxRetries) {
+          if (classified.retryable && retry > 0) {
+            classified.error.message += ` Gave up after ${retry} ${retry === 1 ? 'retry' : 'retries'}.`;
+          }
+          throw classified.error;
+        }
+        failure = classified.error;
+        delay = classified.retryAfterMs;
+      } finally {
+        release();
+      }
+      const serverAsked = delay !== null;
+      const wait = delay !== null ? Math.min(delay, MAX_RETRY_AFTER_MS) : backoffMs(retry, backoff.baseMs, backoff.capMs);
+      acc.retries++;
+      this.usage.recordRetry(role);
+      this.options.onRetry?.({ role, retry: retry + 1, delayMs: wait, reason: failure.message, serverAsked });
+      await sleep(wait, signal);
+    }
+  }
+
+  private account(
+    role: LlmRole,
+    model: string,
+    completion: ChatCompletion,
+    body: ChatCompletionCreateParamsNonStreaming,
+    acc: CallUsage,
+  ): void {
+    // Some local servers omit usage; an estimate (4 characters a token) keeps token budgets meaningful.
+    const prompt = completion.usage?.prompt_tokens ?? estimateTokens(JSON.stringify(body.messages));
+    const output = completion.usage?.completion_tokens ?? estimateTokens(completion.choices[0]?.message.content ?? '');
+    const prices = this.config.prices;
+    const cost = costOf(prices, model, prompt, output) ?? costOf(prices, completion.model, prompt, output);
+    this.usage.recordRequest(role, prompt, output, cost);
+    acc.calls++;
+    acc.promptTokens += prompt;
+    acc.completionTokens += output;
+    acc.cost = acc.cost === null || cost === null ? null : acc.cost + cost;
+  }
+}
+
+function zeroUsage(): CallUsage {
+  return { calls: 0, promptTokens: 0, completionTokens: 0, retries: 0, cost: 0 };
+}
+
+function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+interface Answer {
+  content: string;
+  truncated: boolean;
+  refusal: string | null;
+}
+
+function readAnswer(completion: ChatCompletion): Answer {
+  const choice = completion.choices?.[0];
+  return {
+    content: choice?.message?.content ?? '',
+    truncated: choice?.finish_reason === 'length',
+    refusal: choice?.message?.refusal ?? null,
+  };
+}
+
+function judge<T>(schema: z.ZodType<T>, answer: Answer): { ok: true; data: T } | { ok: false; problem: string } {
+  if (answer.refusal) return { ok: false, problem: `the model refused: ${answer.refusal}` };
+  if (answer.truncated) {
+    return { ok: false, problem: 'the answer was cut off at the token limit (finish_reason "length") before the JSON was complete' };
+  }
+  if (!answer.content.trim()) return { ok: false, problem: 'the answer was empty' };
+  return parseStructured(schema, answer.content);
+}
+
+function quote(content: string): string {
+  return content.length > MAX_QUOTED_CHARS ? `${content.slice(0, MAX_QUOTED_CHARS)}\n[… cut here]` : content;
+}
+
+function withSchemaInstruction(messages: LlmMessage[], schemaName: string, jsonSchema: Record<string, unknown>): LlmMessage[] {
+  const instruction = schemaInstruction(schemaName, jsonSchema);
+  const [first, ...rest] = messages;
+  if (first?.role === 'system') return [{ role: 'system', content: `${first.content}\n\n${instruction}` }, ...rest];
+  return [{ role: 'system', content: instruction }, ...messages];
+}
+
+function refusesJsonSchema(err: unknown): boolean {
+  const cause = err instanceof LlmError ? err.details.cause : err;
+  if (!(cause instanceof APIError)) return false;
+  if (cause.status !== 400 && cause.status !== 422) return false;
+  const text = `${cause.message} ${JSON.stringify(cause.error ?? '')}`;
+  return /response_format|json_schema/i.test(text);
+}
+
+interface Classified {
+  error: LlmError;
+  retryable: boolean;
+  retryAfterMs: number | null;
+}
+
+function classify(err: unknown, role: LlmRole, baseURL: string, timeoutMs: number): Classified {
+  const who = `The ${role} agent's call to ${baseURL}`;
+  if (err instanceof APIConnectionTimeoutError) {
+    // Not retried: a model too slow once is slow again, and each retry would cost the whole timeout.
+    return {
+      error: new LlmError('timeout', `${who} got no answer within ${formatSeconds(timeoutMs)} (timeout).`, { role, cause: err }),
+      retryable: false,
+      retryAfterMs: null,
+    };
+  }
+  if (err instanceof APIConnectionError) {
+    const refused = causeCode(err) === 'ECONNREFUSED';
+    const what = refused ? 'connection refused: is the server running?' : `connection failed (${rootMessage(err)})`;
+    return {
+      error: new LlmError('connection', `${who} could not reach the server: ${what}`, { role, cause: err }),
+      retryable: true,
+      retryAfterMs: null,
+    };
+  }
+  if (err instanceof APIError && typeof err.status === 'number') {
+    const apiErr = err as APIError<number, Headers | undefined>;
+    const status = apiErr.status;
+    const serverText = serverMessage(apiErr);
+    const retryable = status === 429 || status === 408 || status >= 500;
+    let message: string;
+    if (status === 401 || status === 403) message = `${who} was refused: the API key is missing or wrong (${status}).`;
+    else if (status === 404) message = `${who} failed with 404: check the base URL and the model name. ${serverText}`;
+    else if (status === 429) message = `${who} was rate-limited (429). ${serverText}`;
+    else if (status >= 500) message = `${who} failed with a server error (${status}). ${serverText}`;
+    else message = `${who} was rejected (${status}): ${serverText}`;
+    return {
+      error: new LlmError('http', message.trim(), { role, status, cause: err }),
+      retryable,
+      retryAfterMs: retryable ? retryAfterMs(apiErr.headers) : null,
+    };
+  }
+  return {
+    error: new LlmError('connection', `${who} failed: ${err instanceof Error ? err.message : String(err)}`, { role, cause: err }),
+    retryable: false,
+    retryAfterMs: null,
+  };
+}
+
+function serverMessage(err: APIError<number, Headers | undefined>): string {
+  const body: { message?: unknown } | undefined = err.error;
+  if (body && typeof body.message === 'string') return body.message;
+  return err.message.replace(/^\d{3}\s*/, '');
+}
+
+export function causeCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let depth = 0; depth < 6 && e; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function rootMessage(err: unknown): string {
+  let e: unknown = err;
+  let message = err instanceof Error ? err.message : String(err);
+  for (let depth = 0; depth < 6 && e; depth++) {
+    if (e instanceof Error && e.message) message = e.message;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return message;
+}
+
+function formatSeconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}
+
+/** AbortSignal.any is missing on older mobile webviews, so the run and call signals are joined by hand. */
+export function combineSignals(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+  const present = signals.filter((s): s is AbortSignal => s !== undefined);
+  if (present.length <= 1) return present[0];
+  const controller = new AbortController();
+  for (const s of present) {
+    if (s.aborted) {
+      controller.abort(s.reason);
+      break;
+    }
+    s.addEventListener('abort', () => controller.abort(s.reason), { once: true, signal: controller.signal });
+  }
+  return controller.signal;
+}

@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { LLM_ROLES, LlmError, type LlmRole } from './errors';
+
+/** Servers people actually run; `custom` keeps whatever base URL the person typed. */
+export const LLM_PRESETS = {
+  openai: { label: 'OpenAI', baseURL: 'https://api.openai.com/v1', needsKey: true },
+  ollama: { label: 'Ollama', baseURL: 'http://localhost:11434/v1', needsKey: false },
+  lmstudio: { label: 'LM Studio', baseURL: 'http://localhost:1234/v1', needsKey: false },
+  openrouter: { label: 'OpenRouter', baseURL: 'https://openrouter.ai/api/v1', needsKey: true },
+  custom: { label: 'Custom', baseURL: '', needsKey: false },
+} as const;
+export type LlmPresetId = keyof typeof LLM_PRESETS;
+
+export interface ModelPrice {
+  /** Currency units (usually USD) per million prompt tokens. */
+  inputPerMTok: number;
+  outputPerMTok: number;
+}
+
+export interface LlmBudget {
+  maxTokens?: number;
+  maxCalls?: number;
+}
+
+export interface CacheLimits {
+  maxEntries: number;
+  maxBytes: number;
+}
+
+export const DEFAULT_CACHE_LIMITS: CacheLimits = { maxEntries: 500, maxBytes: 20 * 1024 * 1024 };
+
+export interface LlmConfig {
+  baseURL: string;
+  /** Secret: sent as a header, never stored in settings or in the cache. Empty for local servers. */
+  apiKey: string;
+  model: string;
+  roleModels?: Partial<Record<LlmRole, string>>;
+  timeoutMs: number;
+  /** Retries after the first attempt on 429, 5xx and connection errors. */
+  maxRetries: number;
+  /** Requests in flight per endpoint, shared by every client of that base URL. */
+  concurrency?: number;
+  prices?: Record<string, ModelPrice>;
+  budget?: LlmBudget;
+  cache: boolean;
+  cacheLimits?: CacheLimits;
+  /** Backoff between retries; tests shrink it so they run fast. */
+  backoff?: { baseMs: number; capMs: number };
+  fetch?: typeof fetch;
+  dangerouslyAllowBrowser?: boolean;
+}
+
+export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_TIMEOUT_MS = 120_000;
+export const DEFAULT_MAX_RETRIES = 3;
+export const DEFAULT_BACKOFF = { baseMs: 500, capMs: 30_000 };
+
+const priceSchema = z.object({
+  inputPerMTok: z.number().nonnegative(),
+  outputPerMTok: z.number().nonnegative(),
+});
+
+/** The non-secret LLM settings, for the plugin to embed in its own settings schema. */
+export const llmSettingsSchema = z.object({
+  preset: z.enum(Object.keys(LLM_PRESETS) as [LlmPresetId, ...LlmPresetId[]]).default('ollama'),
+  baseURL: z.string().default(LLM_PRESETS.ollama.baseURL),
+  model: z.string().default(''),
+  roleModels: z.partialRecord(z.enum(LLM_ROLES), z.string()).default({}),
+  timeoutMs: z.number().int().positive().default(DEFAULT_TIMEOUT_MS),
+  maxRetries: z.number().int().min(0).max(10).default(DEFAULT_MAX_RETRIES),
+  concurrency: z.number().int().min(1).max(64).default(DEFAULT_CONCURRENCY),
+  prices: z.record(z.string(), priceSchema).default({}),
+  budget: z
+    .object({
+      maxTokens: z.number().int().positive().optional(),
+      maxCalls: z.number().int().positive().optional(),
+    })
+    .default({}),
+  cache: z.boolean().default(true),
+  cacheMaxEntries: z.number().int().positive().default(DEFAULT_CACHE_LIMITS.maxEntries),
+  cacheMaxBytes: z.number().int().positive().default(DEFAULT_CACHE_LIMITS.maxBytes),
+});
+export type LlmSettings = z.output<typeof llmSettingsSchema>;
+
+/** Builds a client config from the plugin's stored settings and the key from SecretStorage. */
+export function llmConfigFromSettings(
+  settings: LlmSettings,
+  apiKey: string,
+  transport: { fetch?: typeof fetch; dangerouslyAllowBrowser?: boolean } = {},
+): LlmConfig {
+  const preset = LLM_PRESETS[settings.preset];
+  const baseURL = (settings.preset === 'custom' ? settings.baseURL : settings.baseURL || preset.baseURL).trim();
+  return {
+    baseURL,
+    apiKey,
+    model: settings.model.trim(),
+    roleModels: settings.roleModels,
+    timeoutMs: settings.timeoutMs,
+    maxRetries: settings.maxRetries,
+    concurrency: settings.concurrency,
+    prices: settings.prices,
+    budget: settings.budget,
+    cache: settings.cache,
+    cacheLimits: { maxEntries: settings.cacheMaxEntries, maxBytes: settings.cacheMaxBytes },
+    ...transport,
+  };
+}
+
+export interface LlmCliFlags {
+  baseUrl?: string;
+  model?: string;
+  noCache?: boolean;
+}
+
+/** The CLI's config: environment first, flags win; missing essentials fail with what to set. */
+export function llmConfigFromEnv(env: Record<string, string | undefined>, flags: LlmCliFlags = {}): LlmConfig {
+  const apiKey = env.OPENAI_API_KEY?.trim() ?? '';
+  const baseURL = (flags.baseUrl ?? env.OPENAI_BASE_URL ?? '').trim();
+  const model = (flags.model ?? env.GROUNDWORK_MODEL ?? '').trim();
+  if (!baseURL) {
+    throw new LlmError(
+      'config',
+      'No model server set: pass --base-url or set OPENAI_BASE_URL (for example https://api.openai.com/v1, or http://localhost:11434/v1 for Ollama).',
+    );
+  }
+  checkBaseURL(baseURL);
+  if (!model) {
+    throw new LlmError('config', 'No model set: pass --model or set GROUNDWORK_MODEL (for example gpt-4o-mini or llama3.1).');
+  }
+  let timeoutMs = DEFAULT_TIMEOUT_MS;
+  const rawTimeout = env.OPENAI_TIMEOUT_MS?.trim();
+  if (rawTimeout) {
+    timeoutMs = Number(rawTimeout);
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+      throw new LlmError('config', `OPENAI_TIMEOUT_MS must be a positive whole number of milliseconds, not "${rawTimeout}".`);
+    }
+  }
+  return {
+    baseURL,
+    apiKey,
+    model,
+    timeoutMs,
+    maxRetries: DEFAULT_MAX_RETRIES,
+    concurrency: DEFAULT_CONCURRENCY,
+    cache: !flags.noCache,
+  };
+}
+
+export function checkBaseURL(baseURL: string): void {
+  let url: URL;
+  try {
+    url = new URL(baseURL);
+  } catch {
+    throw new LlmError('config', `The base URL "${baseURL}" is not a URL; it looks like http://localhost:11434/v1.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new LlmError('config', `The base URL "${baseURL}" must start with http:// or https://.`);
+  }
+}
+
+export function modelFor(config: Pick<LlmConfig, 'model' | 'roleModels'>, role: LlmRole): string {
+  return config.roleModels?.[role]?.trim() || config.model;
+}
