@@ -1,0 +1,129 @@
+/**
+ * Links as Obsidian reads them: `[[target#heading|alias]]` in the body and in frontmatter string
+ * values, and markdown links to local notes. Resolution follows Obsidian: a path (with or
+ * without `.md`), else a basename, preferring the source's folder, then the shortest path.
+ */
+
+const WIKILINK = /!?\[\[([^\]\n]+?)\]\]/g;
+const MD_LINK = /\[[^\]\n]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
+
+/** `Name#heading|alias` → `Name`; empty when the link only points inside the note. */
+export function linkTarget(inner: string): string {
+  const noAlias = inner.split('|')[0] ?? '';
+  const noSub = noAlias.split('#')[0] ?? '';
+  return noSub.trim();
+}
+
+/** The target of a frontmatter link value (`"[[X]]"`), or null when the value is not a link. */
+export function parseLinkValue(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const m = /^\s*\[\[([^\]\n]+)\]\]\s*$/.exec(value);
+  if (!m?.[1]) return null;
+  const t = linkTarget(m[1]);
+  return t === '' ? null : t;
+}
+
+function stripCode(body: string): string {
+  return body.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '').replace(/`[^`\n]*`/g, '');
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** Every link target in a note, body and frontmatter, in order, duplicates kept out. */
+export function extractLinks(body: string, frontmatter: Record<string, unknown> | null): string[] {
+  const out = new Set<string>();
+  const scan = (text: string): void => {
+    for (const m of text.matchAll(WIKILINK)) {
+      const t = linkTarget(m[1] ?? '');
+      if (t) out.add(t);
+    }
+  };
+  if (frontmatter) {
+    const visit = (v: unknown): void => {
+      if (typeof v === 'string') scan(v);
+      else if (Array.isArray(v)) v.forEach(visit);
+    };
+    Object.values(frontmatter).forEach(visit);
+  }
+  const text = stripCode(body);
+  scan(text);
+  for (const m of text.matchAll(MD_LINK)) {
+    const href = m[1] ?? '';
+    if (/^[a-z][a-z0-9+.-]*:/i.test(href) || href.startsWith('#')) continue;
+    const t = linkTarget(safeDecode(href));
+    if (t) out.add(t);
+  }
+  return [...out];
+}
+
+function folderOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+function stripMd(p: string): string {
+  return p.toLowerCase().endsWith('.md') ? p.slice(0, -3) : p;
+}
+
+/**
+ * An index from lowercase basename (without `.md`) to the paths carrying it, so a link resolves
+ * without scanning every note.
+ */
+export class LinkResolver {
+  private readonly byName = new Map<string, Set<string>>();
+  private readonly byPath = new Map<string, string>();
+
+  add(path: string): void {
+    const key = stripMd(path).toLowerCase();
+    this.byPath.set(key, path);
+    const name = key.slice(key.lastIndexOf('/') + 1);
+    let set = this.byName.get(name);
+    if (!set) this.byName.set(name, (set = new Set()));
+    set.add(path);
+  }
+
+  remove(path: string): void {
+    const key = stripMd(path).toLowerCase();
+    this.byPath.delete(key);
+    const name = key.slice(key.lastIndexOf('/') + 1);
+    const set = this.byName.get(name);
+    set?.delete(path);
+    if (set?.size === 0) this.byName.delete(name);
+  }
+
+  /** The path a link from `sourcePath` points to, or null when it is unresolved. */
+  resolve(target: string, sourcePath = ''): string | null {
+    const want = stripMd(target.replace(/^\/+/, '')).toLowerCase();
+    if (want === '') return null;
+    const exact = this.byPath.get(want);
+    if (exact) return exact;
+    const name = want.slice(want.lastIndexOf('/') + 1);
+    const candidates = this.byName.get(name);
+    if (!candidates || candidates.size === 0) return null;
+    const suffix = want.includes('/') ? `/${want}` : null;
+    let best: string | null = null;
+    const srcFolder = folderOf(sourcePath);
+    for (const p of candidates) {
+      const lp = stripMd(p).toLowerCase();
+      if (suffix && !lp.endsWith(suffix)) continue;
+      if (best === null) {
+        best = p;
+        continue;
+      }
+      const sameP = folderOf(p) === srcFolder;
+      const sameB = folderOf(best) === srcFolder;
+      if (sameP !== sameB) {
+        if (sameP) best = p;
+        continue;
+      }
+      if (p.length < best.length || (p.length === best.length && p < best)) best = p;
+    }
+    return best;
+  }
+}

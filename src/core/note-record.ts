@@ -1,0 +1,97 @@
+import { parseNote } from './frontmatter';
+import { bodyFingerprint } from './fingerprint';
+import { extractLinks, parseLinkValue } from './links';
+import { ROLES, type Role } from './layout';
+import { readTrust, type Trust } from './trust';
+
+/**
+ * What the map needs to know of one note, derived from its text once: the rest of the note is
+ * not kept, so a 50,000-note vault costs its metadata, not its text.
+ */
+export interface NoteRecord {
+  path: string;
+  mtime: number;
+  role: Role | null;
+  frontmatter: Record<string, unknown> | null;
+  trust: Trust;
+  /** Targets of the `domain` property (link text, unresolved). */
+  domainLinks: string[];
+  /** Every outgoing link target (body and frontmatter). */
+  links: string[];
+  problems: string[];
+  /** Fingerprint of the body, kept for distillates (sign-off freshness). */
+  fingerprint: string | null;
+  /** Unticked `- [ ]` tasks, kept for critiques (open issues). */
+  openTasks: number;
+  /** `generated` of a generated note, ISO text. */
+  generated: string | null;
+  status: string | null;
+}
+
+const TASK_OPEN = /^\s*[-*+]\s+\[ \]\s+\S/gm;
+
+export function analyzeNote(path: string, text: string, mtime = 0): NoteRecord {
+  const parsed = parseNote(text);
+  const problems = [...parsed.problems];
+  const fm = parsed.frontmatter;
+  if (text.replace(/^\uFEFF/, '').trim() === '') problems.push('The note is empty');
+  else if (parsed.hasFrontmatter && parsed.body.trim() === '' && problems.length === 0) problems.push('The note has frontmatter but no text');
+
+  let role: Role | null = null;
+  const rawRole = fm?.groundwork;
+  if (rawRole !== undefined && rawRole !== null) {
+    const r = typeof rawRole === 'string' ? rawRole.trim().toLowerCase() : '';
+    if ((ROLES as readonly string[]).includes(r)) role = r as Role;
+    else problems.push(`groundwork: ${JSON.stringify(rawRole)} is not a known role; use one of ${ROLES.join(', ')}`);
+  }
+
+  const { trust, problems: trustProblems } = readTrust(path, fm);
+  for (const p of trustProblems) problems.push(p.message);
+
+  const domainLinks: string[] = [];
+  const rawDomain = fm?.domain;
+  if (rawDomain !== undefined && rawDomain !== null && rawDomain !== '') {
+    const values = Array.isArray(rawDomain) ? rawDomain : [rawDomain];
+    for (const v of values) {
+      const t = parseLinkValue(v);
+      if (t) domainLinks.push(t);
+      else problems.push(`domain: ${JSON.stringify(v)} is not a link; write it as "[[Domain name]]"`);
+    }
+  }
+
+  const status = typeof fm?.status === 'string' ? fm.status.trim().toLowerCase() : null;
+  const generated = typeof fm?.generated === 'string' ? fm.generated : fm?.generated instanceof Date ? fm.generated.toISOString() : null;
+
+  return {
+    path,
+    mtime,
+    role,
+    frontmatter: fm,
+    trust,
+    domainLinks,
+    links: extractLinks(parsed.body, fm),
+    problems,
+    fingerprint: role === 'distillate' ? bodyFingerprint(parsed.body) : null,
+    openTasks: role === 'critique' ? (parsed.body.match(TASK_OPEN) ?? []).length : 0,
+    generated,
+    status,
+  };
+}
+
+/** A note that could not be read as text gets a record that only carries its problem. */
+export function unreadableRecord(path: string, message: string, mtime = 0): NoteRecord {
+  return {
+    path,
+    mtime,
+    role: null,
+    frontmatter: null,
+    trust: { confidence: null, critical: false, autonomy: null, signedOff: null, signedOffDistillate: null, invalid: [] },
+    domainLinks: [],
+    links: [],
+    problems: [message],
+    fingerprint: null,
+    openTasks: 0,
+    generated: null,
+    status: null,
+  };
+}

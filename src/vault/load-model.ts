@@ -1,0 +1,36 @@
+import { analyzeNote, unreadableRecord } from '../core/note-record';
+import { VaultModel } from '../core/vault-model';
+import { VaultError, type VaultPort } from './port';
+
+/** Reads every note once into a VaultModel; a note that cannot be read becomes a problem, not a stop. */
+export async function loadModel(
+  vault: VaultPort,
+  outputFolder: string,
+  opts: { concurrency?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<VaultModel> {
+  const model = new VaultModel(outputFolder);
+  const files = await vault.listNotes();
+  const concurrency = opts.concurrency ?? 32;
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const file = files[next++]!;
+      model.set(await readRecord(vault, file.path, file.mtime));
+      done++;
+      opts.onProgress?.(done, files.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  return model;
+}
+
+export async function readRecord(vault: VaultPort, path: string, mtime = 0) {
+  try {
+    return analyzeNote(path, await vault.read(path), mtime);
+  } catch (err) {
+    if (err instanceof VaultError && err.kind === 'not-text') return unreadableRecord(path, 'Not a text file (binary content in a .md file)', mtime);
+    const message = err instanceof Error ? err.message : String(err);
+    return unreadableRecord(path, `Could not read the note: ${message}`, mtime);
+  }
+}

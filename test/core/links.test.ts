@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { extractLinks, LinkResolver, parseLinkValue } from '../../src/core/links';
+
+describe('links', () => {
+  it('reads the target of a frontmatter link value', () => {
+    expect(parseLinkValue('[[LoRA fine-tuning]]')).toBe('LoRA fine-tuning');
+    expect(parseLinkValue(' [[Areas/K8s#Deploy|Kubernetes]] ')).toBe('Areas/K8s');
+    expect(parseLinkValue('LoRA fine-tuning')).toBeNull();
+    expect(parseLinkValue(42)).toBeNull();
+    expect(parseLinkValue('[[#heading]]')).toBeNull();
+  });
+
+  it('extracts wikilinks and local markdown links, skipping code and external URLs', () => {
+    const body = 'See [[A]], [[B|bee]], ![[C.png]], [d](Folder/D%20E.md) and [web](https://x.org).\n```\n[[NotThis]]\n```\n`[[NorThis]]`';
+    expect(extractLinks(body, { up: '[[Parent]]', list: ['[[A]]', 'x'] })).toEqual(['Parent', 'A', 'B', 'C.png', 'Folder/D E.md']);
+  });
+
+  it('resolves like Obsidian: path, then basename in the same folder, then the shortest path', () => {
+    const r = new LinkResolver();
+    for (const p of ['Kubernetes.md', 'Archive/Old/Kubernetes.md', 'Work/Note.md', 'Work/Deep/Note.md', 'Other/Note.md']) r.add(p);
+    expect(r.resolve('Kubernetes')).toBe('Kubernetes.md');
+    expect(r.resolve('Archive/Old/Kubernetes')).toBe('Archive/Old/Kubernetes.md');
+    expect(r.resolve('Old/Kubernetes.md')).toBe('Archive/Old/Kubernetes.md');
+    expect(r.resolve('note', 'Work/Deep/X.md')).toBe('Work/Deep/Note.md');
+    expect(r.resolve('Note', 'Elsewhere/X.md')).toBe('Work/Note.md');
+    expect(r.resolve('Missing')).toBeNull();
+    r.remove('Kubernetes.md');
+    expect(r.resolve('Kubernetes')).toBe('Archive/Old/Kubernetes.md');
+  });
+});
