@@ -1,0 +1,49 @@
+import { renderMapMarkdown, renderMapText } from '../../core/map-render';
+import { mapToJson } from '../../core/vault-model';
+import { autonomyMapPath, DEFAULT_OUTPUT_FOLDER } from '../../core/layout';
+import { parseNote } from '../../core/frontmatter';
+import { loadModel } from '../../vault/load-model';
+import { VaultError } from '../../vault/port';
+import { CliFailure } from '../errors';
+import type { CliIO } from '../io';
+import { openVault } from '../open-vault';
+
+export async function runMap(io: CliIO, vaultArg: string, flags: { json: boolean; write: boolean }): Promise<number> {
+  const vault = await openVault(vaultArg, io.cwd);
+  const model = await loadModel(vault, DEFAULT_OUTPUT_FOLDER, { onProgress: (d, t) => io.progress(`Reading notes ${d}/${t}`) });
+  io.progress('');
+  const map = model.computeMap();
+  if (flags.write) {
+    const target = autonomyMapPath(DEFAULT_OUTPUT_FOLDER);
+    const text = renderMapMarkdown(map, new Date().toISOString());
+    try {
+      await vault.create(target, text);
+    } catch (err) {
+      if (!(err instanceof VaultError && err.kind === 'exists')) throw err;
+      // The map note is regenerated, but only over a note the plugin wrote: never over a person's note.
+      await vault.process(target, (current) => {
+        const role = parseNote(current).frontmatter?.groundwork;
+        if (role !== 'map') throw new CliFailure(`${target} exists and is not a generated map (no "groundwork: map"); move it away first`);
+        return text;
+      });
+    }
+    io.err(`Wrote ${target}`);
+  }
+  io.out(flags.json ? JSON.stringify(mapToJson(map), null, 2) : renderMapText(map));
+  return 0;
+}
+
+export async function runCheck(io: CliIO, vaultArg: string, flags: { json: boolean }): Promise<number> {
+  const vault = await openVault(vaultArg, io.cwd);
+  const model = await loadModel(vault, DEFAULT_OUTPUT_FOLDER, { onProgress: (d, t) => io.progress(`Checking notes ${d}/${t}`) });
+  io.progress('');
+  const { problems } = model.computeMap();
+  if (flags.json) io.out(JSON.stringify({ notes: model.size, problems }, null, 2));
+  else if (problems.length === 0) io.out(`No problems in ${model.size} notes.`);
+  else {
+    for (const p of problems) io.out(`${p.path}: ${p.message}`);
+    const files = new Set(problems.map((p) => p.path)).size;
+    io.err(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${files} of ${model.size} notes`);
+  }
+  return problems.length === 0 ? 0 : 1;
+}

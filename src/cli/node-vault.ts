@@ -1,0 +1,152 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { VaultError, type FileStat, type VaultPort } from '../vault/port';
+import { normalizeVaultPath } from '../core/layout';
+import { atomicWrite } from './atomic-write';
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function errnoKind(err: unknown): VaultError['kind'] {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return 'not-found';
+    case 'EEXIST':
+      return 'exists';
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return 'read-only';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'no-space';
+    default:
+      return 'io';
+  }
+}
+
+function describe(kind: VaultError['kind'], rel: string, err: unknown): string {
+  switch (kind) {
+    case 'not-found':
+      return `No such file: ${rel}`;
+    case 'exists':
+      return `Already exists: ${rel}`;
+    case 'read-only':
+      return `Not allowed to write ${rel} (read-only or no permission)`;
+    case 'no-space':
+      return `No space left on the disk while writing ${rel}`;
+    default:
+      return `Could not access ${rel}: ${(err as Error).message}`;
+  }
+}
+
+/** The Vault port over a folder on disk, for the CLI, the tests and the benchmarks. */
+export class NodeVault implements VaultPort {
+  readonly root: string;
+
+  constructor(
+    root: string,
+    readonly configDir = '.obsidian',
+  ) {
+    this.root = path.resolve(root);
+  }
+
+  private abs(rel: string): string {
+    const clean = normalizeVaultPath(rel, this.configDir);
+    return path.join(this.root, ...clean.split('/'));
+  }
+
+  private wrap(rel: string, err: unknown): VaultError {
+    if (err instanceof VaultError) return err;
+    const kind = errnoKind(err);
+    return new VaultError(kind, rel, describe(kind, rel, err));
+  }
+
+  private async walk(dirRel: string, filter: (name: string) => boolean): Promise<FileStat[]> {
+    const out: FileStat[] = [];
+    const visit = async (rel: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await fs.readdir(rel ? path.join(this.root, ...rel.split('/')) : this.root, { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw this.wrap(rel || '.', err);
+      }
+      const subdirs: string[] = [];
+      const files: string[] = [];
+      for (const e of entries) {
+        const childRel = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) {
+          // Dot-folders (the config folder, .git, .trash) are not part of the vault's notes.
+          if (!e.name.startsWith('.')) subdirs.push(childRel);
+        } else if (e.isFile() && filter(e.name) && !e.name.startsWith('.')) files.push(childRel);
+      }
+      const stats = await Promise.all(
+        files.map(async (f) => {
+          try {
+            const s = await fs.stat(path.join(this.root, ...f.split('/')));
+            return { path: f.normalize('NFC'), size: s.size, mtime: s.mtimeMs };
+          } catch {
+            return null;
+          }
+        }),
+      );
+      for (const s of stats) if (s) out.push(s);
+      for (const d of subdirs) await visit(d);
+    };
+    await visit(dirRel);
+    return out;
+  }
+
+  listNotes(): Promise<FileStat[]> {
+    return this.walk('', (n) => n.toLowerCase().endsWith('.md'));
+  }
+
+  listFiles(folder: string): Promise<FileStat[]> {
+    return this.walk(normalizeVaultPath(folder, this.configDir), () => true);
+  }
+
+  async read(rel: string): Promise<string> {
+    let buf: Buffer;
+    try {
+      buf = await fs.readFile(this.abs(rel));
+    } catch (err) {
+      throw this.wrap(rel, err);
+    }
+    if (buf.subarray(0, 8192).includes(0)) throw new VaultError('not-text', rel, `Not a text file: ${rel}`);
+    try {
+      return decoder.decode(buf);
+    } catch {
+      throw new VaultError('not-text', rel, `Not UTF-8 text: ${rel}`);
+    }
+  }
+
+  async stat(rel: string): Promise<FileStat | null> {
+    try {
+      const s = await fs.stat(this.abs(rel));
+      return s.isFile() ? { path: rel, size: s.size, mtime: s.mtimeMs } : null;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw this.wrap(rel, err);
+    }
+  }
+
+  async create(rel: string, content: string): Promise<void> {
+    try {
+      await atomicWrite(this.abs(rel), content, { exclusive: true });
+    } catch (err) {
+      throw this.wrap(rel, err);
+    }
+  }
+
+  async process(rel: string, fn: (current: string) => string): Promise<string> {
+    const current = await this.read(rel);
+    const next = fn(current);
+    if (next === current) return current;
+    try {
+      await atomicWrite(this.abs(rel), next);
+    } catch (err) {
+      throw this.wrap(rel, err);
+    }
+    return next;
+  }
+}

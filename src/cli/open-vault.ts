@@ -1,0 +1,22 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { NodeVault } from './node-vault';
+import { CliFailure } from './errors';
+
+/** Opens `<vault>` for the CLI, refusing a missing path or a file with one clear line. */
+export async function openVault(arg: string, cwd: string): Promise<NodeVault> {
+  const root = path.resolve(cwd, arg);
+  let st;
+  try {
+    st = await fs.stat(root);
+  } catch {
+    throw new CliFailure(`no such vault folder: ${arg}`);
+  }
+  if (!st.isDirectory()) throw new CliFailure(`${arg} is a file, not a vault folder`);
+  try {
+    await fs.access(root, fs.constants.R_OK);
+  } catch {
+    throw new CliFailure(`cannot read the vault folder ${arg} (permission denied)`);
+  }
+  return new NodeVault(root);
+}

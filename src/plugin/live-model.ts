@@ -1,0 +1,89 @@
+import { TFile, debounce, type App, type EventRef, type Events } from 'obsidian';
+import { analyzeNote } from '../core/note-record';
+import { VaultModel, type AutonomyMap } from '../core/vault-model';
+import { loadModel } from '../vault/load-model';
+import type { ObsidianVault } from './obsidian-vault';
+
+/**
+ * The VaultModel kept live inside Obsidian: built once after layout-ready, then updated one note
+ * at a time from metadataCache `changed` (which hands us the text: no re-read) and vault
+ * `rename`/`delete`. Listeners get the recomputed map, coalesced so a burst of edits costs one.
+ */
+export class LiveModel {
+  private model: VaultModel | null = null;
+  private readonly listeners = new Set<(map: AutonomyMap) => void>();
+  private loading: Promise<VaultModel> | null = null;
+  private readonly notifySoon = debounce(() => this.notify(), 100, false);
+
+  constructor(
+    private readonly app: App,
+    private readonly port: ObsidianVault,
+    private readonly outputFolder: () => string,
+  ) {}
+
+  /** Registers the event handlers through `register` so they are removed on unload. */
+  attach(register: (ref: EventRef) => void): void {
+    const mc = this.app.metadataCache as unknown as Events;
+    register(
+      mc.on('changed', (file: TFile, data: string) => {
+        if (!this.model || file.extension !== 'md') return;
+        this.model.set(analyzeNote(file.path, data, file.stat.mtime));
+        this.notifySoon();
+      }),
+    );
+    register(
+      this.app.vault.on('rename', (file, oldPath) => {
+        if (!this.model || !(file instanceof TFile)) return;
+        const old = this.model.get(oldPath);
+        if (file.extension !== 'md') {
+          if (old) this.model.delete(oldPath);
+        } else if (old) this.model.rename(oldPath, { ...old, path: file.path });
+        this.notifySoon();
+      }),
+    );
+    register(
+      this.app.vault.on('delete', (file) => {
+        if (!this.model) return;
+        this.model.delete(file.path);
+        this.notifySoon();
+      }),
+    );
+  }
+
+  /** Builds the model on first use (after layout-ready), reading through Obsidian's cache. */
+  ensure(): Promise<VaultModel> {
+    if (this.model) return Promise.resolve(this.model);
+    this.loading ??= loadModel(this.port, this.outputFolder()).then((m) => {
+      this.model = m;
+      return m;
+    });
+    return this.loading;
+  }
+
+  /** Forgets everything, for a change of output folder. */
+  reset(): void {
+    this.model = null;
+    this.loading = null;
+  }
+
+  current(): VaultModel | null {
+    return this.model;
+  }
+
+  onChange(listener: (map: AutonomyMap) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Recomputes now (tests and commands call this instead of waiting for the debounce). */
+  notify(): void {
+    if (!this.model) return;
+    const map = this.model.computeMap();
+    for (const l of this.listeners) l(map);
+  }
+
+  dispose(): void {
+    this.notifySoon.cancel();
+    this.listeners.clear();
+  }
+}

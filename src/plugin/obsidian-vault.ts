@@ -1,0 +1,115 @@
+import { normalizePath, TFile, TFolder, type App } from 'obsidian';
+import { VaultError, type DataFolder, type FileStat, type VaultPort } from '../vault/port';
+import { normalizeVaultPath } from '../core/layout';
+
+function statOf(file: TFile): FileStat {
+  return { path: file.path, size: file.stat.size, mtime: file.stat.mtime };
+}
+
+/** The Vault port over Obsidian's API: background edits go through Vault.process (atomic). */
+export class ObsidianVault implements VaultPort {
+  constructor(private readonly app: App) {}
+
+  get configDir(): string {
+    return this.app.vault.configDir;
+  }
+
+  private file(path: string): TFile {
+    const f = this.app.vault.getFileByPath(normalizeVaultPath(path, this.configDir));
+    if (!f) throw new VaultError('not-found', path, `No such file: ${path}`);
+    return f;
+  }
+
+  listNotes(): Promise<FileStat[]> {
+    return Promise.resolve(this.app.vault.getMarkdownFiles().map(statOf));
+  }
+
+  listFiles(folder: string): Promise<FileStat[]> {
+    const root = this.app.vault.getFolderByPath(normalizeVaultPath(folder, this.configDir));
+    const out: FileStat[] = [];
+    const walk = (f: TFolder): void => {
+      for (const child of f.children) {
+        if (child instanceof TFile) out.push(statOf(child));
+        else if (child instanceof TFolder) walk(child);
+      }
+    };
+    if (root) walk(root);
+    return Promise.resolve(out);
+  }
+
+  async read(path: string): Promise<string> {
+    const text = await this.app.vault.cachedRead(this.file(path));
+    // Obsidian decodes binary as text with replacement characters; a NUL is never in a note.
+    if (text.includes('\u0000')) throw new VaultError('not-text', path, `Not a text file: ${path}`);
+    return text;
+  }
+
+  stat(path: string): Promise<FileStat | null> {
+    const f = this.app.vault.getFileByPath(normalizeVaultPath(path, this.configDir));
+    return Promise.resolve(f ? statOf(f) : null);
+  }
+
+  async create(path: string, content: string): Promise<void> {
+    const clean = normalizeVaultPath(path, this.configDir);
+    if (this.app.vault.getAbstractFileByPath(clean)) throw new VaultError('exists', path, `Already exists: ${path}`);
+    const folder = clean.includes('/') ? clean.slice(0, clean.lastIndexOf('/')) : '';
+    if (folder && !this.app.vault.getFolderByPath(folder)) {
+      try {
+        await this.app.vault.createFolder(folder);
+      } catch {
+        // Another write may have created it in between; the create below says if it is really missing.
+      }
+    }
+    await this.app.vault.create(clean, content);
+  }
+
+  process(path: string, fn: (current: string) => string): Promise<string> {
+    return this.app.vault.process(this.file(path), fn);
+  }
+}
+
+/** The plugin's own data folder, `<configDir>/plugins/groundwork/`, through the vault adapter. */
+export class ObsidianDataFolder implements DataFolder {
+  constructor(
+    private readonly app: App,
+    private readonly root: string,
+  ) {}
+
+  private full(name: string): string {
+    if (name.split('/').some((p) => p === '..' || p === '')) throw new Error(`Refused data path: ${name}`);
+    return normalizePath(`${this.root}/${name}`);
+  }
+
+  async read(name: string): Promise<string | null> {
+    const p = this.full(name);
+    return (await this.app.vault.adapter.exists(p)) ? this.app.vault.adapter.read(p) : null;
+  }
+
+  async write(name: string, data: string): Promise<void> {
+    const p = this.full(name);
+    const dir = p.slice(0, p.lastIndexOf('/'));
+    if (!(await this.app.vault.adapter.exists(dir))) await this.app.vault.adapter.mkdir(dir);
+    // The adapter has no rename-over; write a sibling then swap, so a crash leaves the old file readable.
+    const tmp = `${p}.tmp`;
+    await this.app.vault.adapter.write(tmp, data);
+    if (await this.app.vault.adapter.exists(p)) await this.app.vault.adapter.remove(p);
+    await this.app.vault.adapter.rename(tmp, p);
+  }
+
+  async remove(name: string): Promise<void> {
+    const p = this.full(name);
+    if (await this.app.vault.adapter.exists(p)) await this.app.vault.adapter.remove(p);
+  }
+
+  async list(prefix = ''): Promise<string[]> {
+    const out: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      if (!(await this.app.vault.adapter.exists(dir))) return;
+      const { files, folders } = await this.app.vault.adapter.list(dir);
+      for (const f of files) if (!f.endsWith('.tmp')) out.push(f.slice(this.root.length + 1));
+      for (const d of folders) await walk(d);
+    };
+    await walk(this.root);
+    return out.filter((n) => n.startsWith(prefix)).sort();
+  }
+}

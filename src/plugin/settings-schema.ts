@@ -1,0 +1,69 @@
+import * as z from 'zod';
+import { DEFAULT_OUTPUT_FOLDER } from '../core/layout';
+
+/**
+ * Plugin settings, versioned: every stored shape ever released has a migration to the next,
+ * so an old data.json loads into the current shape instead of being reset. No secret lives
+ * here: the API key is in Obsidian's SecretStorage.
+ */
+
+export const SETTINGS_VERSION = 1;
+
+export const settingsSchemaV1 = z.object({
+  version: z.literal(1),
+  outputFolder: z
+    .string()
+    .trim()
+    .min(1)
+    .refine((s) => !s.includes('..') && !s.startsWith('/'), 'must be a folder inside the vault')
+    .default(DEFAULT_OUTPUT_FOLDER),
+  maxSources: z.number().int().min(1).max(50).default(10),
+  /** The SecretStorage id that holds the API key (not the key). */
+  apiKeySecret: z.string().default('groundwork-api-key'),
+});
+
+export type Settings = z.infer<typeof settingsSchemaV1>;
+
+export const DEFAULT_SETTINGS: Settings = settingsSchemaV1.parse({ version: 1 });
+
+type Migration = (raw: Record<string, unknown>) => Record<string, unknown>;
+
+/** MIGRATIONS[n] turns a version-n object into version n+1. Version 0 is "no version key". */
+const MIGRATIONS: Record<number, Migration> = {
+  // 0 → 1: the first release; an unversioned object is taken as-is and checked below.
+  0: (raw) => ({ ...raw, version: 1 }),
+};
+
+export interface LoadedSettings {
+  settings: Settings;
+  /** Why stored values were replaced by defaults, for a notice; empty when all was fine. */
+  warnings: string[];
+}
+
+export function loadSettings(stored: unknown): LoadedSettings {
+  const warnings: string[] = [];
+  let raw: Record<string, unknown> = stored && typeof stored === 'object' && !Array.isArray(stored) ? { ...(stored as Record<string, unknown>) } : {};
+  let version = typeof raw.version === 'number' ? raw.version : 0;
+  if (version > SETTINGS_VERSION) {
+    warnings.push(`Settings were saved by a newer Groundwork (version ${version}); using defaults for anything not understood`);
+    raw = { ...raw, version: SETTINGS_VERSION };
+    version = SETTINGS_VERSION;
+  }
+  while (version < SETTINGS_VERSION) {
+    const step = MIGRATIONS[version];
+    if (!step) break;
+    raw = step(raw);
+    version++;
+  }
+  const parsed = settingsSchemaV1.safeParse(raw);
+  if (parsed.success) return { settings: parsed.data, warnings };
+  // Keep every valid field; reset only the ones that fail, and say which.
+  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  const shape = settingsSchemaV1.shape;
+  for (const key of Object.keys(shape) as (keyof typeof shape)[]) {
+    const field = shape[key].safeParse(raw[key]);
+    if (field.success) settings[key] = field.data;
+    else warnings.push(`Setting "${key}" was invalid and was reset to its default`);
+  }
+  return { settings: settingsSchemaV1.parse(settings), warnings };
+}
