@@ -6,6 +6,16 @@ import { builtinModules } from 'node:module';
 const production = process.argv[2] === 'production';
 const builtins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
+// gray-matter requires 'fs' only for matter.read(), which Groundwork never calls; an empty
+// module keeps the require out of main.js so the plugin loads where Node is absent.
+const emptyFs = {
+  name: 'empty-fs',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?fs$/ }, () => ({ path: 'fs', namespace: 'empty' }));
+    build.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'module.exports = {};' }));
+  },
+};
+
 const plugin = {
   entryPoints: ['src/plugin/main.ts'],
   bundle: true,
@@ -22,6 +32,7 @@ const plugin = {
   treeShaking: true,
   logLevel: 'info',
   legalComments: 'none',
+  plugins: [emptyFs],
 };
 
 const cli = {
