@@ -78,15 +78,16 @@ export class NodeVault implements VaultPort {
         if (e.isDirectory()) {
           // Dot-folders (the config folder, .git, .trash) are not part of the vault's notes.
           if (!e.name.startsWith('.')) subdirs.push(childRel);
-        } else if (e.isFile() && filter(e.name) && !e.name.startsWith('.')) files.push(childRel);
+        } else if ((e.isFile() || e.isSymbolicLink()) && filter(e.name) && !e.name.startsWith('.')) files.push(childRel);
       }
       const stats = await Promise.all(
         files.map(async (f) => {
           try {
             const s = await fs.stat(path.join(this.root, ...f.split('/')));
-            return { path: f.normalize('NFC'), size: s.size, mtime: s.mtimeMs };
+            return s.isFile() ? { path: f.normalize('NFC'), size: s.size, mtime: s.mtimeMs } : null;
           } catch {
-            return null;
+            // Listed anyway (a dangling link, a file that vanished): reading it reports the problem by name.
+            return { path: f.normalize('NFC'), size: 0, mtime: 0 };
           }
         }),
       );
