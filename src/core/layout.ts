@@ -64,7 +64,7 @@ export class PathError extends Error {
  * Normalizes a vault-relative path and refuses one that could leave the vault or touch the
  * config folder: absolute paths, drive letters, `..`, empty segments are errors, not fixes.
  */
-export function normalizeVaultPath(input: string, configDir = '.obsidian'): string {
+export function normalizeVaultPath(input: string, configDir: string): string {
   const raw = input.replace(/\\/g, '/').normalize('NFC');
   if (raw.trim() === '') throw new PathError('Refused an empty path');
   if (raw.startsWith('/') || /^[a-z]:/i.test(raw) || raw.startsWith('~')) throw new PathError(`Refused an absolute path: ${input}`);

@@ -1,4 +1,4 @@
-import { TFile, debounce, type App, type EventRef, type Events } from 'obsidian';
+import { TFile, debounce, type App, type EventRef } from 'obsidian';
 import { analyzeNote } from '../core/note-record';
 import { VaultModel, type AutonomyMap } from '../core/vault-model';
 import { loadModel } from '../vault/load-model';
@@ -23,9 +23,8 @@ export class LiveModel {
 
   /** Registers the event handlers through `register` so they are removed on unload. */
   attach(register: (ref: EventRef) => void): void {
-    const mc = this.app.metadataCache as unknown as Events;
     register(
-      mc.on('changed', (file: TFile, data: string) => {
+      this.app.metadataCache.on('changed', (file, data) => {
         if (!this.model || file.extension !== 'md') return;
         this.model.set(analyzeNote(file.path, data, file.stat.mtime));
         this.notifySoon();

@@ -9,7 +9,7 @@ export default class GroundworkPlugin extends Plugin {
   settings!: Settings;
   live!: LiveModel;
 
-  async onload(): Promise<void> {
+  override async onload(): Promise<void> {
     // Only cheap registration here: reading the vault waits for layout-ready so start-up stays fast.
     const { settings, warnings } = loadSettings(await this.loadData());
     this.settings = settings;
@@ -27,7 +27,7 @@ export default class GroundworkPlugin extends Plugin {
     });
   }
 
-  onunload(): void {
+  override onunload(): void {
     this.live?.dispose();
   }
 

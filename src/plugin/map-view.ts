@@ -34,11 +34,11 @@ export class AutonomyMapView extends ItemView {
     return 'Autonomy map';
   }
 
-  getIcon(): string {
+  override getIcon(): string {
     return 'map';
   }
 
-  async onOpen(): Promise<void> {
+  override async onOpen(): Promise<void> {
     this.contentEl.addClass('groundwork-map');
     this.contentEl.createEl('p', { text: 'Reading the vault…', cls: 'groundwork-muted' });
     this.unsubscribe = this.live.onChange((map) => this.render(map));
@@ -46,7 +46,7 @@ export class AutonomyMapView extends ItemView {
     this.render(model.computeMap());
   }
 
-  async onClose(): Promise<void> {
+  override async onClose(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
   }
