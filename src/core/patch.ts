@@ -229,33 +229,37 @@ function renderValuePart(key: string, value: PatchValue, style: RenderStyle): st
 }
 
 function renderChecked(key: string, value: PatchValue, style: RenderStyle, realKey: boolean): string {
-  const expected = { [key]: value };
-  const plain = render(key, value, style, false);
-  // A string must read back the same under YAML 1.2 (ours) and 1.1 (older readers would take
-  // `yes` or `2026-01-02` as a boolean or a date), so anything else is double-quoted.
-  if (readsBack(plain, expected, '1.2') && readsBack(plain, expected, '1.1')) return plain;
-  const quoted = render(key, value, style, true, realKey);
-  if (readsBack(quoted, expected, '1.2')) return quoted;
+  const text = render(key, value, style, realKey);
+  if (readsBack(text, { [key]: value })) return text;
   throw new FrontmatterPatchError(
     realKey ? `The key "${key}" with its value cannot be written as YAML safely` : `The value for this key cannot be written as YAML safely`,
   );
 }
 
-function render(key: string, value: PatchValue, style: RenderStyle, quoteAll: boolean, quoteKey = quoteAll): string {
+/**
+ * A string yaml would write plain under YAML 1.2 but not under 1.1 (`yes`, `n`, `2026-01-02`,
+ * `1_000`) is read as a boolean, date or number by 1.1 readers; those are double-quoted so every
+ * reader gets the same string.
+ */
+function needsQuotesFor11(s: string): boolean {
+  const isPlain = (out: string) => !/^["'|>]/.test(out);
+  const v12 = YAML.stringify(s, { version: '1.2', schema: 'core', lineWidth: 0 });
+  if (!isPlain(v12)) return false;
+  const v11 = YAML.stringify(s, { version: '1.1', lineWidth: 0 });
+  return !isPlain(v11);
+}
+
+function render(key: string, value: PatchValue, style: RenderStyle, quoteKey: boolean): string {
   const doc = new YAML.Document(null, { version: '1.2', schema: 'core' });
   const keyNode = doc.createNode(key) as YAML.Scalar;
   const valueNode = doc.createNode(value) as YAML.Node;
   if (YAML.isSeq(valueNode)) valueNode.flow = style.flow || valueNode.items.length === 0;
-  if (quoteAll) {
-    for (const n of quoteKey ? [keyNode, valueNode] : [valueNode]) {
-      YAML.visit(n, {
-        Scalar(_, s) {
-          if (typeof s.value === 'string') s.type = 'QUOTE_DOUBLE';
-        },
-      });
-      if (YAML.isScalar(n) && typeof n.value === 'string') n.type = 'QUOTE_DOUBLE';
-    }
-  }
+  const quoteIfNeeded = (n: unknown) => {
+    if (YAML.isScalar(n) && typeof n.value === 'string' && needsQuotesFor11(n.value)) n.type = 'QUOTE_DOUBLE';
+  };
+  if (quoteKey) quoteIfNeeded(keyNode);
+  quoteIfNeeded(valueNode);
+  if (YAML.isSeq(valueNode)) valueNode.items.forEach(quoteIfNeeded);
   const map = new YAML.YAMLMap(doc.schema);
   map.items.push(new YAML.Pair(keyNode, valueNode));
   doc.contents = map;
@@ -268,8 +272,8 @@ function render(key: string, value: PatchValue, style: RenderStyle, quoteAll: bo
   return out.replace(/\n$/, '');
 }
 
-function readsBack(yamlText: string, expected: Record<string, unknown>, version: '1.1' | '1.2'): boolean {
-  const doc = YAML.parseDocument(yamlText, version === '1.2' ? { version, schema: 'core', logLevel: 'silent' } : { version, logLevel: 'silent' });
+function readsBack(yamlText: string, expected: Record<string, unknown>): boolean {
+  const doc = YAML.parseDocument(yamlText, { version: '1.2', schema: 'core', logLevel: 'silent' });
   if (doc.errors.length > 0 || doc.warnings.length > 0) return false;
   return deepEqual(doc.toJS(), expected);
 }
