@@ -47,6 +47,7 @@ interface IndexEntry {
 export class ResponseCache {
   private index: IndexEntry[] | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly pending = new Map<string, Promise<CachedResponse | null>>();
 
   constructor(
     private readonly folder: DataFolder,
@@ -69,6 +70,42 @@ export class ResponseCache {
       // A damaged entry is a miss, not a failure: the call is simply made again.
       return null;
     }
+  }
+
+  /**
+   * Looks the key up and, on a miss, claims it: identical calls made meanwhile (parallel agents
+   * asking the same thing) wait for this one instead of paying for their own. The caller must
+   * `settle` with the response, or with null when it failed so a waiter makes the call itself.
+   */
+  async begin(key: string): Promise<{ hit: CachedResponse | null; settle: (entry: CachedResponse | null) => void }> {
+    const noop = (): void => undefined;
+    const existing = this.pending.get(key);
+    if (existing) {
+      const shared = await existing;
+      if (shared) return { hit: shared, settle: noop };
+      return this.begin(key);
+    }
+    let resolve!: (entry: CachedResponse | null) => void;
+    const claim = new Promise<CachedResponse | null>((r) => (resolve = r));
+    this.pending.set(key, claim);
+    let settled = false;
+    const settle = (entry: CachedResponse | null): void => {
+      if (settled) return;
+      settled = true;
+      if (this.pending.get(key) === claim) this.pending.delete(key);
+      resolve(entry);
+    };
+    try {
+      const hit = await this.get(key);
+      if (hit) {
+        settle(hit);
+        return { hit, settle: noop };
+      }
+    } catch (err) {
+      settle(null);
+      throw err;
+    }
+    return { hit: null, settle };
   }
 
   put(key: string, value: CachedResponse): Promise<void> {

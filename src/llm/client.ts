@@ -2,7 +2,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { z } from 'zod';
 import type { DataFolder } from '../vault/port';
-import { cacheKey, ResponseCache } from './cache';
+import { cacheKey, ResponseCache, type CachedResponse } from './cache';
 import { isAbortError, LlmCancelled, LlmError, type LlmRole } from './errors';
 import { limiterFor } from './limiter';
 import {
@@ -154,14 +154,32 @@ export class LlmClient {
       ? cacheKey({ model, messages: req.messages, responseFormat: 'json_schema', schemaName, jsonSchema })
       : null;
 
+    let settle: (entry: CachedResponse | null) => void = () => undefined;
     if (this.cache && key) {
-      const hit = await this.cache.get(key);
-      const parsed = hit ? parseStructured(schema, hit.content) : null;
-      if (hit && parsed?.ok) {
+      const begun = await this.cache.begin(key);
+      settle = begun.settle;
+      const parsed = begun.hit ? parseStructured(schema, begun.hit.content) : null;
+      if (begun.hit && parsed?.ok) {
         this.usage.recordCacheHit(role);
-        return { data: parsed.data, usage: zeroUsage(), model: hit.model || model, cached: true };
+        return { data: parsed.data, usage: zeroUsage(), model: begun.hit.model || model, cached: true };
       }
     }
+    try {
+      return await this.structuredFresh(req, model, signal, jsonSchema, key, settle);
+    } finally {
+      settle(null);
+    }
+  }
+
+  private async structuredFresh<T>(
+    req: StructuredRequest<T>,
+    model: string,
+    signal: AbortSignal | undefined,
+    jsonSchema: Record<string, unknown>,
+    key: string | null,
+    settle: (entry: CachedResponse | null) => void,
+  ): Promise<StructuredResult<T>> {
+    const { role, schema, schemaName } = req;
 
     const acc = zeroUsage();
     let mode = responseFormatFor(this.config.baseURL);
@@ -211,12 +229,14 @@ export class LlmClient {
     }
 
     if (this.cache && key) {
-      await this.cache.put(key, {
+      const entry = {
         content: answer.content,
         model: completion.model || model,
         promptTokens: acc.promptTokens,
         completionTokens: acc.completionTokens,
-      });
+      };
+      settle(entry);
+      await this.cache.put(key, entry);
     }
     return { data: outcome.data, usage: acc, model: completion.model || model, cached: false };
   }
@@ -226,13 +246,30 @@ export class LlmClient {
     const model = this.modelFor(role);
     const signal = combineSignals(this.signal, req.signal);
     const key = this.cache ? cacheKey({ model, messages: req.messages, responseFormat: 'text' }) : null;
+    let settle: (entry: CachedResponse | null) => void = () => undefined;
     if (this.cache && key) {
-      const hit = await this.cache.get(key);
-      if (hit) {
+      const begun = await this.cache.begin(key);
+      settle = begun.settle;
+      if (begun.hit) {
         this.usage.recordCacheHit(role);
-        return { text: hit.content, truncated: false, usage: zeroUsage(), model: hit.model || model, cached: true };
+        return { text: begun.hit.content, truncated: false, usage: zeroUsage(), model: begun.hit.model || model, cached: true };
       }
     }
+    try {
+      return await this.textFresh(req, model, signal, key, settle);
+    } finally {
+      settle(null);
+    }
+  }
+
+  private async textFresh(
+    req: TextRequest,
+    model: string,
+    signal: AbortSignal | undefined,
+    key: string | null,
+    settle: (entry: CachedResponse | null) => void,
+  ): Promise<TextResult> {
+    const { role } = req;
     const acc = zeroUsage();
     const completion = await this.request(
       role,
@@ -243,12 +280,14 @@ export class LlmClient {
     const answer = readAnswer(completion);
     // A cut-off answer is not worth keeping: the next identical call should get a fresh chance.
     if (this.cache && key && !answer.truncated) {
-      await this.cache.put(key, {
+      const entry = {
         content: answer.content,
         model: completion.model || model,
         promptTokens: acc.promptTokens,
         completionTokens: acc.completionTokens,
-      });
+      };
+      settle(entry);
+      await this.cache.put(key, entry);
     }
     return { text: answer.content, truncated: answer.truncated, usage: acc, model: completion.model || model, cached: false };
   }

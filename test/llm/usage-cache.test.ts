@@ -127,6 +127,22 @@ describe('response cache', () => {
     expect(server.chatRequests).toHaveLength(1);
   });
 
+  it('pays once for identical calls made at the same time', async () => {
+    const llm = clientFor(server, { cache: true }, { dataFolder: data.folder });
+    const results = await Promise.all([structured(llm), structured(llm), structured(llm)]);
+    expect(server.chatRequests).toHaveLength(1);
+    expect(results.map((r) => r.cached).sort()).toEqual([false, true, true]);
+    expect(results.every((r) => r.data.title === 'LoRA')).toBe(true);
+  });
+
+  it('lets a waiting identical call try itself when the first one fails', async () => {
+    server.enqueue({ status: 400, errorMessage: 'bad request' }, { json: validNote });
+    const llm = clientFor(server, { cache: true }, { dataFolder: data.folder });
+    const [a, b] = await Promise.all([structured(llm).catch((e: unknown) => e), structured(llm).catch((e: unknown) => e)]);
+    expect([a, b].filter((r) => r instanceof Error)).toHaveLength(1);
+    expect(server.chatRequests).toHaveLength(2);
+  });
+
   it('misses when the model, messages or schema differ', async () => {
     const llm = clientFor(server, { cache: true }, { dataFolder: data.folder });
     await structured(llm);
