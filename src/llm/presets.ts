@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LLM_ROLES, LlmError, type LlmRole } from './errors';
 
 /** Servers people actually run; `custom` keeps whatever base URL the person typed. */
