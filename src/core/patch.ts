@@ -126,7 +126,9 @@ interface PairLocation {
   keyStart: number;
   /** Offset of the ':' after the key. */
   colon: number;
-  /** After the line ending of the pair's last line (its trailing same-line comment included). */
+  /** After the line ending of the value's last line (its trailing same-line comment included). */
+  valueLinesEnd: number;
+  /** valueLinesEnd, plus deeper-indented comment lines that follow (see extendOverIndentedComments). */
   spanEnd: number;
   keyColumn: number;
 }
@@ -146,8 +148,35 @@ function locatePair(content: string, pair: YAML.Pair, key: string): PairLocation
   let last = colon + 1;
   if (YAML.isNode(value) && value.range) last = Math.max(last, value.range[1]);
   const nl = content.indexOf('\n', last - 1);
-  const spanEnd = nl === -1 ? content.length : nl + 1;
-  return { lineStart, keyStart, colon, spanEnd, keyColumn: indentOf(content, lineStart) };
+  const keyColumn = indentOf(content, lineStart);
+  const valueLinesEnd = nl === -1 ? content.length : nl + 1;
+  const spanEnd = extendOverIndentedComments(content, valueLinesEnd, keyColumn);
+  return { lineStart, keyStart, colon, valueLinesEnd, spanEnd, keyColumn };
+}
+
+/**
+ * Comment lines indented deeper than the key after a pair's value sit inside that pair's block
+ * (yaml leaves them out of the value's range); left behind when the pair goes, they could join a
+ * block scalar before it. Blank lines count only when such a comment follows them.
+ */
+function extendOverIndentedComments(content: string, spanEnd: number, keyColumn: number): number {
+  let end = spanEnd;
+  let pos = spanEnd;
+  while (pos < content.length) {
+    const nl = content.indexOf('\n', pos);
+    const lineEnd = nl === -1 ? content.length : nl + 1;
+    const line = content.slice(pos, lineEnd).replace(/\r?\n$/, '');
+    if (/^[ \t]*$/.test(line)) {
+      pos = lineEnd;
+      continue;
+    }
+    if (indentOf(line, 0) > keyColumn && /^[ \t]*#/.test(line)) {
+      end = pos = lineEnd;
+      continue;
+    }
+    break;
+  }
+  return end;
 }
 
 function cannotLocate(key: string): FrontmatterPatchError {
@@ -196,7 +225,7 @@ function replaceEdit(content: string, pair: YAML.Pair, loc: PairLocation, key: s
   const rendered = renderValuePart(key, value, style);
   const keyLineNl = content.indexOf('\n', loc.colon);
   const keyLineEnd = keyLineNl === -1 ? content.length : keyLineNl;
-  const singleLineOld = loc.spanEnd === keyLineEnd + 1 || (keyLineNl === -1 && loc.spanEnd === content.length);
+  const singleLineOld = loc.valueLinesEnd === keyLineEnd + 1 || (keyLineNl === -1 && loc.valueLinesEnd === content.length);
 
   if (singleLineOld && !rendered.includes('\n')) {
     // Only the value's own characters change: spacing after the colon and a trailing comment stay.

@@ -67,6 +67,14 @@ describe('patchFrontmatter: setting and removing', () => {
     expect(patchFrontmatter('---\ntags: # mine\n  - a\n---\n', { tags: ['b'] })).toBe('---\ntags: # mine\n  - b\n---\n');
   });
 
+  it('takes deeper-indented comment lines after a removed value with it, so they cannot join the value before', () => {
+    const note = '---\ntext: |\n  lit\nlist:\n  - a\n  # about a\nnext: 1\n---\n';
+    expect(patchFrontmatter(note, { list: undefined })).toBe('---\ntext: |\n  lit\nnext: 1\n---\n');
+    expect(parseNote(patchFrontmatter(note, { list: undefined })).frontmatter).toEqual({ text: 'lit\n', next: 1 });
+    // A single-line value keeps both its same-line comment and the indented note below it.
+    expect(patchFrontmatter('---\na: 1 # c\n  # note\n---\n', { a: 2 })).toBe('---\na: 2 # c\n  # note\n---\n');
+  });
+
   it('fills a key that had no value', () => {
     expect(patchFrontmatter('---\nstatus:\nx: 1\n---\n', { status: 'done' })).toBe('---\nstatus: done\nx: 1\n---\n');
     expect(patchFrontmatter('---\nstatus: # later\n---\n', { status: 'done' })).toBe('---\nstatus: done # later\n---\n');
