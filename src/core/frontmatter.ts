@@ -45,8 +45,9 @@ export const YAML_READ_OPTIONS = {
   uniqueKeys: true,
   prettyErrors: true,
   strict: true,
-  // Warnings become problems instead of going to the console.
-  logLevel: 'silent',
+  // Warnings become problems instead of going to the console. Not 'silent': with it, yaml also
+  // drops its "multiple documents" error and a block like `a: 1` / `...` / `b: 2` reads as {a: 1}.
+  logLevel: 'error',
 } as const satisfies YAML.ParseOptions & YAML.DocumentOptions & YAML.SchemaOptions;
 
 const OPEN_LINE = /^---(?!-)([^\r\n]*)(\r?\n|$)/;

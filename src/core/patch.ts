@@ -98,7 +98,12 @@ export function patchFrontmatter(text: string, changes: Record<string, unknown>)
     }
     edits.push(replaceEdit(content, pair, loc, key, value, eol));
   }
-  if (additions.length > 0) edits.push({ from: content.length, to: content.length, insert: additions.join('') });
+  if (additions.length > 0) {
+    // New keys go at the end of the block, but before a `...` document end marker if there is one.
+    const marker = /(?:^|\n)(\.\.\.)(?:[ \t#\r\n]|$)/.exec(content);
+    const at = marker ? marker.index + marker[0].indexOf('...') : content.length;
+    edits.push({ from: at, to: at, insert: additions.join('') });
+  }
 
   const newContent = applyEdits(content, edits, () => {
     throw new FrontmatterPatchError('Two of the keys to change overlap in the frontmatter; nothing was changed');
@@ -124,8 +129,10 @@ interface PairLocation {
   /** Start of the line the key is on (content offsets). */
   lineStart: number;
   keyStart: number;
-  /** Offset of the ':' after the key. */
+  /** Offset of the ':' after the key; -1 for an explicit `? key`. */
   colon: number;
+  /** Written as `? key` / `: value`; such a pair is rewritten whole, as `key: value`. */
+  explicit: boolean;
   /** After the line ending of the value's last line (its trailing same-line comment included). */
   valueLinesEnd: number;
   /** valueLinesEnd, plus deeper-indented comment lines that follow (see extendOverIndentedComments). */
@@ -138,20 +145,25 @@ function locatePair(content: string, pair: YAML.Pair, key: string): PairLocation
   if (!YAML.isScalar(keyNode) || !keyNode.range) throw cannotLocate(key);
   const [keyStart, keyEnd] = keyNode.range;
   const lineStart = lineStartOf(content, keyStart);
-  // Only indentation, or the key's own anchor/tag, may come before the key on its line.
-  if (!/^[ \t]*(?:[&!][^ \t\r\n]*[ \t]+)*$/.test(content.slice(lineStart, keyStart))) throw cannotLocate(key);
-  if (/[\r\n]/.test(content.slice(keyStart, keyEnd))) throw cannotLocate(key);
-  let colon = keyEnd;
-  while (content[colon] === ' ' || content[colon] === '\t') colon++;
-  if (content[colon] !== ':') throw cannotLocate(key);
+  const before = content.slice(lineStart, keyStart);
+  // Before the key on its line: indentation, the key's own anchor/tag, and for an explicit key `? `.
+  const explicit = /^[ \t]*\?[ \t]+(?:[&!][^ \t\r\n]*[ \t]+)*$/.test(before);
+  if (!explicit && !/^[ \t]*(?:[&!][^ \t\r\n]*[ \t]+)*$/.test(before)) throw cannotLocate(key);
+  let colon = -1;
+  if (!explicit) {
+    if (/[\r\n]/.test(content.slice(keyStart, keyEnd))) throw cannotLocate(key);
+    colon = keyEnd;
+    while (content[colon] === ' ' || content[colon] === '\t') colon++;
+    if (content[colon] !== ':') throw cannotLocate(key);
+  }
   const value = pair.value;
-  let last = colon + 1;
+  let last = explicit ? keyEnd : colon + 1;
   if (YAML.isNode(value) && value.range) last = Math.max(last, value.range[1]);
   const nl = content.indexOf('\n', last - 1);
   const keyColumn = indentOf(content, lineStart);
   const valueLinesEnd = nl === -1 ? content.length : nl + 1;
   const spanEnd = extendOverIndentedComments(content, valueLinesEnd, keyColumn);
-  return { lineStart, keyStart, colon, valueLinesEnd, spanEnd, keyColumn };
+  return { lineStart, keyStart, colon, explicit, valueLinesEnd, spanEnd, keyColumn };
 }
 
 /**
@@ -221,6 +233,9 @@ function replaceEdit(content: string, pair: YAML.Pair, loc: PairLocation, key: s
     } else {
       style.indentSeq = old.range[0] - lineStartOf(content, old.range[0]) > loc.keyColumn;
     }
+  }
+  if (loc.explicit) {
+    return { from: loc.lineStart, to: loc.spanEnd, insert: indentLines(renderPair(key, value, style), loc.keyColumn, eol) + eol };
   }
   const rendered = renderValuePart(key, value, style);
   const keyLineNl = content.indexOf('\n', loc.colon);
@@ -302,7 +317,7 @@ function render(key: string, value: PatchValue, style: RenderStyle, quoteKey: bo
 }
 
 function readsBack(yamlText: string, expected: Record<string, unknown>): boolean {
-  const doc = YAML.parseDocument(yamlText, { version: '1.2', schema: 'core', logLevel: 'silent' });
+  const doc = YAML.parseDocument(yamlText, { version: '1.2', schema: 'core', logLevel: 'error' });
   if (doc.errors.length > 0 || doc.warnings.length > 0) return false;
   return deepEqual(doc.toJS(), expected);
 }

@@ -67,6 +67,12 @@ describe('parseNote', () => {
     expect(parseNote('\uFEFF---\r\na: 1\r\nb: 2\r\nc: d: e\r\n---\r\n').problems[0]).toMatch(/\(line 4\)$/);
   });
 
+  it('reports a block that holds more than one YAML document instead of reading the first', () => {
+    const note = parseNote('---\na: 1\n...\nb: 2\n---\n');
+    expect(note.frontmatter).toBeNull();
+    expect(note.problems[0]).toMatch(/^Malformed YAML frontmatter: Source contains multiple documents/);
+  });
+
   it('reports frontmatter that is not a mapping', () => {
     expect(parseNote('---\n- a\n- b\n---\n').problems).toEqual(['Frontmatter is not a mapping of keys']);
     expect(parseNote('---\njust words\n---\n').problems).toEqual(['Frontmatter is not a mapping of keys']);

@@ -241,9 +241,19 @@ describe('patchFrontmatter: refusals', () => {
     expect(patchFrontmatter('---\na: &x 1\nb: *x\n---\n', { b: 2 })).toBe('---\na: &x 1\nb: 2\n---\n');
   });
 
-  it('refuses a flow mapping and explicit keys rather than rewriting them', () => {
+  it('refuses a frontmatter written as one flow mapping rather than rewriting it', () => {
     refuses('---\n{a: 1, b: 2}\n---\n', { a: 2 }, /flow mapping/);
-    refuses('---\n? a\n: 1\n---\n', { a: 2 }, /cannot be edited line by line/);
+  });
+
+  it('rewrites an explicit `? key` pair whole when it changes, and leaves it alone otherwise', () => {
+    const note = '---\n? a\n: 1\nb: 2\n---\n';
+    expect(patchFrontmatter(note, { a: 2 })).toBe('---\na: 2\nb: 2\n---\n');
+    expect(patchFrontmatter(note, { a: undefined })).toBe('---\nb: 2\n---\n');
+    expect(patchFrontmatter(note, { b: 3 })).toBe('---\n? a\n: 1\nb: 3\n---\n');
+  });
+
+  it('adds new keys before a `...` document end marker', () => {
+    expect(patchFrontmatter('---\na: 1\n...\n---\n', { b: 2 })).toBe('---\na: 1\nb: 2\n...\n---\n');
   });
 
   it('leaves the text unchanged when it refuses (the caller still has the original)', () => {
