@@ -84,7 +84,7 @@ export function parseMarkdownMetadata(content: string): CachedMetadata {
     }
   }
 
-  const masked = ' '.repeat(bodyStart) + maskCode(content.slice(bodyStart));
+  const masked = content.slice(0, bodyStart).replace(/[^\n]/g, ' ') + maskCode(content.slice(bodyStart));
   const links: LinkCache[] = [];
   const embeds: EmbedCache[] = [];
   for (const m of masked.matchAll(WIKILINK)) {

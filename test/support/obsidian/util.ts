@@ -1,4 +1,6 @@
 /** Obsidian's free functions: paths, YAML, debounce, requestUrl, platform, version, small parsers. */
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { parse as yamlParse, stringify as yamlStringify } from 'yaml';
 import type { CachedMetadata, RequestUrlParam, RequestUrlResponse, SearchResult } from 'obsidian';
 
@@ -233,21 +235,49 @@ export interface RequestUrlResponsePromise extends Promise<RequestUrlResponse> {
 /** Every requestUrl call, for tests. */
 export const requestLog: RequestUrlParam[] = [];
 
+/**
+ * HTTP over node:http/https. (Under happy-dom the global fetch is happy-dom's, which enforces CORS;
+ * Obsidian's requestUrl does not, so the shim goes below it.)
+ */
+function nodeFetch(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | ArrayBuffer | undefined,
+): Promise<{ status: number; headers: Record<string, string>; body: ArrayBuffer }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const mod = u.protocol === 'https:' ? https : u.protocol === 'http:' ? http : null;
+    if (!mod) {
+      reject(new Error(`Unsupported protocol: ${u.protocol}`));
+      return;
+    }
+    const payload = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : Buffer.from(body);
+    const req = mod.request(u, { method, headers: payload ? { 'Content-Length': String(payload.length), ...headers } : headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const all = Buffer.concat(chunks);
+        const out: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+        resolve({ status: res.statusCode ?? 0, headers: out, body: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) });
+      });
+    });
+    req.on('error', reject);
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
 async function doRequest(request: RequestUrlParam): Promise<RequestUrlResponse> {
   const headers: Record<string, string> = { ...(request.headers ?? {}) };
   if (request.contentType && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) {
     headers['Content-Type'] = request.contentType;
   }
-  const res = await fetch(request.url, {
-    method: request.method ?? 'GET',
-    headers,
-    body: request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : new Uint8Array(request.body),
-  });
-  const buf = await res.arrayBuffer();
-  const resHeaders: Record<string, string> = {};
-  res.headers.forEach((v, k) => {
-    resHeaders[k.toLowerCase()] = v;
-  });
+  const res = await nodeFetch(request.url, request.method ?? 'GET', headers, request.body);
+  const buf = res.body;
+  const resHeaders = res.headers;
   const text = new TextDecoder().decode(buf);
   const response: RequestUrlResponse = {
     status: res.status,
@@ -269,7 +299,7 @@ async function doRequest(request: RequestUrlParam): Promise<RequestUrlResponse> 
   return response;
 }
 
-/** Obsidian's requestUrl over Node's fetch: throws on status >= 400 unless `throw: false`. */
+/** Obsidian's requestUrl over node:http(s), no CORS: throws on status >= 400 unless `throw: false`. */
 export function requestUrl(request: RequestUrlParam | string): RequestUrlResponsePromise {
   const params: RequestUrlParam = typeof request === 'string' ? { url: request } : request;
   requestLog.push(params);

@@ -34,6 +34,12 @@ export class TFile extends TAbstractFile {
   basename = '';
   extension = '';
 
+  constructor(vault: Vault, path: string) {
+    super(vault, path);
+    // Field initializers ran after the base constructor's _setPath; compute the name parts again.
+    this._setPath(path);
+  }
+
   override _setPath(path: string): void {
     super._setPath(path);
     const dot = this.name.lastIndexOf('.');
