@@ -1,0 +1,154 @@
+import { parseNote } from '../core/frontmatter';
+import { basename } from '../core/layout';
+import type { VaultModel } from '../core/vault-model';
+import type { VaultPort } from '../vault/port';
+import { throwIfAborted } from './abort';
+import { fetchPage, type FetchLike } from './fetch-page';
+import type { FullTextIndex } from './fulltext-index';
+import type { HtmlToText } from './html-text';
+import { endpointLabel, searchWeb } from './search-endpoint';
+import { DEFAULT_MAX_CHARS, failedSource, type GatheredSource, type NumberedSource } from './types';
+import { extractUrls, normalizeUrl } from './urls';
+import { gatherVaultCandidates, readNoteSource } from './vault-retrieval';
+
+/**
+ * Everything the scout reads for one domain, numbered S1…Sn in the order the sources note lists
+ * them: vault notes first (nearest to the domain first), then the URLs the person gave (in the
+ * domain note and on the command), then web search results. Failed sources keep their place and
+ * their number, with the reason, so the person sees what was tried and why it is missing.
+ */
+
+export interface GatherSourcesOptions {
+  vault: VaultPort;
+  model: VaultModel;
+  index: FullTextIndex;
+  domainPath: string;
+  outputFolder: string;
+  /** Cap on the number of sources, failed ones included. */
+  maxSources?: number;
+  /** URLs given on the command (`--url`). */
+  urls?: string[];
+  /** A SearXNG-compatible endpoint; without it nothing is searched. */
+  searchEndpoint?: string;
+  fetch: FetchLike;
+  htmlToText: HtmlToText;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number, label: string) => void;
+  /** Per-source text cap (characters). */
+  maxChars?: number;
+  timeoutMs?: number;
+  maxBytes?: number;
+  /** Pages fetched at once. */
+  fetchConcurrency?: number;
+}
+
+type Planned =
+  | { kind: 'note'; path: string; reason: string }
+  | { kind: 'web'; url: string; reason: string }
+  | { kind: 'failed'; source: GatheredSource };
+
+export const DEFAULT_MAX_SOURCES = 10;
+const DEFAULT_FETCH_CONCURRENCY = 4;
+
+async function domainNoteUrls(vault: VaultPort, domainPath: string): Promise<string[]> {
+  try {
+    return extractUrls(parseNote(await vault.read(domainPath)).body);
+  } catch {
+    // An unreadable domain note shows up as a failed source of its own; it just adds no URLs.
+    return [];
+  }
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, results in input order. */
+async function pool<T, R>(items: T[], limit: number, work: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+export async function gatherSources(opts: GatherSourcesOptions): Promise<NumberedSource[]> {
+  const { vault, model, index, domainPath, outputFolder, signal } = opts;
+  const maxSources = Math.max(0, Math.floor(opts.maxSources ?? DEFAULT_MAX_SOURCES));
+  const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
+  throwIfAborted(signal);
+  if (maxSources === 0) return [];
+
+  // The URLs the person chose: in the domain note, then on the command, each once.
+  const personUrls: string[] = [];
+  const seenUrls = new Set<string>();
+  const addUrl = (list: string[], url: string): void => {
+    const key = normalizeUrl(url) ?? url;
+    if (seenUrls.has(key)) return;
+    seenUrls.add(key);
+    list.push(url);
+  };
+  for (const u of await domainNoteUrls(vault, domainPath)) addUrl(personUrls, u);
+  for (const u of opts.urls ?? []) addUrl(personUrls, u.trim());
+
+  /*
+   * Vault candidates come first in the list, but room is kept for the person's URLs: a URL they
+   * named is never crowded out by the scout's own guesses (full-text matches, 2-hop neighbours).
+   * The domain note itself always keeps its place.
+   */
+  const reservedForUrls = Math.min(personUrls.length, maxSources - 1);
+  const candidates = await gatherVaultCandidates({ vault, model, index, domainPath, outputFolder, limit: maxSources - reservedForUrls });
+  const plan: Planned[] = candidates.map((c) => ({ kind: 'note', path: c.path, reason: c.reason }));
+  for (const url of personUrls) if (plan.length < maxSources) plan.push({ kind: 'web', url, reason: 'url' });
+
+  if (opts.searchEndpoint && plan.length < maxSources) {
+    throwIfAborted(signal);
+    const room = maxSources - plan.length;
+    const query = basename(domainPath);
+    try {
+      const results = await searchWeb(opts.searchEndpoint, query, { fetch: opts.fetch, limit: room + seenUrls.size, signal, timeoutMs: opts.timeoutMs });
+      const fresh: string[] = [];
+      for (const r of results) addUrl(fresh, r.url);
+      for (const url of fresh.slice(0, room)) plan.push({ kind: 'web', url, reason: 'search' });
+    } catch (err) {
+      throwIfAborted(signal);
+      const message = err instanceof Error ? err.message : String(err);
+      plan.push({ kind: 'failed', source: failedSource('web', endpointLabel(opts.searchEndpoint), 'search', message, `Search: ${query}`) });
+    }
+  }
+
+  const total = plan.length;
+  let done = 0;
+  const report = (label: string): void => {
+    done++;
+    opts.onProgress?.(done, total, label);
+  };
+  const results = new Array<GatheredSource>(total);
+
+  // Notes first, one at a time: local reads are quick and keep the vault's I/O calm.
+  for (let i = 0; i < total; i++) {
+    const p = plan[i]!;
+    if (p.kind === 'web') continue;
+    throwIfAborted(signal);
+    results[i] = p.kind === 'note' ? await readNoteSource(vault, p.path, p.reason, maxChars) : p.source;
+    report(p.kind === 'note' ? p.path : p.source.ref);
+  }
+
+  const web = plan.flatMap((p, i) => (p.kind === 'web' ? [{ p, i }] : []));
+  await pool(web, opts.fetchConcurrency ?? DEFAULT_FETCH_CONCURRENCY, async ({ p, i }) => {
+    throwIfAborted(signal);
+    results[i] = await fetchPage(p.url, {
+      fetch: opts.fetch,
+      htmlToText: opts.htmlToText,
+      signal,
+      reason: p.reason,
+      maxChars,
+      timeoutMs: opts.timeoutMs,
+      maxBytes: opts.maxBytes,
+    });
+    report(p.url);
+  });
+
+  return results.map((s, i) => ({ id: `S${i + 1}`, ...s }));
+}
