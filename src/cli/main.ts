@@ -2,12 +2,43 @@ import { parseArgs } from 'node:util';
 import { CliFailure, UsageError } from './errors';
 import { processIO, type CliIO } from './io';
 import { runCheck, runMap } from './commands/map';
+import { runCritique, runResearch, runSkeleton } from './commands/research';
+import { AgentError, RunCancelled } from '../agents/context';
+import { LlmError } from '../llm';
 import { PathError } from '../core/layout';
 import { VaultError } from '../vault/port';
 
 const USAGE = `Usage:
   groundwork map <vault> [--json] [--write]
-  groundwork check <vault> [--json]`;
+  groundwork check <vault> [--json]
+  groundwork research <vault> <domain> [--url URL]... [--max-sources N] [--dry-run] [--json]
+  groundwork critique <vault> <domain> [--json]
+  groundwork skeleton <vault> <domain> [--json]
+Model flags (research, critique, skeleton): --base-url URL --model NAME --no-cache
+Environment: OPENAI_BASE_URL, OPENAI_API_KEY, GROUNDWORK_MODEL, OPENAI_TIMEOUT_MS, GROUNDWORK_SEARCH_URL`;
+
+const LLM_OPTIONS = {
+  'base-url': { type: 'string' },
+  model: { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+function llmFlags(p: Parsed) {
+  return {
+    baseUrl: p.values['base-url'] as string | undefined,
+    model: p.values.model as string | undefined,
+    noCache: p.values['no-cache'] === true,
+    json: p.values.json === true,
+  };
+}
+
+function positiveInt(raw: string | undefined, flag: string, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new UsageError(`${flag} must be a whole number from 1 to 100, not "${raw}"`);
+  return n;
+}
 
 type Parsed = { positionals: string[]; values: Record<string, string | boolean | string[] | undefined> };
 
@@ -43,6 +74,27 @@ async function dispatch(io: CliIO, argv: string[]): Promise<number> {
       const [vault] = positional(p, 1, 'check <vault>');
       return runCheck(io, vault!, { json: p.values.json === true });
     }
+    case 'research': {
+      const p = parse(rest, { ...LLM_OPTIONS, url: { type: 'string', multiple: true }, 'max-sources': { type: 'string' }, 'dry-run': { type: 'boolean' } });
+      const [vault, domain] = positional(p, 2, 'research <vault> <domain>');
+      return runResearch(io, vault!, domain!, {
+        ...llmFlags(p),
+        urls: (p.values.url as string[] | undefined) ?? [],
+        maxSources: positiveInt(p.values['max-sources'] as string | undefined, '--max-sources', 10),
+        dryRun: p.values['dry-run'] === true,
+        searchEndpoint: io.env.GROUNDWORK_SEARCH_URL || undefined,
+      });
+    }
+    case 'critique': {
+      const p = parse(rest, LLM_OPTIONS);
+      const [vault, domain] = positional(p, 2, 'critique <vault> <domain>');
+      return runCritique(io, vault!, domain!, llmFlags(p));
+    }
+    case 'skeleton': {
+      const p = parse(rest, LLM_OPTIONS);
+      const [vault, domain] = positional(p, 2, 'skeleton <vault> <domain>');
+      return runSkeleton(io, vault!, domain!, llmFlags(p));
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -57,7 +109,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       io.err(`groundwork: ${err.message}\n${USAGE}`);
       return 2;
     }
-    if (err instanceof CliFailure || err instanceof VaultError || err instanceof PathError) {
+    if (err instanceof RunCancelled || (err instanceof LlmError && err.kind === 'cancelled')) {
+      io.err('groundwork: cancelled; notes written before the cancel are kept, nothing else was written');
+      return 1;
+    }
+    if (err instanceof CliFailure || err instanceof VaultError || err instanceof PathError || err instanceof AgentError || err instanceof LlmError) {
       io.err(`groundwork: ${err.message}`);
       return 1;
     }

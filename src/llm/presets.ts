@@ -115,7 +115,8 @@ export interface LlmCliFlags {
 /** The CLI's config: environment first, flags win; missing essentials fail with what to set. */
 export function llmConfigFromEnv(env: Record<string, string | undefined>, flags: LlmCliFlags = {}): LlmConfig {
   const apiKey = env.OPENAI_API_KEY?.trim() ?? '';
-  const baseURL = (flags.baseUrl ?? env.OPENAI_BASE_URL ?? '').trim();
+  // A key alone means OpenAI itself, as with the official SDK.
+  const baseURL = (flags.baseUrl ?? env.OPENAI_BASE_URL ?? (apiKey ? LLM_PRESETS.openai.baseURL : '')).trim();
   const model = (flags.model ?? env.GROUNDWORK_MODEL ?? '').trim();
   if (!baseURL) {
     throw new LlmError(

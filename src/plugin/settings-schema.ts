@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/layout';
+import { llmSettingsSchema } from '../llm/presets';
 
 /**
  * Plugin settings, versioned: every stored shape ever released has a migration to the next,
@@ -7,7 +8,7 @@ import { DEFAULT_OUTPUT_FOLDER } from '../core/layout';
  * here: the API key is in Obsidian's SecretStorage.
  */
 
-export const SETTINGS_VERSION = 1;
+export const SETTINGS_VERSION = 2;
 
 export const settingsSchemaV1 = z.object({
   version: z.literal(1),
@@ -22,9 +23,22 @@ export const settingsSchemaV1 = z.object({
   apiKeySecret: z.string().default('groundwork-api-key'),
 });
 
-export type Settings = z.infer<typeof settingsSchemaV1>;
+/** v2 adds the model server settings (the key itself stays in SecretStorage) and web search. */
+export const settingsSchemaV2 = settingsSchemaV1.extend({
+  version: z.literal(2),
+  llm: llmSettingsSchema.default(llmSettingsSchema.parse({})),
+  /** A SearXNG-compatible JSON search endpoint; empty means no web search. */
+  searchEndpoint: z
+    .string()
+    .trim()
+    .refine((s) => s === '' || /^https?:\/\//i.test(s), 'must be an http(s) URL')
+    .default(''),
+});
 
-export const DEFAULT_SETTINGS: Settings = settingsSchemaV1.parse({ version: 1 });
+export const settingsSchema = settingsSchemaV2;
+export type Settings = z.infer<typeof settingsSchemaV2>;
+
+export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({ version: SETTINGS_VERSION });
 
 type Migration = (raw: Record<string, unknown>) => Record<string, unknown>;
 
@@ -32,6 +46,8 @@ type Migration = (raw: Record<string, unknown>) => Record<string, unknown>;
 const MIGRATIONS: Record<number, Migration> = {
   // 0 → 1: the first release; an unversioned object is taken as-is and checked below.
   0: (raw) => ({ ...raw, version: 1 }),
+  // 1 → 2: model server settings arrive with their defaults; nothing of v1 changes.
+  1: (raw) => ({ ...raw, version: 2 }),
 };
 
 export interface LoadedSettings {
@@ -55,15 +71,15 @@ export function loadSettings(stored: unknown): LoadedSettings {
     raw = step(raw);
     version++;
   }
-  const parsed = settingsSchemaV1.safeParse(raw);
+  const parsed = settingsSchema.safeParse(raw);
   if (parsed.success) return { settings: parsed.data, warnings };
   // Keep every valid field; reset only the ones that fail, and say which.
   const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-  const shape = settingsSchemaV1.shape;
+  const shape = settingsSchema.shape;
   for (const key of Object.keys(shape) as (keyof typeof shape)[]) {
     const field = shape[key].safeParse(raw[key]);
     if (field.success) settings[key] = field.data;
     else warnings.push(`Setting "${key}" was invalid and was reset to its default`);
   }
-  return { settings: settingsSchemaV1.parse(settings), warnings };
+  return { settings: settingsSchema.parse(settings), warnings };
 }

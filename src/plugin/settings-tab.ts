@@ -1,4 +1,6 @@
-import { PluginSettingTab, Setting, type App } from 'obsidian';
+import { PluginSettingTab, SecretComponent, Setting, type App } from 'obsidian';
+import { LLM_PRESETS, testConnection, llmConfigFromSettings, makeRequestUrlFetch, type LlmPresetId } from '../llm';
+import { requestUrl } from 'obsidian';
 import type GroundworkPlugin from './main';
 
 export class GroundworkSettingTab extends PluginSettingTab {
@@ -12,25 +14,70 @@ export class GroundworkSettingTab extends PluginSettingTab {
   display(): void {
     const { containerEl } = this;
     containerEl.empty();
+    const s = this.plugin.settings;
+    const setLlm = async (patch: Partial<typeof s.llm>) => this.plugin.updateSettings({ llm: { ...this.plugin.settings.llm, ...patch } });
+
     new Setting(containerEl)
       .setName('Output folder')
       .setDesc('Where generated notes (sources, distillates, critiques, skeletons, proposals) are written.')
-      .addText((text) =>
-        text.setValue(this.plugin.settings.outputFolder).onChange(async (value) => {
-          await this.plugin.updateSettings({ outputFolder: value });
-        }),
-      );
+      .addText((text) => text.setValue(s.outputFolder).onChange(async (value) => void (await this.plugin.updateSettings({ outputFolder: value }))));
     new Setting(containerEl)
       .setName('Sources per research run')
       .setDesc('How many sources the scout gathers at most.')
       .addSlider((slider) =>
         slider
           .setLimits(1, 50, 1)
-          .setValue(this.plugin.settings.maxSources)
+          .setValue(s.maxSources)
           .setDynamicTooltip()
-          .onChange(async (value) => {
-            await this.plugin.updateSettings({ maxSources: value });
-          }),
+          .onChange(async (value) => void (await this.plugin.updateSettings({ maxSources: value }))),
       );
+
+    new Setting(containerEl).setName('Model server').setHeading();
+    new Setting(containerEl)
+      .setName('Server')
+      .setDesc('Any OpenAI-compatible server.')
+      .addDropdown((dd) => {
+        for (const [id, p] of Object.entries(LLM_PRESETS)) dd.addOption(id, p.label);
+        dd.setValue(s.llm.preset).onChange(async (value) => {
+          const preset = value as LlmPresetId;
+          await setLlm({ preset, baseURL: preset === 'custom' ? this.plugin.settings.llm.baseURL : LLM_PRESETS[preset].baseURL });
+          this.display();
+        });
+      });
+    new Setting(containerEl)
+      .setName('Base URL')
+      .setDesc('The server’s address, ending in /v1.')
+      .addText((text) => text.setValue(s.llm.baseURL).onChange(async (value) => void (await setLlm({ baseURL: value.trim() }))));
+    new Setting(containerEl)
+      .setName('Model')
+      .setDesc('The default model for every agent.')
+      .addText((text) => text.setValue(s.llm.model).onChange(async (value) => void (await setLlm({ model: value.trim() }))));
+    new Setting(containerEl)
+      .setName('API key')
+      .setDesc('Kept in Obsidian’s secret storage, never in the plugin’s settings file. Leave empty for local servers.')
+      .addComponent((el) =>
+        new SecretComponent(this.app, el).setValue(s.apiKeySecret).onChange(async (value) => void (await this.plugin.updateSettings({ apiKeySecret: value }))),
+      );
+    const status = containerEl.createDiv({ cls: 'groundwork-muted' });
+    new Setting(containerEl)
+      .setName('Test connection')
+      .setDesc('Lists the server’s models, or says what is wrong.')
+      .addButton((b) =>
+        b.setButtonText('Test').onClick(async () => {
+          status.setText('Testing…');
+          const settings = this.plugin.settings;
+          const key = this.app.secretStorage.getSecret(settings.apiKeySecret) ?? '';
+          const report = await testConnection(llmConfigFromSettings(settings.llm, key, { fetch: makeRequestUrlFetch(requestUrl), dangerouslyAllowBrowser: true }));
+          status.setText(report.message);
+        }),
+      );
+    new Setting(containerEl)
+      .setName('Cache responses')
+      .setDesc('An identical call is answered from the cache instead of being paid again.')
+      .addToggle((t) => t.setValue(s.llm.cache).onChange(async (value) => void (await setLlm({ cache: value }))));
+    new Setting(containerEl)
+      .setName('Web search endpoint')
+      .setDesc('Optional: a search URL the scout may query (a JSON API like the one of a self-hosted metasearch).')
+      .addText((text) => text.setValue(s.searchEndpoint).onChange(async (value) => void (await this.plugin.updateSettings({ searchEndpoint: value.trim() }))));
   }
 }

@@ -8,7 +8,21 @@ describe('settings schema and migrations', () => {
   });
 
   it('migrates an unversioned object, keeping its values', () => {
-    expect(loadSettings({ outputFolder: 'Agents', maxSources: 5 }).settings).toMatchObject({ version: 1, outputFolder: 'Agents', maxSources: 5 });
+    expect(loadSettings({ outputFolder: 'Agents', maxSources: 5 }).settings).toMatchObject({ version: 2, outputFolder: 'Agents', maxSources: 5 });
+  });
+
+  it('migrates v1 to v2: model settings get their defaults, v1 values stay', () => {
+    const { settings, warnings } = loadSettings({ version: 1, outputFolder: 'Agents', maxSources: 3, apiKeySecret: 'my-key' });
+    expect(warnings).toEqual([]);
+    expect(settings).toMatchObject({ version: 2, outputFolder: 'Agents', maxSources: 3, apiKeySecret: 'my-key', searchEndpoint: '' });
+    expect(settings.llm).toMatchObject({ preset: 'ollama', cache: true, concurrency: 4 });
+  });
+
+  it('keeps valid model settings and resets an invalid search endpoint', () => {
+    const { settings, warnings } = loadSettings({ version: 2, llm: { preset: 'openai', model: 'gpt-4o-mini' }, searchEndpoint: 'javascript:alert(1)' });
+    expect(settings.llm).toMatchObject({ preset: 'openai', model: 'gpt-4o-mini' });
+    expect(settings.searchEndpoint).toBe('');
+    expect(warnings).toEqual(['Setting "searchEndpoint" was invalid and was reset to its default']);
   });
 
   it('resets only the invalid fields, and says which', () => {

@@ -1,0 +1,53 @@
+import type { LlmClient } from '../llm';
+import type { VaultModel } from '../core/vault-model';
+import type { DataFolder, VaultPort } from '../vault/port';
+import type { HtmlToText } from '../sources/html-text';
+
+export type Stage = 'adopt' | 'gather' | 'digest' | 'distill' | 'critique' | 'skeleton' | 'write';
+
+export interface Progress {
+  stage: Stage;
+  /** Items done and total within the stage, when it has items (digests). */
+  done?: number;
+  total?: number;
+  message: string;
+}
+
+/** Everything an agent run needs, supplied by a shell (the plugin or the CLI). */
+export interface AgentContext {
+  vault: VaultPort;
+  data: DataFolder;
+  model: VaultModel;
+  llm: LlmClient;
+  outputFolder: string;
+  /** Fetch for source pages and the search endpoint (never the model endpoint's key). */
+  fetch: typeof fetch;
+  htmlToText: HtmlToText;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  /** The clock, so tests and journals agree on times. */
+  now?: () => Date;
+}
+
+export function nowIso(ctx: AgentContext): string {
+  return (ctx.now?.() ?? new Date()).toISOString();
+}
+
+export function checkCancelled(ctx: AgentContext): void {
+  if (ctx.signal?.aborted) throw new RunCancelled();
+}
+
+export class RunCancelled extends Error {
+  constructor() {
+    super('Cancelled: nothing more was written');
+    this.name = 'RunCancelled';
+  }
+}
+
+/** A failure of a run that a person can act on; its message is shown as is. */
+export class AgentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AgentError';
+  }
+}

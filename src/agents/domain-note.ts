@@ -1,0 +1,58 @@
+import { analyzeNote } from '../core/note-record';
+import { patchFrontmatter } from '../core/patch';
+import { parseNote } from '../core/frontmatter';
+import type { NoteRecord } from '../core/note-record';
+import { basename } from '../core/layout';
+import type { AgentContext } from './context';
+import { AgentError } from './context';
+import { wikilink } from './note-text';
+
+/** Finding, adopting and linking the domain note: the only writes agents make outside the output folder. */
+
+export function findDomainNote(ctx: AgentContext, arg: string): NoteRecord {
+  const rec = ctx.model.findDomain(arg.replace(/\\/g, '/'));
+  if (!rec) throw new AgentError(`No note named "${arg}" in the vault; give a domain's name or its note's path`);
+  if (rec.problems.some((p) => /YAML|JavaScript|Duplicate key|not a mapping/i.test(p)))
+    throw new AgentError(`${rec.path}: fix its frontmatter first (${rec.problems[0]})`);
+  return rec;
+}
+
+/**
+ * Makes a note a domain (`groundwork: domain`, and `confidence: low` where none is set): a
+ * person's command, so it may write trust keys; nothing else of the note changes.
+ */
+export async function adoptIfNeeded(ctx: AgentContext, rec: NoteRecord): Promise<NoteRecord> {
+  if (rec.role === 'domain') return rec;
+  if (rec.role !== null) throw new AgentError(`${rec.path} is a generated ${rec.role} note, not a domain`);
+  const text = await ctx.vault.process(rec.path, (current) => {
+    const fm = parseNote(current).frontmatter ?? {};
+    const confidenceSet = fm.confidence !== undefined && fm.confidence !== null && fm.confidence !== '';
+    return patchFrontmatter(current, confidenceSet ? { groundwork: 'domain' } : { groundwork: 'domain', confidence: 'low' });
+  });
+  const updated = analyzeNote(rec.path, text, Date.now());
+  ctx.model.set(updated);
+  return updated;
+}
+
+/** Appends links to the generated notes the domain note does not link yet; no existing line changes. */
+export async function linkDomainNote(ctx: AgentContext, domainPath: string, targets: { path: string; label: string }[]): Promise<boolean> {
+  let changed = false;
+  const text = await ctx.vault.process(domainPath, (current) => {
+    const rec = analyzeNote(domainPath, current);
+    const linked = new Set(rec.links.map((l) => ctx.model.resolve(l, domainPath) ?? l));
+    const missing = targets.filter((t) => !linked.has(t.path));
+    if (missing.length === 0) return current;
+    changed = true;
+    const eol = current.includes('\r\n') ? '\r\n' : '\n';
+    const hasSection = /^## Groundwork\s*$/m.test(current);
+    const lines = [...(hasSection ? [] : ['', '## Groundwork', '']), ...missing.map((t) => `- ${wikilink(t.path, t.label)}`)];
+    const sep = current === '' || current.endsWith('\n') ? '' : eol;
+    return `${current}${sep}${lines.join(eol)}${eol}`;
+  });
+  ctx.model.set(analyzeNote(domainPath, text, Date.now()));
+  return changed;
+}
+
+export function domainName(rec: NoteRecord): string {
+  return basename(rec.path);
+}

@@ -1,0 +1,138 @@
+import { sha256Hex } from '../core/fingerprint';
+import { inboxFolder, isInside, normalizeVaultPath, safeName, PathError } from '../core/layout';
+import { VaultError, type DataFolder, type VaultPort } from '../vault/port';
+import { noteText, wikilink } from './note-text';
+
+/**
+ * Writes generated notes without ever clobbering a person's edit. The plugin remembers the hash
+ * of what it last wrote at each path; a note whose text still has that hash is the plugin's to
+ * replace, anything else is the person's and gets a proposal to replace it instead.
+ */
+
+const LEDGER = 'written.json';
+
+type Ledger = Record<string, string>;
+
+export interface WriteResult {
+  path: string;
+  /** created: new note; replaced: the plugin's own unedited note; unchanged: same text; proposal: the person had edited it. */
+  outcome: 'created' | 'replaced' | 'unchanged' | 'proposal';
+  /** For a proposal: where it was written. */
+  proposalPath?: string;
+}
+
+export class GeneratedNotes {
+  private ledger: Ledger | null = null;
+
+  constructor(
+    private readonly vault: VaultPort,
+    private readonly data: DataFolder,
+    private readonly outputFolder: string,
+  ) {}
+
+  private async load(): Promise<Ledger> {
+    if (this.ledger) return this.ledger;
+    const raw = await this.data.read(LEDGER);
+    try {
+      this.ledger = raw ? (JSON.parse(raw) as Ledger) : {};
+    } catch {
+      // A damaged ledger only means "treat every existing note as the person's": safe.
+      this.ledger = {};
+    }
+    return this.ledger;
+  }
+
+  private async remember(path: string, text: string): Promise<void> {
+    const ledger = await this.load();
+    ledger[path] = sha256Hex(text);
+    await this.data.write(LEDGER, JSON.stringify(ledger));
+  }
+
+  /** Whether the note at `path` is exactly what the plugin last wrote there. */
+  async isUnedited(path: string, current: string): Promise<boolean> {
+    return (await this.load())[path] === sha256Hex(current);
+  }
+
+  /** Refuses any path outside the output folder: generated notes live nowhere else. */
+  checkPath(path: string): string {
+    const clean = normalizeVaultPath(path, this.vault.configDir);
+    if (!isInside(clean, this.outputFolder)) throw new PathError(`Refused to write outside ${this.outputFolder}/: ${path}`);
+    return clean;
+  }
+
+  async write(path: string, text: string, proposal: { domainPath: string; task: string; now: string }): Promise<WriteResult> {
+    const target = this.checkPath(path);
+    try {
+      await this.vault.create(target, text);
+      await this.remember(target, text);
+      return { path: target, outcome: 'created' };
+    } catch (err) {
+      if (!(err instanceof VaultError && err.kind === 'exists')) throw err;
+    }
+    // Decided inside the atomic process() callback, read after it.
+    const state: { outcome: WriteResult['outcome']; edited: boolean } = { outcome: 'unchanged', edited: false };
+    const ledger = await this.load();
+    await this.vault.process(target, (current) => {
+      if (current === text) return current;
+      if (ledger[target] !== sha256Hex(current)) {
+        state.edited = true;
+        return current;
+      }
+      state.outcome = 'replaced';
+      return text;
+    });
+    if (state.outcome === 'replaced') await this.remember(target, text);
+    if (!state.edited) return { path: target, outcome: state.outcome };
+    const proposalPath = await this.writeReplacementProposal(target, text, proposal);
+    return { path: target, outcome: 'proposal', proposalPath };
+  }
+
+  /** A proposal to replace an edited generated note; the person accepts or rejects it. */
+  private async writeReplacementProposal(target: string, text: string, p: { domainPath: string; task: string; now: string }): Promise<string> {
+    const stamp = p.now.replace(/[:.]/g, '-');
+    const base = `${inboxFolder(this.outputFolder)}/${safeName(`${target.slice(target.lastIndexOf('/') + 1).replace(/\.md$/i, '')} update ${stamp}`)}`;
+    const fence = '`'.repeat(Math.max(4, longestBacktickRun(text) + 1));
+    const body = [
+      `# Proposal: replace ${wikilink(target)}`,
+      '',
+      `You edited ${wikilink(target)} since Groundwork wrote it, so the new version was not written over your text.`,
+      'Accept this proposal to replace the note with the version below, or reject it to keep yours.',
+      '',
+      '## Option 1',
+      '',
+      `${fence}markdown`,
+      text.replace(/\n$/, ''),
+      fence,
+      '',
+    ].join('\n');
+    const note = noteText(
+      {
+        groundwork: 'proposal',
+        domain: wikilink(p.domainPath),
+        target: wikilink(target),
+        mode: 'assist',
+        task: p.task,
+        status: 'pending',
+        confidence: 'low',
+        generated: p.now,
+      },
+      body,
+    );
+    for (let i = 0; ; i++) {
+      const path = i === 0 ? `${base}.md` : `${base} ${i + 1}.md`;
+      try {
+        await this.vault.create(path, note);
+        await this.remember(path, note);
+        return path;
+      } catch (err) {
+        if (!(err instanceof VaultError && err.kind === 'exists') || i > 50) throw err;
+      }
+    }
+  }
+}
+
+function longestBacktickRun(text: string): number {
+  let max = 0;
+  for (const m of text.matchAll(/`+/g)) max = Math.max(max, m[0].length);
+  return max;
+}

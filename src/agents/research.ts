@@ -1,0 +1,289 @@
+import { generatedPath } from '../core/layout';
+import { analyzeNote } from '../core/note-record';
+import { parseNote } from '../core/frontmatter';
+import { buildIndex, type FullTextIndex } from '../sources/fulltext-index';
+import { gatherSources } from '../sources/gather';
+import type { NumberedSource } from '../sources/types';
+import { costOf } from '../llm';
+import { checkCancelled, nowIso, AgentError, type AgentContext } from './context';
+import { adoptIfNeeded, domainName, findDomainNote, linkDomainNote } from './domain-note';
+import { GeneratedNotes, type WriteResult } from './generated-notes';
+import { digestsForPrompt, digestSource, digestMessages, readCachedDigest } from './scout';
+import { distill } from './distiller';
+import { critique } from './critic';
+import { draftSkeleton } from './mapper';
+import { loadManifest, saveManifest } from './manifest';
+import { noteText, wikilink } from './note-text';
+import { renderCanvas, renderCritique, renderDistillate, renderSkeleton, renderSources, type IdentifiedSource } from './render';
+import type { Digest } from './schemas';
+
+/**
+ * The research cycle (DESIGN §2): scout → distill → critique, and the mapper on request. Each
+ * step lands as a linked note under `<output>/<Domain>/`; a re-run never overwrites a note the
+ * person edited (GeneratedNotes turns it into a proposal).
+ */
+
+export interface ResearchOptions {
+  domain: string;
+  maxSources: number;
+  urls?: string[];
+  searchEndpoint?: string;
+  /** Plan only: gather sources, count the calls and tokens, call no model, write nothing. */
+  dryRun?: boolean;
+  /** A live index (the plugin keeps one); built for the run when absent. */
+  index?: FullTextIndex;
+}
+
+export interface DryRunPlan {
+  calls: number;
+  digestCalls: number;
+  cachedDigests: number;
+  estimatedTokens: number;
+  estimatedCost: number | null;
+  model: string;
+}
+
+export interface RunResult {
+  domain: string;
+  domainPath: string;
+  sources: Omit<NumberedSource, 'text'>[];
+  written: WriteResult[];
+  plan?: DryRunPlan;
+  adopted: boolean;
+}
+
+const CHARS_PER_TOKEN = 4;
+const EXPECTED_OUT = { digest: 500, distill: 1800, critique: 1000 };
+
+function tokensOf(messages: { content: string }[]): number {
+  return Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / CHARS_PER_TOKEN);
+}
+
+function frontmatterFor(ctx: AgentContext, role: string, domainPath: string, extra: Record<string, unknown>) {
+  return {
+    groundwork: role,
+    domain: wikilink(domainPath),
+    confidence: 'low',
+    status: 'draft',
+    ...extra,
+    generated: nowIso(ctx),
+    model: ctx.llm.modelFor(role === 'sources' ? 'scout' : role === 'distillate' ? 'distiller' : role === 'critique' ? 'critic' : 'mapper'),
+  };
+}
+
+export async function research(ctx: AgentContext, opts: ResearchOptions): Promise<RunResult> {
+  let rec = findDomainNote(ctx, opts.domain);
+  const adopted = rec.role !== 'domain';
+  if (!opts.dryRun) rec = await adoptIfNeeded(ctx, rec);
+  const name = domainName(rec);
+  const notes = new GeneratedNotes(ctx.vault, ctx.data, ctx.outputFolder);
+  const paths = {
+    sources: generatedPath(ctx.outputFolder, name, 'sources'),
+    distillate: generatedPath(ctx.outputFolder, name, 'distillate'),
+    critique: generatedPath(ctx.outputFolder, name, 'critique'),
+  };
+
+  ctx.onProgress?.({ stage: 'gather', message: `Gathering up to ${opts.maxSources} sources for ${name}` });
+  const index = opts.index ?? (await buildIndex(ctx.vault, ctx.model, ctx.outputFolder));
+  const gathered = await gatherSources({
+    vault: ctx.vault,
+    model: ctx.model,
+    index,
+    domainPath: rec.path,
+    outputFolder: ctx.outputFolder,
+    maxSources: opts.maxSources,
+    urls: opts.urls ?? [],
+    searchEndpoint: opts.searchEndpoint,
+    fetch: ctx.fetch,
+    htmlToText: ctx.htmlToText,
+    signal: ctx.signal,
+    onProgress: (done, total, label) => ctx.onProgress?.({ stage: 'gather', done, total, message: label }),
+  });
+  checkCancelled(ctx);
+  const usable = gathered.filter((s) => !s.error);
+  const ids = gathered.map((s) => s.id);
+  const strip = (s: NumberedSource) => {
+    const { text: _text, ...rest } = s;
+    return rest;
+  };
+
+  if (opts.dryRun) {
+    let cachedDigests = 0;
+    let tokens = 0;
+    for (const s of usable) {
+      if (await isDigestCached(ctx, s)) cachedDigests++;
+      else tokens += tokensOf(digestMessages(name, s)) + EXPECTED_OUT.digest;
+    }
+    const digestTokens = usable.length * 250;
+    tokens += digestTokens + 600 + EXPECTED_OUT.distill;
+    tokens += digestTokens + EXPECTED_OUT.distill + 700 + EXPECTED_OUT.critique;
+    const digestCalls = usable.length - cachedDigests;
+    const model = ctx.llm.modelFor('distiller');
+    return {
+      domain: name,
+      domainPath: rec.path,
+      sources: gathered.map(strip),
+      written: [],
+      adopted,
+      plan: {
+        calls: digestCalls + 2,
+        digestCalls,
+        cachedDigests,
+        estimatedTokens: tokens,
+        estimatedCost: costOf(ctx.llm.config.prices, model, Math.round(tokens * 0.8), Math.round(tokens * 0.2)),
+        model,
+      },
+    };
+  }
+
+  // 1. Digest every usable source at once: the LLM layer's endpoint limit keeps the model busy without flooding it.
+  let done = 0;
+  ctx.onProgress?.({ stage: 'digest', done, total: usable.length, message: `Digesting ${usable.length} sources` });
+  const digests = new Map<string, Digest>();
+  await Promise.all(
+    usable.map(async (s) => {
+      const r = await digestSource(ctx.llm, ctx.data, name, s, ctx.signal);
+      digests.set(s.id, r.digest);
+      done++;
+      ctx.onProgress?.({ stage: 'digest', done, total: usable.length, message: `Digested ${s.id} ${s.title}` });
+    }),
+  );
+  checkCancelled(ctx);
+  const fetchedAt = nowIso(ctx);
+  const identified: IdentifiedSource[] = gathered.map((s) => ({ ...s, digest: digests.get(s.id), fetchedAt }));
+  const written: WriteResult[] = [];
+  const task = (what: string) => ({ domainPath: rec.path, task: `Replace the ${what} of ${name} with a new version`, now: nowIso(ctx) });
+
+  const scoutTokens = ctx.llm.usage.byRole.scout;
+  written.push(
+    await notes.write(
+      paths.sources,
+      noteText(frontmatterFor(ctx, 'sources', rec.path, { tokens: scoutTokens ? scoutTokens.promptTokens + scoutTokens.completionTokens : 0 }), renderSources(name, rec.path, identified)),
+      task('sources'),
+    ),
+  );
+  await saveManifest(ctx.data, name, { domainPath: rec.path, generated: fetchedAt, sources: gathered.map(strip) });
+
+  // 2. Distill.
+  if (usable.length === 0) throw new AgentError(`No usable source for ${name}: see ${paths.sources} for what failed`);
+  ctx.onProgress?.({ stage: 'distill', message: `Distilling ${usable.length} digests` });
+  const digestText = digestsForPrompt(identified);
+  const d = await distill(ctx.llm, name, digestText, ids, ctx.signal);
+  checkCancelled(ctx);
+  const known = new Set(usable.map((s) => s.id));
+  const { body: distBody } = renderDistillate(name, rec.path, paths.sources, d.distillate, known);
+  const distText = noteText(frontmatterFor(ctx, 'distillate', rec.path, { sources: wikilink(paths.sources), tokens: d.tokens }), distBody);
+  written.push(await notes.write(paths.distillate, distText, task('distillate')));
+
+  // 3. Critique the distillate as it now stands in the vault (the person's version if they kept theirs).
+  ctx.onProgress?.({ stage: 'critique', message: 'Critiquing the distillate' });
+  const currentDist = parseNote(await ctx.vault.read(paths.distillate)).body;
+  written.push(await runCritic(ctx, notes, name, rec.path, paths, currentDist, identified, known, task('critique')));
+
+  const links = [
+    { path: paths.sources, label: 'Sources' },
+    { path: paths.distillate, label: 'Distillate' },
+    { path: paths.critique, label: 'Critique' },
+  ];
+  await linkDomainNote(ctx, rec.path, links);
+  await refreshModel(ctx, written);
+  return { domain: name, domainPath: rec.path, sources: gathered.map(strip), written, adopted };
+}
+
+async function runCritic(
+  ctx: AgentContext,
+  notes: GeneratedNotes,
+  name: string,
+  domainPath: string,
+  paths: { sources: string; distillate: string; critique: string },
+  distillateBody: string,
+  sources: IdentifiedSource[],
+  known: Set<string>,
+  task: { domainPath: string; task: string; now: string },
+): Promise<WriteResult> {
+  const c = await critique(ctx.llm, name, distillateBody, digestsForPrompt(sources), [...known], ctx.signal);
+  checkCancelled(ctx);
+  const body = renderCritique(name, domainPath, paths.distillate, paths.sources, c.critique, known);
+  const text = noteText(frontmatterFor(ctx, 'critique', domainPath, { verdict: c.critique.verdict, sources: wikilink(paths.sources), tokens: c.tokens }), body);
+  return notes.write(paths.critique, text, task);
+}
+
+/** `critique`: re-runs the critic on the current distillate, the person's edits included. */
+export async function critiqueDomain(ctx: AgentContext, domainArg: string): Promise<RunResult> {
+  const rec = findDomainNote(ctx, domainArg);
+  const name = domainName(rec);
+  const paths = {
+    sources: generatedPath(ctx.outputFolder, name, 'sources'),
+    distillate: generatedPath(ctx.outputFolder, name, 'distillate'),
+    critique: generatedPath(ctx.outputFolder, name, 'critique'),
+  };
+  const { sources, known } = await manifestSources(ctx, name);
+  const distillateBody = parseNote(await readOrExplain(ctx, paths.distillate, name)).body;
+  ctx.onProgress?.({ stage: 'critique', message: 'Critiquing the distillate' });
+  const notes = new GeneratedNotes(ctx.vault, ctx.data, ctx.outputFolder);
+  const w = await runCritic(ctx, notes, name, rec.path, paths, distillateBody, sources, known, {
+    domainPath: rec.path,
+    task: `Replace the critique of ${name} with a new version`,
+    now: nowIso(ctx),
+  });
+  await linkDomainNote(ctx, rec.path, [{ path: paths.critique, label: 'Critique' }]);
+  await refreshModel(ctx, [w]);
+  return { domain: name, domainPath: rec.path, sources: sources.map(({ digest: _d, ...s }) => s), written: [w], adopted: false };
+}
+
+/** `skeleton`: the mapper drafts the 3-level map from the current distillate and critique. */
+export async function skeletonDomain(ctx: AgentContext, domainArg: string): Promise<RunResult> {
+  const rec = findDomainNote(ctx, domainArg);
+  const name = domainName(rec);
+  const distPath = generatedPath(ctx.outputFolder, name, 'distillate');
+  const critPath = generatedPath(ctx.outputFolder, name, 'critique');
+  const distillateBody = parseNote(await readOrExplain(ctx, distPath, name)).body;
+  const critiqueText = (await ctx.vault.stat(critPath)) ? parseNote(await ctx.vault.read(critPath)).body : null;
+  ctx.onProgress?.({ stage: 'skeleton', message: 'Drafting the skeleton' });
+  const s = await draftSkeleton(ctx.llm, name, distillateBody, critiqueText, ctx.signal);
+  checkCancelled(ctx);
+  const notes = new GeneratedNotes(ctx.vault, ctx.data, ctx.outputFolder);
+  const skelPath = generatedPath(ctx.outputFolder, name, 'skeleton');
+  const canvasPath = generatedPath(ctx.outputFolder, name, 'canvas');
+  const task = { domainPath: rec.path, task: `Replace the skeleton of ${name} with a new draft`, now: nowIso(ctx) };
+  const written = [
+    await notes.write(skelPath, noteText(frontmatterFor(ctx, 'skeleton', rec.path, { canvas: wikilink(canvasPath), tokens: s.tokens }), renderSkeleton(name, rec.path, distPath, s.skeleton)), task),
+    await notes.write(canvasPath, renderCanvas(name, rec.path, s.skeleton), task),
+  ];
+  await linkDomainNote(ctx, rec.path, [{ path: skelPath, label: 'Skeleton' }]);
+  await refreshModel(ctx, written);
+  return { domain: name, domainPath: rec.path, sources: [], written, adopted: false };
+}
+
+async function readOrExplain(ctx: AgentContext, path: string, name: string): Promise<string> {
+  if (!(await ctx.vault.stat(path))) throw new AgentError(`${name} has no distillate yet (${path}): run research first`);
+  return ctx.vault.read(path);
+}
+
+async function manifestSources(ctx: AgentContext, name: string): Promise<{ sources: IdentifiedSource[]; known: Set<string> }> {
+  const m = await loadManifest(ctx.data, name);
+  if (!m) throw new AgentError(`No research run is recorded for ${name}: run research first`);
+  const sources: IdentifiedSource[] = [];
+  for (const s of m.sources) {
+    const entry: IdentifiedSource = { ...s, text: '', fetchedAt: m.generated };
+    if (!s.error) {
+      const d = await readCachedDigest(ctx.llm, ctx.data, entry);
+      if (d) entry.digest = d;
+    }
+    sources.push(entry);
+  }
+  return { sources, known: new Set(sources.filter((s) => s.digest).map((s) => s.id)) };
+}
+
+async function isDigestCached(ctx: AgentContext, s: NumberedSource): Promise<boolean> {
+  return (await readCachedDigest(ctx.llm, ctx.data, s)) !== null;
+}
+
+/** The model learns of the run's notes at once, so the map and the next step see them. */
+async function refreshModel(ctx: AgentContext, written: WriteResult[]): Promise<void> {
+  await Promise.all(
+    written.flatMap((w) => [w.path, w.proposalPath].filter((p): p is string => !!p && p.endsWith('.md'))).map(async (p) => {
+      ctx.model.set(analyzeNote(p, await ctx.vault.read(p), Date.now()));
+    }),
+  );
+}

@@ -1,0 +1,43 @@
+import * as z from 'zod';
+
+/**
+ * What each agent must return. No length limits in the schemas: a model that writes a little
+ * long should not cost a repair call; rendering clamps lengths and counts instead. `sources`
+ * are source ids like "S3", checked against the real ids by code afterwards.
+ */
+
+const cite = z.array(z.string());
+
+export const digestSchema = z.object({
+  summary: z.string(),
+  keyPoints: z.array(z.object({ point: z.string(), quote: z.string() })),
+});
+export type Digest = z.infer<typeof digestSchema>;
+
+export const distillateSchema = z.object({
+  summary: z.string(),
+  concepts: z.array(z.object({ name: z.string(), explanation: z.string(), sources: cite })),
+  structure: z.array(z.object({ area: z.string(), description: z.string(), sources: cite })),
+  decisions: z.array(z.object({ decision: z.string(), tradeoffs: z.string(), sources: cite })),
+  pitfalls: z.array(z.object({ pitfall: z.string(), sources: cite })),
+  open_questions: z.array(z.object({ question: z.string(), sources: cite })),
+});
+export type Distillate = z.infer<typeof distillateSchema>;
+
+export const ISSUE_KINDS = ['conflict', 'weak-spot', 'unsupported', 'mis-cited', 'gap'] as const;
+export type IssueKind = (typeof ISSUE_KINDS)[number];
+
+export const critiqueSchema = z.object({
+  verdict: z.enum(['pass', 'revise', 'fail']),
+  summary: z.string(),
+  issues: z.array(z.object({ kind: z.enum(ISSUE_KINDS), claim: z.string(), explanation: z.string(), sources: cite })),
+});
+export type Critique = z.infer<typeof critiqueSchema>;
+
+export const skeletonSchema = z.object({
+  areas: z.array(z.object({ name: z.string(), concepts: z.array(z.string()) })),
+});
+export type Skeleton = z.infer<typeof skeletonSchema>;
+
+/** Caps applied when rendering, so one runaway answer cannot flood a note. */
+export const LIMITS = { items: 30, areas: 7, conceptsPerArea: 10, keyPoints: 12, text: 1500 } as const;

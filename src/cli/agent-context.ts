@@ -1,0 +1,73 @@
+import * as path from 'node:path';
+import { setMaxListeners } from 'node:events';
+import { DOMParser } from 'linkedom';
+import type { AgentContext, Progress } from '../agents/context';
+import { DEFAULT_OUTPUT_FOLDER } from '../core/layout';
+import { LlmClient, llmConfigFromEnv, type LlmConfig } from '../llm';
+import { makeHtmlToText, type DomParserConstructor } from '../sources/html-text';
+import { loadModel } from '../vault/load-model';
+import type { CliIO } from './io';
+import { NodeDataFolder } from './node-data-folder';
+import { openVault } from './open-vault';
+
+export interface LlmFlags {
+  baseUrl?: string;
+  model?: string;
+  noCache?: boolean;
+}
+
+/** A config that is never called: a dry run plans without a server. */
+const PLAN_ONLY: LlmConfig = { baseURL: 'http://127.0.0.1:9/v1', apiKey: '', model: '(no model set)', timeoutMs: 1, maxRetries: 0, cache: false };
+
+const STAGE_LABEL: Record<Progress['stage'], string> = {
+  adopt: 'adopt',
+  gather: 'scout',
+  digest: 'scout',
+  distill: 'distiller',
+  critique: 'critic',
+  skeleton: 'mapper',
+  write: 'write',
+};
+
+/**
+ * Everything a CLI agent run needs: the vault on disk, the plugin's data folder in it, the model
+ * client from the environment, and Ctrl-C wired to cancel the run cleanly.
+ */
+export async function cliAgentContext(io: CliIO, vaultArg: string, flags: LlmFlags, opts: { planOnly?: boolean } = {}) {
+  const vault = await openVault(vaultArg, io.cwd);
+  let config: LlmConfig;
+  try {
+    config = llmConfigFromEnv(io.env, flags);
+  } catch (err) {
+    if (!opts.planOnly) throw err;
+    config = PLAN_ONLY;
+  }
+  const data = new NodeDataFolder(path.join(vault.root, vault.configDir, 'plugins', 'groundwork'));
+  const controller = new AbortController();
+  // Every in-flight model call listens on the run's signal; dozens at once are expected, not a leak.
+  setMaxListeners(1000, controller.signal);
+  const onSigint = (): void => {
+    if (controller.signal.aborted) return;
+    io.err('\nCancelling: finishing nothing new, writing nothing more…');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const model = await loadModel(vault, DEFAULT_OUTPUT_FOLDER, { onProgress: (d, t) => io.progress(`Reading notes ${d}/${t}`) });
+  io.progress('');
+  const llm = new LlmClient(config, { dataFolder: data, signal: controller.signal });
+  const ctx: AgentContext = {
+    vault,
+    data,
+    model,
+    llm,
+    outputFolder: DEFAULT_OUTPUT_FOLDER,
+    fetch: globalThis.fetch.bind(globalThis),
+    htmlToText: makeHtmlToText(DOMParser as unknown as DomParserConstructor),
+    signal: controller.signal,
+    onProgress: (p) => {
+      const count = p.total !== undefined ? ` ${p.done ?? 0}/${p.total}` : '';
+      io.err(`[${STAGE_LABEL[p.stage]}${count}] ${p.message}`);
+    },
+  };
+  return { ctx, dispose: () => process.off('SIGINT', onSigint) };
+}

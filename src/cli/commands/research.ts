@@ -1,0 +1,75 @@
+import { critiqueDomain, research, skeletonDomain, type RunResult } from '../../agents/research';
+import type { CliIO } from '../io';
+import { cliAgentContext, type LlmFlags } from '../agent-context';
+
+function fmtCost(cost: number | null): string {
+  return cost === null ? 'cost unknown (no price set for this model)' : `$${cost.toFixed(4)}`;
+}
+
+function report(io: CliIO, result: RunResult, usage: { calls: number; cachedCalls: number; totalTokens: number; cost: number | null }, ms: number, json: boolean): void {
+  if (json) {
+    io.out(JSON.stringify({ ...result, usage: { ...usage, wallMs: Math.round(ms) } }, null, 2));
+    return;
+  }
+  if (result.plan) {
+    const p = result.plan;
+    io.out(`Dry run for ${result.domain} (${result.domainPath}): nothing was written and no model was called.`);
+    io.out(`Sources (${result.sources.length}):`);
+    for (const s of result.sources) io.out(`  ${s.id}  ${s.kind === 'note' ? s.ref : s.ref}  [${s.reason}]${s.error ? `  not usable: ${s.error}` : ''}`);
+    io.out(
+      `Planned: ${p.calls} model calls (${p.digestCalls} digests, ${p.cachedDigests} already digested, 1 distill, 1 critique), ` +
+        `about ${p.estimatedTokens.toLocaleString('en-US')} tokens, ${fmtCost(p.estimatedCost)}; model ${p.model}.`,
+    );
+    if (result.adopted) io.out(`${result.domainPath} is not a domain yet: a real run adopts it (groundwork: domain, confidence: low).`);
+    return;
+  }
+  io.out(`${result.domain}: ${result.sources.length} sources`);
+  for (const w of result.written) {
+    const what = w.outcome === 'proposal' ? `you edited it, so a proposal to replace it: ${w.proposalPath}` : w.outcome;
+    io.out(`  ${w.path}  (${what})`);
+  }
+  io.out(`${usage.calls} model calls (${usage.cachedCalls} from cache), ${usage.totalTokens.toLocaleString('en-US')} tokens, ${fmtCost(usage.cost)}, ${(ms / 1000).toFixed(1)} s`);
+}
+
+export async function runResearch(
+  io: CliIO,
+  vaultArg: string,
+  domain: string,
+  flags: LlmFlags & { urls: string[]; maxSources: number; dryRun: boolean; json: boolean; searchEndpoint?: string },
+): Promise<number> {
+  const { ctx, dispose } = await cliAgentContext(io, vaultArg, flags, { planOnly: flags.dryRun });
+  const start = performance.now();
+  try {
+    const result = await research(ctx, { domain, maxSources: flags.maxSources, urls: flags.urls, dryRun: flags.dryRun, searchEndpoint: flags.searchEndpoint });
+    report(io, result, usageOf(ctx.llm.usage), performance.now() - start, flags.json);
+    return 0;
+  } finally {
+    dispose();
+  }
+}
+
+export async function runCritique(io: CliIO, vaultArg: string, domain: string, flags: LlmFlags & { json: boolean }): Promise<number> {
+  const { ctx, dispose } = await cliAgentContext(io, vaultArg, flags);
+  const start = performance.now();
+  try {
+    report(io, await critiqueDomain(ctx, domain), usageOf(ctx.llm.usage), performance.now() - start, flags.json);
+    return 0;
+  } finally {
+    dispose();
+  }
+}
+
+export async function runSkeleton(io: CliIO, vaultArg: string, domain: string, flags: LlmFlags & { json: boolean }): Promise<number> {
+  const { ctx, dispose } = await cliAgentContext(io, vaultArg, flags);
+  const start = performance.now();
+  try {
+    report(io, await skeletonDomain(ctx, domain), usageOf(ctx.llm.usage), performance.now() - start, flags.json);
+    return 0;
+  } finally {
+    dispose();
+  }
+}
+
+function usageOf(u: { calls: number; cachedCalls: number; totalTokens: number; cost: number | null }) {
+  return { calls: u.calls, cachedCalls: u.cachedCalls, totalTokens: u.totalTokens, cost: u.cost };
+}

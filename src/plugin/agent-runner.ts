@@ -1,0 +1,131 @@
+import { Notice, requestUrl, type App } from 'obsidian';
+import type { AgentContext, Progress } from '../agents/context';
+import { AgentError, RunCancelled } from '../agents/context';
+import type { RunResult } from '../agents/research';
+import { LlmClient, LlmError, llmConfigFromSettings, makeRequestUrlFetch } from '../llm';
+import { makeHtmlToText } from '../sources/html-text';
+import { PathError } from '../core/layout';
+import { VaultError } from '../vault/port';
+import type { Settings } from './settings-schema';
+import type { LiveModel } from './live-model';
+import { ObsidianDataFolder, type ObsidianVault } from './obsidian-vault';
+
+const STAGE_LABEL: Record<Progress['stage'], string> = {
+  adopt: 'Adopting',
+  gather: 'Scout: gathering',
+  digest: 'Scout: digesting',
+  distill: 'Distilling',
+  critique: 'Critiquing',
+  skeleton: 'Drafting the skeleton',
+  write: 'Writing',
+};
+
+/**
+ * Runs one agent job at a time inside Obsidian: builds its context from settings, shows each
+ * stage in the status bar with a cancel action, and ends with a notice that links the notes it
+ * wrote, or says in plain words what failed.
+ */
+export class AgentRunner {
+  private controller: AbortController | null = null;
+
+  constructor(
+    private readonly app: App,
+    private readonly port: ObsidianVault,
+    private readonly live: LiveModel,
+    private readonly dataDir: string,
+    private readonly settings: () => Settings,
+    private readonly statusEl: HTMLElement,
+  ) {
+    statusEl.addClass('groundwork-status');
+    statusEl.hide();
+  }
+
+  get busy(): boolean {
+    return this.controller !== null;
+  }
+
+  cancel(): void {
+    this.controller?.abort();
+  }
+
+  private async context(signal: AbortSignal): Promise<AgentContext> {
+    const s = this.settings();
+    const apiKey = this.app.secretStorage.getSecret(s.apiKeySecret) ?? '';
+    // requestUrl avoids CORS failures with local servers; no streaming is needed.
+    const fetch = makeRequestUrlFetch(requestUrl);
+    const config = llmConfigFromSettings(s.llm, apiKey, { fetch, dangerouslyAllowBrowser: true });
+    if (!config.baseURL) throw new AgentError('Set the model server in Groundwork settings first');
+    if (!config.model) throw new AgentError('Choose a model in Groundwork settings first');
+    const data = new ObsidianDataFolder(this.app, this.dataDir);
+    return {
+      vault: this.port,
+      data,
+      model: await this.live.ensure(),
+      llm: new LlmClient(config, { dataFolder: data, signal }),
+      outputFolder: s.outputFolder,
+      fetch,
+      htmlToText: makeHtmlToText(DOMParser),
+      signal,
+      onProgress: (p) => this.show(p),
+    };
+  }
+
+  private show(p: Progress): void {
+    this.statusEl.empty();
+    const count = p.total !== undefined ? ` ${p.done ?? 0}/${p.total}` : '';
+    this.statusEl.createSpan({ text: `Groundwork: ${STAGE_LABEL[p.stage]}${count}` });
+    const cancel = this.statusEl.createEl('a', { text: 'Cancel', cls: 'groundwork-status-cancel', href: '#' });
+    cancel.addEventListener('click', (evt) => {
+      evt.preventDefault();
+      this.cancel();
+    });
+    this.statusEl.show();
+  }
+
+  async run(label: string, job: (ctx: AgentContext) => Promise<RunResult>): Promise<RunResult | null> {
+    if (this.controller) {
+      new Notice('Groundwork is already running a job; cancel it from the status bar first.');
+      return null;
+    }
+    const controller = new AbortController();
+    this.controller = controller;
+    try {
+      const ctx = await this.context(controller.signal);
+      this.show({ stage: 'gather', message: label });
+      const result = await job(ctx);
+      this.live.notify();
+      this.notifyDone(label, result);
+      return result;
+    } catch (err) {
+      new Notice(`Groundwork: ${label} failed. ${describe(err)}`, 0);
+      return null;
+    } finally {
+      this.controller = null;
+      this.statusEl.empty();
+      this.statusEl.hide();
+    }
+  }
+
+  private notifyDone(label: string, result: RunResult): void {
+    const frag = createFragment();
+    frag.createDiv({ text: `Groundwork: ${label} done.` });
+    const list = frag.createEl('ul');
+    for (const w of result.written) {
+      const target = w.outcome === 'proposal' && w.proposalPath ? w.proposalPath : w.path;
+      const li = list.createEl('li');
+      const a = li.createEl('a', { text: target.slice(target.lastIndexOf('/') + 1), href: '#' });
+      a.addEventListener('click', (evt) => {
+        evt.preventDefault();
+        void this.app.workspace.openLinkText(target, '', false);
+      });
+      if (w.outcome === 'proposal') li.appendText(' (you had edited the note: a proposal to replace it)');
+    }
+    new Notice(frag, 15_000);
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof RunCancelled || (err instanceof LlmError && err.kind === 'cancelled')) return 'Cancelled; notes written before the cancel are kept.';
+  if (err instanceof AgentError || err instanceof LlmError || err instanceof VaultError || err instanceof PathError) return err.message;
+  return `Unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+}

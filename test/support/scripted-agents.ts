@@ -1,0 +1,83 @@
+import type { ChatRequestBody, Handler } from './openai-server';
+
+/**
+ * A scripted "model" for the agents, served by the loopback test server: it reads the schema
+ * name the real client sent and answers with JSON built from the prompt it received (ids it was
+ * given, text of the source), so the pipeline runs end to end through the real `openai` client.
+ */
+
+function schemaName(body: ChatRequestBody): string {
+  const rf = body.response_format;
+  if (rf?.json_schema?.name) return rf.json_schema.name;
+  // json_object fallback: the schema name is quoted in the system prompt.
+  const sys = body.messages.find((m) => m.role === 'system')?.content ?? '';
+  for (const n of ['source_digest', 'distillate', 'critique', 'skeleton']) if (sys.includes(n)) return n;
+  return 'unknown';
+}
+
+function ids(text: string): string[] {
+  return [...new Set([...text.matchAll(/DIGEST (S\d+)/g)].map((m) => m[1]!))];
+}
+
+export interface ScriptOptions {
+  /** Extra text the "model" puts in every digest summary (hostile-output tests). */
+  inject?: string;
+  /** Ids the distiller cites besides the real ones (unsupported-citation tests). */
+  extraCitation?: string;
+}
+
+export function scriptedAgents(opts: ScriptOptions = {}): Handler {
+  return (body) => {
+    const user = body.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+    switch (schemaName(body)) {
+      case 'source_digest': {
+        const id = /Source (S\d+): (.*)/.exec(user);
+        const text = user.split('⟧\n')[1]?.split('\n⟦END')[0] ?? '';
+        const first = text.replace(/\s+/g, ' ').trim().slice(0, 120);
+        return {
+          json: {
+            summary: `${id?.[2] ?? 'A source'} in brief.${opts.inject ? ` ${opts.inject}` : ''}`,
+            keyPoints: [{ point: `What ${id?.[1] ?? 'it'} says first`, quote: first }],
+          },
+          usage: { prompt_tokens: Math.ceil(user.length / 4), completion_tokens: 60 },
+        };
+      }
+      case 'distillate': {
+        const got = ids(user);
+        const cite = (i: number) => [got[i % Math.max(1, got.length)] ?? 'S1'];
+        return {
+          json: {
+            summary: `The domain in ${got.length} sources.`,
+            concepts: got.slice(0, 4).map((id, i) => ({ name: `Concept ${i + 1}`, explanation: `Explained by ${id}.`, sources: [id] })),
+            structure: [
+              { area: 'Foundations', description: 'What everything rests on.', sources: cite(0) },
+              { area: 'Practice', description: 'How it is done.', sources: [...cite(1), ...(opts.extraCitation ? [opts.extraCitation] : [])] },
+            ],
+            decisions: [{ decision: 'Small or large', tradeoffs: 'Speed against quality.', sources: cite(0) }],
+            pitfalls: [{ pitfall: 'Overfitting.', sources: cite(1) }],
+            open_questions: [{ question: 'What scales?', sources: [] }],
+          },
+          usage: { prompt_tokens: Math.ceil(user.length / 4), completion_tokens: 400 },
+        };
+      }
+      case 'critique':
+        return {
+          json: { verdict: 'revise', summary: 'Mostly supported.', issues: [{ kind: 'weak-spot', claim: 'Overfitting.', explanation: 'Only one source says so.', sources: ['S1'] }] },
+          usage: { prompt_tokens: Math.ceil(user.length / 4), completion_tokens: 120 },
+        };
+      case 'skeleton':
+        return {
+          json: {
+            areas: [
+              { name: 'Foundations', concepts: ['Concept 1', 'Concept 2'] },
+              { name: 'Practice', concepts: ['Concept 3'] },
+              { name: 'Open questions', concepts: ['What scales?'] },
+            ],
+          },
+          usage: { prompt_tokens: Math.ceil(user.length / 4), completion_tokens: 80 },
+        };
+      default:
+        return { status: 400, errorMessage: 'unexpected request' };
+    }
+  };
+}
