@@ -163,6 +163,10 @@ export function readYamlMapping(yamlText: string, lineOffset = 0): YamlMappingRe
 
   const contents = doc.contents;
   if (contents === null) return result({});
+  // An empty document (e.g. only a `...` end marker is left) has no keys; an explicit `~` is not a mapping.
+  if (YAML.isScalar(contents) && contents.value === null && contents.range && contents.range[0] === contents.range[1] && !contents.tag && !contents.anchor) {
+    return result({});
+  }
   if (!YAML.isMap(contents)) {
     errors.push('Frontmatter is not a mapping of keys');
     return result(null);

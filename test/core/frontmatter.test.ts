@@ -32,6 +32,8 @@ describe('parseNote', () => {
     expect(parseNote('---\na: 1\n---\n')).toMatchObject({ frontmatter: { a: 1 }, body: '', problems: [] });
     expect(parseNote('---\n---\n')).toMatchObject({ frontmatter: {}, hasFrontmatter: true, problems: [] });
     expect(parseNote('---\n# only a comment\n\n---\nb')).toMatchObject({ frontmatter: {}, body: 'b', problems: [] });
+    expect(parseNote('---\n...\n---\nb')).toMatchObject({ frontmatter: {}, body: 'b', problems: [] });
+    expect(parseNote('---\n~\n---\nb').problems).toEqual(['Frontmatter is not a mapping of keys']);
   });
 
   it('handles a BOM and CRLF line endings', () => {

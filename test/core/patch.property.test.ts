@@ -6,8 +6,8 @@ import { FrontmatterPatchError, patchFrontmatter, type PatchValue } from '../../
 
 /*
  * Generated notes mix comments, blank lines, CRLF, a BOM, unicode/emoji keys and values, plain,
- * single- and double-quoted scalars, flow and block lists, block scalars, trailing comments and
- * bodies with --- lines. The byte-level property: strip the lines of the pairs a patch names
+ * single- and double-quoted scalars, flow and block lists, block scalars, tags, anchors, explicit
+ * `? key` pairs, a `...` end marker, trailing comments and bodies with --- lines. The byte-level property: strip the lines of the pairs a patch names
  * (located independently here, from yaml's node ranges) from both the original and the patched
  * note, and the two texts must be identical; the part before the block's content, the closing
  * line and the body must be identical as they are.
@@ -66,6 +66,8 @@ const valueArb: fc.Arbitrary<ValueSource> = fc.oneof(
     .filter(printable)
     .map((v) => () => [` ${sq(v)}`]),
   fc.integer().map((n) => () => [` ${n}`]),
+  // Tags and (unreferenced) anchors are part of the value's source.
+  fc.constantFrom(' !!str 12', ' !!str true', ' &anchor word', ' &a2 [x, y]').map((v) => () => [v]),
   fc.tuple(fc.array(itemArb, { maxLength: 4 }), fc.boolean()).map(([items, pad]) => () => [pad && items.length ? ` [ ${items.join(', ')} ]` : ` [${items.join(', ')}]`]),
   fc
     .tuple(fc.array(itemArb, { minLength: 1, maxLength: 4 }), fc.boolean(), fc.option(COMMENT_TEXT, { nil: undefined }))
@@ -83,10 +85,16 @@ const valueArb: fc.Arbitrary<ValueSource> = fc.oneof(
     .map(([lines, header]) => (indent: string) => [` ${header}`, ...lines.map((l) => `${indent}  ${l}`)]),
 );
 
-type Entry = { kind: 'pair'; key: KeyForm; value: ValueSource; comment?: string } | { kind: 'comment'; text: string; indent: boolean } | { kind: 'blank'; spaces: string };
+type Entry = { kind: 'pair'; key: KeyForm; value: ValueSource; comment?: string; explicit: boolean } | { kind: 'comment'; text: string; indent: boolean } | { kind: 'blank'; spaces: string };
 
 const entryArb: fc.Arbitrary<Entry> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('pair' as const), key: keyArb, value: valueArb, comment: fc.option(COMMENT_TEXT, { nil: undefined }) }) },
+  { weight: 6, arbitrary: fc.record({
+      kind: fc.constant('pair' as const),
+      key: keyArb,
+      value: valueArb,
+      comment: fc.option(COMMENT_TEXT, { nil: undefined }),
+      explicit: fc.nat(9).map((n) => n === 0),
+    }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('comment' as const), text: COMMENT_TEXT, indent: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('blank' as const), spaces: fc.constantFrom('', ' ', '  ') }) },
 );
@@ -105,10 +113,11 @@ const noteArb: fc.Arbitrary<GeneratedNote> = fc
     hasFrontmatter: fc.nat(9).map((n) => n > 0),
     mapIndent: fc.nat(7).map((n) => (n === 0 ? '  ' : '')),
     entries: fc.array(entryArb, { maxLength: 10 }),
+    documentEnd: fc.nat(9).map((n) => n === 0),
     body: fc.array(fc.constantFrom(...BODY_LINES), { maxLength: 6 }),
     bodyEndsWithEol: fc.boolean(),
   })
-  .map(({ eol, bom, hasFrontmatter, mapIndent, entries, body, bodyEndsWithEol }) => {
+  .map(({ eol, bom, hasFrontmatter, mapIndent, entries, documentEnd, body, bodyEndsWithEol }) => {
     const seen = new Set<string>();
     const lines: string[] = [];
     for (const e of entries) {
@@ -118,10 +127,12 @@ const noteArb: fc.Arbitrary<GeneratedNote> = fc
         if (seen.has(e.key.name)) continue;
         seen.add(e.key.name);
         const v = e.value(mapIndent);
-        const first = `${mapIndent}${e.key.source}:${v[0]}${e.comment !== undefined ? ` # ${e.comment}` : ''}`;
-        lines.push(first, ...v.slice(1));
+        const comment = e.comment !== undefined ? ` # ${e.comment}` : '';
+        if (e.explicit) lines.push(`${mapIndent}? ${e.key.source}`, `${mapIndent}:${v[0]}${comment}`, ...v.slice(1));
+        else lines.push(`${mapIndent}${e.key.source}:${v[0]}${comment}`, ...v.slice(1));
       }
     }
+    if (documentEnd) lines.push('...');
     let bodyText = body.join(eol) + (bodyEndsWithEol && body.length ? eol : '');
     let text: string;
     if (hasFrontmatter) {
