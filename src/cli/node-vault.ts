@@ -139,6 +139,18 @@ export class NodeVault implements VaultPort {
     }
   }
 
+  async trash(rel: string): Promise<void> {
+    const from = this.abs(rel);
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const to = path.join(this.root, '.trash', `${stamp} ${path.basename(from)}`);
+    try {
+      await fs.mkdir(path.dirname(to), { recursive: true });
+      await fs.rename(from, to);
+    } catch (err) {
+      throw this.wrap(rel, err);
+    }
+  }
+
   async process(rel: string, fn: (current: string) => string): Promise<string> {
     const current = await this.read(rel);
     const next = fn(current);

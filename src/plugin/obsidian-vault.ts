@@ -63,6 +63,11 @@ export class ObsidianVault implements VaultPort {
     await this.app.vault.create(clean, content);
   }
 
+  trash(path: string): Promise<void> {
+    // Follows the person's own trash setting (system trash, .trash, or delete).
+    return this.app.fileManager.trashFile(this.file(path));
+  }
+
   process(path: string, fn: (current: string) => string): Promise<string> {
     return this.app.vault.process(this.file(path), fn);
   }

@@ -43,6 +43,11 @@ export interface VaultPort {
    * same string writes nothing. Returns what was written.
    */
   process(path: string, fn: (current: string) => string): Promise<string>;
+  /**
+   * Moves a file to the trash (Obsidian's trash setting; `.trash/` in the vault for the CLI), so
+   * even an undo of a created note loses nothing.
+   */
+  trash(path: string): Promise<void>;
 }
 
 /**
