@@ -2,12 +2,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
+import type { App as ObsidianApp, TAbstractFile as ObsidianTAbstractFile, TFile as ObsidianTFile, TFolder as ObsidianTFolder } from 'obsidian';
 import { installDomHelpers } from './dom';
 import { FileManager } from './file-manager';
 import { MetadataCache } from './metadata';
 import { Commands, Plugins, SettingRegistry } from './plugin';
 import { Keymap, Scope, clearNotices, openModals } from './ui';
-import { Vault } from './vault';
+import { Vault, type TAbstractFile, type TFile, type TFolder } from './vault';
 import { ViewRegistry, Workspace } from './workspace';
 
 /** Obsidian's SecretStorage, in memory only (never written to disk, never in data.json). */
@@ -129,4 +130,17 @@ export async function simulateExternalEdit(app: App, path: string, data: string 
   }
   app.vault.syncFromDisk(path);
   await app.metadataCache.whenSettled();
+}
+
+/**
+ * The shim's objects typed as the real `obsidian` types, to pass them to plugin code (typed against
+ * node_modules/obsidian) from a test: `runThing(asObsidian(app), asObsidian(file))`.
+ */
+export function asObsidian(value: App): ObsidianApp;
+export function asObsidian(value: TFile): ObsidianTFile;
+export function asObsidian(value: TFolder): ObsidianTFolder;
+export function asObsidian(value: TAbstractFile): ObsidianTAbstractFile;
+export function asObsidian<T>(value: unknown): T;
+export function asObsidian(value: unknown): unknown {
+  return value;
 }

@@ -2,6 +2,16 @@
  * The in-repo `obsidian` module: the API surface Groundwork uses, backed by a real folder.
  * vitest aliases `obsidian` here; loadBuiltPlugin (./load-plugin) hands it to the built main.js.
  * Same names, argument order and semantics as node_modules/obsidian/obsidian.d.ts.
+ *
+ * Test helpers (not in Obsidian's API):
+ * - createTempVault(files) / removeTempVault(dir); createApp(dir) / destroyApp(app); settle(app)
+ * - simulateExternalEdit(app, path, text|null); vault.syncFromDisk(path?)
+ * - metadataCache.whenSettled(); workspace.triggerLayoutReady(), setActiveFile(file), whenIdle()
+ * - app.commands.run(id) (execute + await the callback), isAvailable(id); app.setting.openTabById(id)
+ * - noticeMessages / notices / clearNotices(); openModals; shownMenus, menu.findItem(title).click()
+ * - SuggestModal.setQuery(q); ButtonComponent.lastClick; Modal.opening; requestLog
+ * - asObsidian(x): a shim object typed as the real obsidian type
+ * - ./load-plugin: loadBuiltPlugin(app, mainJsPath, manifest), enablePlugin, disablePlugin, readManifest
  */
 import { installDomHelpers } from './dom';
 
@@ -85,4 +95,4 @@ export {
   type FuzzyMatch,
 } from './ui';
 export { Commands, Plugin, Plugins, SettingRegistry } from './plugin';
-export { App, SecretStorage, createApp, createTempVault, destroyApp, removeTempVault, settle, simulateExternalEdit } from './app';
+export { App, SecretStorage, asObsidian, createApp, createTempVault, destroyApp, removeTempVault, settle, simulateExternalEdit } from './app';

@@ -233,9 +233,17 @@ export class WorkspaceLeaf extends Events {
 
   async openFile(file: TFile, openState?: { active?: boolean; state?: Record<string, unknown> }): Promise<void> {
     const type = this.app.viewRegistry.typeByExtension[file.extension] ?? 'markdown';
-    await this.setViewState({ type, state: { ...(openState?.state ?? {}), file: file.path }, active: openState?.active ?? true });
-    this.app.workspace._recordOpen(file);
-    this.app.workspace.trigger('file-open', file);
+    const ws = this.app.workspace;
+    const before = ws.getActiveFile();
+    await this.setViewState({ type, state: { ...(openState?.state ?? {}), file: file.path } });
+    ws._recordOpen(file);
+    if (openState?.active === false) return;
+    // setActiveLeaf fires file-open when the active file changes; otherwise fire it here.
+    if (ws.activeLeaf !== this && before !== file) ws.setActiveLeaf(this);
+    else {
+      if (ws.activeLeaf !== this) ws.setActiveLeaf(this);
+      ws.trigger('file-open', file);
+    }
   }
 
   getEphemeralState(): any {
@@ -296,6 +304,7 @@ export class Workspace extends Events {
   private layoutReadyCallbacks: (() => unknown)[] = [];
   private pending = new Set<Promise<unknown>>();
   private lastOpenFiles: string[] = [];
+  private lastFileLeaf: WorkspaceLeaf | null = null;
 
   constructor(private readonly app: App) {
     super();
@@ -419,6 +428,7 @@ export class Workspace extends Events {
     if (this.activeLeaf === leaf) return;
     const before = this.getActiveFile();
     this.activeLeaf = leaf;
+    if (leaf.side === 'root') this.lastFileLeaf = leaf;
     this.trigger('active-leaf-change', leaf);
     const after = this.getActiveFile();
     if (after !== before && after) this.trigger('file-open', after);
@@ -430,10 +440,11 @@ export class Workspace extends Events {
   }
 
   getActiveFile(): TFile | null {
+    // The active leaf's file, else (a sidebar is active) the file of the most recently active main leaf.
     const view = this.activeLeaf?.view;
     if (view instanceof FileView) return view.file;
-    const recent = this.leaves.find((l) => l.side === 'root' && l.view instanceof FileView);
-    return recent ? (recent.view as FileView).file : null;
+    const recent = this.lastFileLeaf && this.leaves.includes(this.lastFileLeaf) ? this.lastFileLeaf.view : null;
+    return recent instanceof FileView ? recent.file : null;
   }
 
   /**
