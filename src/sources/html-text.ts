@@ -81,7 +81,13 @@ function tidy(text: string): string {
 }
 
 export function makeHtmlToText(DOMParserCtor: DomParserConstructor): HtmlToText {
-  const parse = (html: string): Document => new DOMParserCtor().parseFromString(html, 'text/html');
+  const parse = (html: string): Document => {
+    const doc = new DOMParserCtor().parseFromString(html, 'text/html');
+    // A fragment without <html> (some servers send just the markup of a post) leaves linkedom
+    // without <html> and <body>; browsers add them, so the fragment is wrapped the way they would.
+    if (doc.documentElement?.localName?.toLowerCase() === 'html' && doc.body) return doc;
+    return new DOMParserCtor().parseFromString(`<!doctype html><html><head></head><body>${html}</body></html>`, 'text/html');
+  };
   return (html, url) => {
     const doc = parse(html);
     const pageTitle = (doc.title ?? '').replace(/\s+/g, ' ').trim();
