@@ -347,6 +347,7 @@ describe('Plugin, commands, workspace', () => {
     expect(app.secretStorage.getSecret('openai-key')).toBe('sk-very-secret');
     expect(app.secretStorage.getSecret('other')).toBeNull();
     expect(app.secretStorage.listSecrets()).toEqual(['openai-key']);
+    expect(() => app.secretStorage.setSecret('Not Valid', 'x')).toThrow();
     const everything = fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
     for (const e of everything) expect(fs.readFileSync(nodePath.join(e.parentPath, e.name), 'utf8')).not.toContain('sk-very-secret');
   });
@@ -356,6 +357,12 @@ describe('Plugin, commands, workspace', () => {
     app.workspace.on('file-open', (f: TFile | null) => opened.push(f?.path ?? null));
     await app.workspace.setActiveFile(file('a.md'));
     expect(app.workspace.getActiveFile()?.path).toBe('a.md');
+    // A sidebar view becoming active keeps the main area's file as the active file.
+    const side = app.workspace.getRightLeaf(false)!;
+    await side.setViewState({ type: 'empty', active: true });
+    expect(app.workspace.activeLeaf).toBe(side);
+    expect(app.workspace.getActiveFile()?.path).toBe('a.md');
+    app.workspace.setActiveLeaf(app.workspace.getLeaf(false));
     await app.workspace.setActiveFile(null);
     expect(app.workspace.getActiveFile()).toBeNull();
     expect(opened).toEqual(['a.md', null]);

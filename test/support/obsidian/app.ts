@@ -15,9 +15,9 @@ import { ViewRegistry, Workspace } from './workspace';
 export class SecretStorage {
   private secrets = new Map<string, string>();
 
-  /** Ids are lowercase letters, digits and dashes, like Obsidian's. */
+  /** Ids are lowercase alphanumerics with optional dashes (obsidian.d.ts); anything else throws. */
   setSecret(id: string, secret: string): void {
-    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(id)) throw new Error(`Invalid secret id "${id}": use lowercase letters, digits and dashes`);
+    if (!/^[a-z0-9-]+$/.test(id)) throw new Error(`Invalid secret id "${id}": use lowercase letters, digits and dashes`);
     this.secrets.set(id, secret);
   }
   getSecret(id: string): string | null {
