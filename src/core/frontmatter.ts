@@ -60,7 +60,7 @@ const CLOSE_LINE = /^---[ \t]*$/;
  */
 export function splitFrontmatter(text: string): FrontmatterSplit | null {
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const open = OPEN_LINE.exec(text.slice(start, start + 4096 + 3));
+  const open = OPEN_LINE.exec(start === 0 ? text : text.slice(start));
   if (!open) return null;
   const language = (open[1] ?? '').trim();
   const eol = open[2] === '\r\n' ? '\r\n' : '\n';

@@ -33,6 +33,12 @@ interface RenderStyle {
 
 const DEFAULT_STYLE: RenderStyle = { flow: false, indentSeq: true, flowPadding: false };
 
+/**
+ * Sets the keys `changes` names (`undefined` removes one) and returns the new note text; a patch
+ * that changes nothing returns `text` itself. Throws FrontmatterPatchError, with the note left to
+ * the caller as it was, when the frontmatter is malformed, ---js, has duplicate keys, is not a
+ * mapping, or is written in a form the splice cannot edit safely.
+ */
 export function patchFrontmatter(text: string, changes: Record<string, unknown>): string {
   const entries = Object.entries(changes);
   for (const [key, value] of entries) {
