@@ -1,0 +1,109 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildIndex } from '../../src/sources/fulltext-index';
+import { gatherSources } from '../../src/sources/gather';
+import { searxAnswer, startWebServer, type WebServer } from '../support/web-server';
+import { htmlToText, OUT, vaultWith } from './helpers';
+
+let web: WebServer;
+const cleanups: Array<() => void> = [];
+
+beforeAll(async () => {
+  web = await startWebServer();
+  web.route('/paper', { type: 'text/plain', body: 'The LoRA paper, as text.' });
+  web.route('/blog', { body: '<html><head><title>Blog</title></head><body><p>A blog post on ranks.</p></body></html>' });
+  web.route('/given', { type: 'text/markdown', body: '# Given on the command\n\ntext' });
+  web.route('/image.png', { type: 'image/png', body: Buffer.from([0x89, 0x50, 0x4e, 0x47]) });
+  web.route('/found-1', { type: 'text/plain', body: 'search result one' });
+  web.route('/found-2', { type: 'text/plain', body: 'search result two' });
+});
+afterAll(() => web.close());
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+async function setup(domainBody: string) {
+  const v = await vaultWith({
+    'LoRA.md': `---\ngroundwork: domain\n---\n# LoRA\n\nLow-rank adaptation.\n\n${domainBody}\n`,
+    'Member.md': '---\ndomain: "[[LoRA]]"\n---\nA member note.\n',
+    'Linked.md': 'Linked from the domain note.\n',
+    'Backlinker.md': 'Points to [[LoRA]].\n',
+    'Words.md': 'Nothing links here, but low-rank adaptation is discussed.\n',
+    'Groundwork/LoRA/LoRA distillate.md': '---\ngroundwork: distillate\nconfidence: low\ndomain: "[[LoRA]]"\n---\nLow-rank adaptation [[LoRA]].\n',
+  });
+  cleanups.push(v.cleanup);
+  const index = await buildIndex(v.vault, v.model, OUT);
+  return { vault: v.vault, model: v.model, index, domainPath: 'LoRA.md', outputFolder: OUT, fetch: globalThis.fetch, htmlToText };
+}
+
+describe('gatherSources', () => {
+  it('numbers vault notes, then URLs of the domain note and the command, then search results, failures kept', async () => {
+    web.route('/search', searxAnswer([{ url: web.at('/found-1') }, { url: web.at('/paper') }, { url: web.at('/found-2') }]));
+    const base = await setup(`See [[Linked]], ${web.at('/paper')} and [blog](${web.at('/blog')}), ![img](${web.at('/image.png')}).`);
+    const progress: Array<[number, number, string]> = [];
+    const sources = await gatherSources({
+      ...base,
+      maxSources: 20,
+      urls: [web.at('/given'), web.at('/image.png'), 'file:///etc/passwd', web.at('/paper')],
+      searchEndpoint: web.at('/search'),
+      onProgress: (d, t, l) => progress.push([d, t, l]),
+    });
+    expect(sources.map((s) => s.id)).toEqual(sources.map((_, i) => `S${i + 1}`));
+    expect(sources.map((s) => [s.kind, s.reason, s.ref])).toEqual([
+      ['note', 'domain note', 'LoRA.md'],
+      ['note', 'member', 'Member.md'],
+      ['note', 'link', 'Linked.md'],
+      ['note', 'backlink', 'Backlinker.md'],
+      ['note', 'full-text', 'Words.md'],
+      ['web', 'url', web.at('/paper')],
+      ['web', 'url', web.at('/blog')],
+      ['web', 'url', web.at('/given')],
+      ['web', 'url', web.at('/image.png')],
+      ['web', 'url', 'file:///etc/passwd'],
+      ['web', 'search', web.at('/found-1')],
+      ['web', 'search', web.at('/found-2')],
+    ]);
+    const byRef = (ref: string) => sources.find((s) => s.ref === ref)!;
+    expect(byRef(web.at('/paper')).text).toBe('The LoRA paper, as text.');
+    expect(byRef(web.at('/blog')).text).toContain('A blog post on ranks.');
+    expect(byRef(web.at('/given')).title).toBe('Given on the command');
+    expect(byRef(web.at('/image.png')).error).toBe('not text (image/png)');
+    expect(byRef('file:///etc/passwd').error).toBe('only http(s) URLs are fetched');
+    expect(byRef(web.at('/found-2')).text).toBe('search result two');
+    expect(sources.map((s) => s.ref)).not.toContain('Groundwork/LoRA/LoRA distillate.md');
+    expect(progress).toHaveLength(sources.length);
+    expect(progress.map((p) => p[0])).toEqual(sources.map((_, i) => i + 1));
+    expect(progress.every((p) => p[1] === sources.length)).toBe(true);
+    for (const req of web.requests) expect(req.headers.authorization).toBeUndefined();
+  });
+
+  it('caps at maxSources counting failed ones, keeping room for the URLs the person gave', async () => {
+    const base = await setup('No URLs here. [[Linked]]');
+    const sources = await gatherSources({ ...base, maxSources: 4, urls: [web.at('/image.png'), web.at('/given')] });
+    expect(sources.map((s) => [s.id, s.ref, s.error ?? null])).toEqual([
+      ['S1', 'LoRA.md', null],
+      ['S2', 'Member.md', null],
+      ['S3', web.at('/image.png'), 'not text (image/png)'],
+      ['S4', web.at('/given'), null],
+    ]);
+    const one = await gatherSources({ ...base, maxSources: 1, urls: [web.at('/given')] });
+    expect(one.map((s) => s.ref)).toEqual(['LoRA.md']);
+    expect(await gatherSources({ ...base, maxSources: 0 })).toEqual([]);
+  });
+
+  it('lists a failing search endpoint as a failed source and goes on', async () => {
+    const base = await setup('');
+    const sources = await gatherSources({ ...base, maxSources: 10, searchEndpoint: web.at('/no-search-here') });
+    const last = sources.at(-1)!;
+    expect(last).toMatchObject({ kind: 'web', reason: 'search', text: '', ref: web.at('/no-search-here') });
+    expect(last.error).toBe(`Search endpoint ${web.at('/no-search-here')}: HTTP 404`);
+    expect(sources[0]!.ref).toBe('LoRA.md');
+  });
+
+  it('stops with the abort error when the run is cancelled', async () => {
+    web.route('/hang', { hang: true });
+    const base = await setup(`${web.at('/hang')}`);
+    const run = new AbortController();
+    const pending = gatherSources({ ...base, signal: run.signal, onProgress: (_d, _t, label) => label === 'Words.md' && run.abort() });
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
