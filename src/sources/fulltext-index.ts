@@ -1,6 +1,7 @@
 import MiniSearch from 'minisearch';
 import { parseNote } from '../core/frontmatter';
 import { basename } from '../core/layout';
+import type { NoteRecord } from '../core/note-record';
 import type { VaultModel } from '../core/vault-model';
 import type { VaultPort } from '../vault/port';
 import { isSourceEligible } from './eligibility';
@@ -118,6 +119,20 @@ export class FullTextIndex {
 export function indexableText(path: string, text: string): { title: string; body: string } {
   const { body } = parseNote(text);
   return { title: noteTitle(path, body), body };
+}
+
+/**
+ * Keeps the index in step with one note that changed (the plugin's modify/create events): it is
+ * indexed while the agents may read it and dropped when not, so a generated note enters once
+ * the person raises its confidence and leaves again if they lower it.
+ */
+export function syncNote(index: FullTextIndex, record: NoteRecord, text: string, outputFolder: string): void {
+  if (!isSourceEligible(record, outputFolder)) {
+    index.remove(record.path);
+    return;
+  }
+  const { title, body } = indexableText(record.path, text);
+  index.upsert(record.path, title, body);
 }
 
 /**

@@ -2,7 +2,7 @@
 export * from './types';
 export { isSourceEligible } from './eligibility';
 export { noteTitle } from './note-title';
-export { FullTextIndex, buildIndex, indexableText, type FullTextHit, type FullTextSearchOptions } from './fulltext-index';
+export { FullTextIndex, buildIndex, syncNote, indexableText, type FullTextHit, type FullTextSearchOptions } from './fulltext-index';
 export { gatherVaultCandidates, readNoteSource, buildBacklinks, domainQuery, type VaultCandidate, type VaultReason, type GatherVaultOptions } from './vault-retrieval';
 export { extractUrls, checkFetchableUrl, normalizeUrl } from './urls';
 export { fetchPage, formatBytes, PAGE_HEADERS, DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, type FetchLike, type FetchPageOptions } from './fetch-page';

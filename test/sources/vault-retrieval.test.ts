@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeNote } from '../../src/core/note-record';
-import { buildIndex, FullTextIndex, isSourceEligible } from '../../src/sources/fulltext-index';
+import { buildIndex, FullTextIndex, isSourceEligible, syncNote } from '../../src/sources/fulltext-index';
 import { domainQuery, gatherVaultCandidates, readNoteSource } from '../../src/sources/vault-retrieval';
 import { LORA_VAULT, OUT, vaultWith, writeNotes } from './helpers';
 
@@ -63,6 +63,19 @@ describe('FullTextIndex', () => {
     idx.remove('never-there.md');
     idx.rename('never-there.md', 'x.md');
     expect(idx.size).toBe(0);
+  });
+
+  it('syncNote indexes a generated note once its confidence is raised, and drops it when lowered', () => {
+    const idx = new FullTextIndex();
+    const path = 'Groundwork/D/D distillate.md';
+    const low = '---\ngroundwork: distillate\nconfidence: low\n---\nquaternion rotations';
+    const high = low.replace('confidence: low', 'confidence: high');
+    syncNote(idx, analyzeNote(path, low), low, OUT);
+    expect(idx.has(path)).toBe(false);
+    syncNote(idx, analyzeNote(path, high), high, OUT);
+    expect(idx.search('quaternion', { limit: 5 }).map((h) => h.path)).toEqual([path]);
+    syncNote(idx, analyzeNote(path, low), low, OUT);
+    expect(idx.search('quaternion', { limit: 5 })).toEqual([]);
   });
 
   it('is built only from notes that may be fed to agents', async () => {
