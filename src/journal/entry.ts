@@ -1,0 +1,93 @@
+import * as z from 'zod';
+
+/**
+ * One applied (or attempted) change. The index holds only this record; the replaced and the new
+ * text live beside it as `<id>.before` / `<id>.after`, so the index stays small however large the
+ * notes are.
+ */
+export interface JournalEntry {
+  /** Sortable and unique: UTC time to the second, then a per-second counter and a random byte. */
+  id: string;
+  /** ISO time of the attempt. */
+  time: string;
+  /** Vault-relative path of the note changed. */
+  path: string;
+  kind: 'modify' | 'create';
+  /** The domain note's path. */
+  domain: string;
+  task: string;
+  /** Applied by an automate-mode agent, or by the person accepting a proposal. */
+  by: 'agent' | 'accept';
+  /** The proposal note's path when `by` is 'accept'. */
+  proposal?: string;
+  /** sha256Hex of the full text before; null for a create. */
+  beforeHash: string | null;
+  /** sha256Hex of the full text after. */
+  afterHash: string;
+  state: 'pending' | 'applied' | 'undone' | 'failed';
+  undoneAt?: string;
+}
+
+export interface JournalChange {
+  path: string;
+  /** The exact text the agent read; null means the note must not exist yet and is created. */
+  expectedBefore: string | null;
+  after: string;
+  domain: string;
+  task: string;
+  by: 'agent' | 'accept';
+  proposal?: string;
+}
+
+/** The target changed since the agent read it; nothing was written. */
+export class ChangedSinceRead extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ChangedSinceRead';
+  }
+}
+
+/** Undo was refused, with a reason a person can act on; nothing was written. */
+export class UndoRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UndoRefused';
+  }
+}
+
+/** The journal's own storage cannot be read; it is left as is rather than overwritten. */
+export class JournalDamaged extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JournalDamaged';
+  }
+}
+
+const hash = z.string().regex(/^[0-9a-f]{64}$/);
+
+// Checked on every load: the index is a file a person (or a sync conflict) can damage, and undo
+// must never act on a record it only half understands.
+export const journalEntrySchema = z.object({
+  id: z.string().min(1),
+  time: z.string(),
+  path: z.string().min(1),
+  kind: z.enum(['modify', 'create']),
+  domain: z.string(),
+  task: z.string(),
+  by: z.enum(['agent', 'accept']),
+  proposal: z.string().optional(),
+  beforeHash: hash.nullable(),
+  afterHash: hash,
+  state: z.enum(['pending', 'applied', 'undone', 'failed']),
+  undoneAt: z.string().optional(),
+});
+
+export const journalIndexSchema = z.object({
+  version: z.literal(1),
+  entries: z.array(journalEntrySchema),
+});
+
+export type JournalIndex = z.infer<typeof journalIndexSchema>;
