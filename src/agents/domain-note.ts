@@ -6,6 +6,7 @@ import { basename } from '../core/layout';
 import type { AgentContext } from './context';
 import { AgentError } from './context';
 import { wikilink } from './note-text';
+import { GROUNDWORK_SECTION_HEADING } from '../core/groundwork-section';
 
 /** Finding, adopting and linking the domain note: the only writes agents make outside the output folder. */
 
@@ -44,8 +45,8 @@ export async function linkDomainNote(ctx: AgentContext, domainPath: string, targ
     if (missing.length === 0) return current;
     changed = true;
     const eol = current.includes('\r\n') ? '\r\n' : '\n';
-    const hasSection = /^## Groundwork\s*$/m.test(current);
-    const lines = [...(hasSection ? [] : ['', '## Groundwork', '']), ...missing.map((t) => `- ${wikilink(t.path, t.label)}`)];
+    const hasSection = current.split(/\r?\n/).some((l) => l.trim() === GROUNDWORK_SECTION_HEADING);
+    const lines = [...(hasSection ? [] : ['', GROUNDWORK_SECTION_HEADING, '']), ...missing.map((t) => `- ${wikilink(t.path, t.label)}`)];
     const sep = current === '' || current.endsWith('\n') ? '' : eol;
     return `${current}${sep}${lines.join(eol)}${eol}`;
   });

@@ -52,3 +52,21 @@ export function safeUrl(url: string): string | null {
     return null;
   }
 }
+
+/**
+ * Model-written markdown meant to become note content (an action's draft): wikilinks and
+ * formatting stay, but raw HTML is escaped outside code, links other than http(s) and vault
+ * notes lose their target, and nothing can open a frontmatter block.
+ */
+export function safeMarkdown(text: string): string {
+  const parts = text.replace(/\r\n?/g, '\n').split(/(^(?:```|~~~)[^\n]*\n[\s\S]*?^(?:```|~~~)[ \t]*$)/m);
+  const out = parts.map((part, i) => {
+    if (i % 2 === 1) return part; // fenced code: shown as code, never rendered as HTML
+    return part
+      .replace(/</g, '&lt;')
+      .replace(/>(?=[^\n]*$)/gm, (m, offset: number, whole: string) => (whole.slice(Math.max(0, offset - 1), offset) === '\n' || offset === 0 ? m : '&gt;'))
+      .replace(/\]\(\s*([a-z][a-z0-9+.-]*):/gi, (m, scheme: string) => (/^https?$/i.test(scheme) ? m : `] (${scheme}\u200b:`))
+      .replace(/\b(javascript|vbscript|data|file):/gi, '$1\u200b:');
+  });
+  return out.join('').replace(/^(---|\+\+\+)[ \t]*$/gm, '\\$1').trim();
+}

@@ -1,3 +1,4 @@
+import { stripGroundworkSection } from '../core/groundwork-section';
 import { parseNote } from '../core/frontmatter';
 import { basename } from '../core/layout';
 import type { VaultModel } from '../core/vault-model';
@@ -144,7 +145,7 @@ export async function gatherVaultCandidates(opts: GatherVaultOptions): Promise<V
 
   let body = '';
   try {
-    body = parseNote(await vault.read(domainPath)).body;
+    body = stripGroundworkSection(parseNote(await vault.read(domainPath)).body);
   } catch {
     // The domain note's name alone still makes a query.
   }
@@ -170,7 +171,7 @@ export async function readNoteSource(vault: VaultPort, path: string, reason: str
           : `could not read the note: ${err instanceof Error ? err.message : String(err)}`;
     return failedSource('note', path, reason, why, basename(path));
   }
-  const body = parseNote(raw).body.trim();
+  const body = stripGroundworkSection(parseNote(raw).body).trim();
   const text = capText(body, capChars);
   return { kind: 'note', ref: path, title: noteTitle(path, body), text, fingerprint: sourceFingerprint(text), reason };
 }
