@@ -11,11 +11,16 @@ export function journalNotePath(outputFolder: string): string {
   return `${outputFolder}/Journal.md`;
 }
 
-/** A table cell: a `|` would end the cell and a newline the row. */
+/**
+ * A table cell: a `|` would end the cell and a newline the row; `<` is escaped so a task text
+ * never becomes HTML in the rendered note.
+ */
 export function tableCell(text: string): string {
   return text
     .replace(/\\/g, '\\\\')
     .replace(/\|/g, '\\|')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
     .replace(/\r\n|\r|\n/g, '<br>');
 }
 
@@ -30,12 +35,6 @@ function readableTime(iso: string): string {
   return m ? `${m[1]} ${m[2]} UTC` : iso;
 }
 
-const STATE_LABEL: Record<JournalEntry['state'], string> = {
-  pending: 'pending',
-  applied: 'applied',
-  undone: 'undone',
-  failed: 'failed (not applied)',
-};
 
 /** The whole note, newest first. No frontmatter: it has no role among DESIGN's fixed ones. */
 export function renderJournalNote(entries: readonly JournalEntry[]): string {
@@ -51,7 +50,7 @@ export function renderJournalNote(entries: readonly JournalEntry[]): string {
   }
   lines.push('| Time | Note | Domain | Task | By | State | Entry | Proposal |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const e of [...entries].reverse()) {
-    const state = e.state === 'undone' && e.undoneAt ? `undone ${readableTime(e.undoneAt)}` : STATE_LABEL[e.state];
+    const state = e.state === 'undone' && e.undoneAt ? `undone ${readableTime(e.undoneAt)}` : e.state;
     const by = e.by === 'agent' ? 'agent (automate)' : 'accepted proposal';
     const row = [
       readableTime(e.time),
