@@ -41,9 +41,11 @@ export interface JournalChange {
 
 /** The target changed since the agent read it; nothing was written. */
 export class ChangedSinceRead extends Error {
+  // Message first, as for Error, so callers can throw one the same way; the path is for callers
+  // that report by file.
   constructor(
-    readonly path: string,
     message: string,
+    readonly path = '',
   ) {
     super(message);
     this.name = 'ChangedSinceRead';

@@ -313,13 +313,13 @@ export class Journal {
       // now makes the callback throw, and process then writes nothing.
       await this.vault.process(path, (current) => {
         if (current !== expectedBefore) {
-          throw new ChangedSinceRead(path, `${path} changed since the agent read it; the change was not applied`);
+          throw new ChangedSinceRead(`${path} changed since the agent read it; the change was not applied`, path);
         }
         return after;
       });
     } catch (err) {
       if (err instanceof VaultError && err.kind === 'not-found') {
-        throw new ChangedSinceRead(path, `${path} was deleted or moved since the agent read it; the change was not applied`);
+        throw new ChangedSinceRead(`${path} was deleted or moved since the agent read it; the change was not applied`, path);
       }
       throw err;
     }
@@ -330,7 +330,7 @@ export class Journal {
       await this.vault.create(path, text);
     } catch (err) {
       if (err instanceof VaultError && err.kind === 'exists') {
-        throw new ChangedSinceRead(path, `${path} already exists; the change expected to create it and was not applied`);
+        throw new ChangedSinceRead(`${path} already exists; the change expected to create it and was not applied`, path);
       }
       throw err;
     }

@@ -54,6 +54,7 @@ describe('apply and undo of a modify', () => {
     expect(await fx.data.read(`journal/${entry.id}.before`)).toBe(TRICKY);
     expect(await fx.data.read(`journal/${entry.id}.after`)).toBe(EDITED);
     expect(await fx.data.read('journal/index.json')).not.toContain('Rewritten');
+    expect(await journal.contents(entry.id)).toEqual({ before: TRICKY, after: EDITED });
 
     const undone = await journal.undo(entry.id);
     expect(undone.state).toBe('undone');
@@ -173,6 +174,7 @@ describe('apply refuses', () => {
     const journal = fx.journal();
     const err = await journal.apply(change()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ChangedSinceRead);
+    expect((err as ChangedSinceRead).path).toBe(NOTE);
     expect(fx.bytes(NOTE).equals(before)).toBe(true);
     const entries = await journal.list();
     expect(entries).toHaveLength(1);
