@@ -1,7 +1,8 @@
 import { sha256Hex } from '../core/fingerprint';
-import { inboxFolder, isInside, normalizeVaultPath, safeName, PathError } from '../core/layout';
+import { isInside, normalizeVaultPath, PathError } from '../core/layout';
 import { VaultError, type DataFolder, type VaultPort } from '../vault/port';
-import { noteText, wikilink } from './note-text';
+import { wikilink } from './note-text';
+import { writeProposal } from './proposals';
 
 /**
  * Writes generated notes without ever clobbering a person's edit. The plugin remembers the hash
@@ -70,69 +71,43 @@ export class GeneratedNotes {
       if (!(err instanceof VaultError && err.kind === 'exists')) throw err;
     }
     // Decided inside the atomic process() callback, read after it.
-    const state: { outcome: WriteResult['outcome']; edited: boolean } = { outcome: 'unchanged', edited: false };
+    const state: { outcome: WriteResult['outcome']; edited: string | null } = { outcome: 'unchanged', edited: null };
     const ledger = await this.load();
     await this.vault.process(target, (current) => {
       if (current === text) return current;
       if (ledger[target] !== sha256Hex(current)) {
-        state.edited = true;
+        state.edited = current;
         return current;
       }
       state.outcome = 'replaced';
       return text;
     });
     if (state.outcome === 'replaced') await this.remember(target, text);
-    if (!state.edited) return { path: target, outcome: state.outcome };
-    const proposalPath = await this.writeReplacementProposal(target, text, proposal);
+    if (state.edited === null) return { path: target, outcome: state.outcome };
+    const proposalPath = await this.writeReplacementProposal(target, text, proposal, state.edited);
     return { path: target, outcome: 'proposal', proposalPath };
   }
 
   /** A proposal to replace an edited generated note; the person accepts or rejects it. */
-  private async writeReplacementProposal(target: string, text: string, p: { domainPath: string; task: string; now: string }): Promise<string> {
-    const stamp = p.now.replace(/[:.]/g, '-');
-    const base = `${inboxFolder(this.outputFolder)}/${safeName(`${target.slice(target.lastIndexOf('/') + 1).replace(/\.md$/i, '')} update ${stamp}`)}`;
-    const fence = '`'.repeat(Math.max(4, longestBacktickRun(text) + 1));
-    const body = [
-      `# Proposal: replace ${wikilink(target)}`,
-      '',
-      `You edited ${wikilink(target)} since Groundwork wrote it, so the new version was not written over your text.`,
-      'Accept this proposal to replace the note with the version below, or reject it to keep yours.',
-      '',
-      '## Option 1',
-      '',
-      `${fence}markdown`,
-      text.replace(/\n$/, ''),
-      fence,
-      '',
-    ].join('\n');
-    const note = noteText(
-      {
-        groundwork: 'proposal',
-        domain: wikilink(p.domainPath),
-        target: wikilink(target),
-        mode: 'assist',
-        task: p.task,
-        status: 'pending',
-        confidence: 'low',
-        generated: p.now,
-      },
-      body,
-    );
-    for (let i = 0; ; i++) {
-      const path = i === 0 ? `${base}.md` : `${base} ${i + 1}.md`;
-      try {
-        await this.vault.create(path, note);
-        await this.remember(path, note);
-        return path;
-      } catch (err) {
-        if (!(err instanceof VaultError && err.kind === 'exists') || i > 50) throw err;
-      }
-    }
+  private async writeReplacementProposal(target: string, text: string, p: { domainPath: string; task: string; now: string }, current: string): Promise<string> {
+    const path = await writeProposal(this.vault, this.data, this.outputFolder, {
+      domain: p.domainPath,
+      mode: 'assist',
+      task: p.task,
+      options: [
+        {
+          title: 'The new version',
+          rationale: "You edited this note since Groundwork wrote it, so the new version was not written over your text. Accept to replace the note with it, or reject to keep yours.",
+          kind: 'replace-note',
+          target,
+          content: text,
+        },
+      ],
+      baseHashes: { [target]: sha256Hex(current) },
+      now: p.now,
+    });
+    await this.remember(path, await this.vault.read(path));
+    return path;
   }
 }
 
-function longestBacktickRun(text: string): number {
-  let max = 0;
-  for (const m of text.matchAll(/`+/g)) max = Math.max(max, m[0].length);
-  return max;
-}

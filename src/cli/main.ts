@@ -3,6 +3,7 @@ import { CliFailure, UsageError } from './errors';
 import { processIO, type CliIO } from './io';
 import { runCheck, runMap } from './commands/map';
 import { runCritique, runResearch, runSkeleton } from './commands/research';
+import { runAccept, runInbox, runReject, runRun, runSignoff, runUndo } from './commands/act';
 import { AgentError, RunCancelled } from '../agents/context';
 import { LlmError } from '../llm';
 import { PathError } from '../core/layout';
@@ -14,7 +15,13 @@ const USAGE = `Usage:
   groundwork research <vault> <domain> [--url URL]... [--max-sources N] [--dry-run] [--json]
   groundwork critique <vault> <domain> [--json]
   groundwork skeleton <vault> <domain> [--json]
-Model flags (research, critique, skeleton): --base-url URL --model NAME --no-cache
+  groundwork signoff <vault> <domain> [--yes]
+  groundwork run <vault> <domain> --task TEXT [--note PATH] [--json]
+  groundwork inbox <vault> [--json] [--all]
+  groundwork accept <vault> <proposal> [--option N]
+  groundwork reject <vault> <proposal>
+  groundwork undo <vault> [ENTRY]
+Model flags (research, critique, skeleton, run): --base-url URL --model NAME --no-cache
 Environment: OPENAI_BASE_URL, OPENAI_API_KEY, GROUNDWORK_MODEL, OPENAI_TIMEOUT_MS, GROUNDWORK_SEARCH_URL`;
 
 const LLM_OPTIONS = {
@@ -94,6 +101,39 @@ async function dispatch(io: CliIO, argv: string[]): Promise<number> {
       const p = parse(rest, LLM_OPTIONS);
       const [vault, domain] = positional(p, 2, 'skeleton <vault> <domain>');
       return runSkeleton(io, vault!, domain!, llmFlags(p));
+    }
+    case 'signoff': {
+      const p = parse(rest, { yes: { type: 'boolean' } });
+      const [vault, domain] = positional(p, 2, 'signoff <vault> <domain>');
+      return runSignoff(io, vault!, domain!, { yes: p.values.yes === true });
+    }
+    case 'run': {
+      const p = parse(rest, { ...LLM_OPTIONS, task: { type: 'string' }, note: { type: 'string' } });
+      const [vault, domain] = positional(p, 2, 'run <vault> <domain> --task TEXT');
+      const task = p.values.task as string | undefined;
+      if (!task?.trim()) throw new UsageError('run needs --task TEXT: what the agent should do');
+      return runRun(io, vault!, domain!, { ...llmFlags(p), task, note: p.values.note as string | undefined });
+    }
+    case 'inbox': {
+      const p = parse(rest, { json: { type: 'boolean' }, all: { type: 'boolean' } });
+      const [vault] = positional(p, 1, 'inbox <vault>');
+      return runInbox(io, vault!, { json: p.values.json === true, all: p.values.all === true });
+    }
+    case 'accept': {
+      const p = parse(rest, { option: { type: 'string' } });
+      const [vault, proposal] = positional(p, 2, 'accept <vault> <proposal>');
+      const raw = p.values.option as string | undefined;
+      return runAccept(io, vault!, proposal!, { option: raw === undefined ? undefined : positiveInt(raw, '--option', 1) });
+    }
+    case 'reject': {
+      const p = parse(rest, {});
+      const [vault, proposal] = positional(p, 2, 'reject <vault> <proposal>');
+      return runReject(io, vault!, proposal!);
+    }
+    case 'undo': {
+      const p = parse(rest, {});
+      if (p.positionals.length < 1 || p.positionals.length > 2) throw new UsageError('expected undo <vault> [ENTRY]');
+      return runUndo(io, p.positionals[0]!, p.positionals[1]);
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

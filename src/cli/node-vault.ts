@@ -4,7 +4,8 @@ import { VaultError, type FileStat, type VaultPort } from '../vault/port';
 import { normalizeVaultPath } from '../core/layout';
 import { atomicWrite } from './atomic-write';
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a BOM in the text: dropping it would change the bytes of every note written back.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function errnoKind(err: unknown): VaultError['kind'] {
   switch ((err as NodeJS.ErrnoException).code) {

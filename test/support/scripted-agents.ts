@@ -11,7 +11,7 @@ function schemaName(body: ChatRequestBody): string {
   if (rf?.json_schema?.name) return rf.json_schema.name;
   // json_object fallback: the schema name is quoted in the system prompt.
   const sys = body.messages.find((m) => m.role === 'system')?.content ?? '';
-  for (const n of ['source_digest', 'distillate', 'critique', 'skeleton']) if (sys.includes(n)) return n;
+  for (const n of ['source_digest', 'distillate', 'critique', 'skeleton', 'action', 'verdict']) if (sys.includes(n)) return n;
   return 'unknown';
 }
 
@@ -24,6 +24,12 @@ export interface ScriptOptions {
   inject?: string;
   /** Ids the distiller cites besides the real ones (unsupported-citation tests). */
   extraCitation?: string;
+  /** The critic's verdict on an automatic change. */
+  verdict?: { pass: boolean; reasons: string[] };
+  /** Runs while the critic "thinks": a test can edit the vault in the middle of a run. */
+  duringVerify?: () => void | Promise<void>;
+  /** Replaces the actor's options (hostile-output tests). */
+  actorOptions?: unknown[];
 }
 
 export function scriptedAgents(opts: ScriptOptions = {}): Handler {
@@ -76,6 +82,26 @@ export function scriptedAgents(opts: ScriptOptions = {}): Handler {
           },
           usage: { prompt_tokens: Math.ceil(user.length / 4), completion_tokens: 80 },
         };
+      case 'action': {
+        const sys = body.messages.find((m) => m.role === 'system')?.content ?? '';
+        const task = /Task: (.*)/.exec(user)?.[1] ?? 'the task';
+        const count = sys.includes('2 or 3') ? 3 : 1;
+        const options = opts.actorOptions ?? Array.from({ length: count }, (_, i) => ({
+          title: `Option ${i + 1} for ${task}`,
+          rationale: 'Because the task asks for it.',
+          kind: 'append-section',
+          heading: `Agent notes ${i + 1}`,
+          noteName: '',
+          content: `Done: ${task} (variant ${i + 1}).`,
+          links: [],
+        }));
+        return { json: { options }, usage: { prompt_tokens: Math.ceil(user.length / 4), completion_tokens: 150 } };
+      }
+      case 'verdict':
+        return (async () => {
+          await opts.duringVerify?.();
+          return { json: opts.verdict ?? { pass: true, reasons: [] }, usage: { prompt_tokens: Math.ceil(user.length / 4), completion_tokens: 30 } };
+        })();
       default:
         return { status: 400, errorMessage: 'unexpected request' };
     }

@@ -1,0 +1,197 @@
+import { applyBodyEdit, EditError, frontmatterBytes, type BodyEdit } from '../core/edit';
+import { sha256Hex } from '../core/fingerprint';
+import { parseNote } from '../core/frontmatter';
+import { domainFolder, generatedPath, isInside, normalizeVaultPath, safeName, PathError } from '../core/layout';
+import { analyzeNote } from '../core/note-record';
+import type { Mode } from '../core/trust';
+import type { Journal, JournalEntry } from '../journal';
+import { ChangedSinceRead } from '../journal';
+import { checkCancelled, nowIso, AgentError, type AgentContext } from './context';
+import { domainName, findDomainNote } from './domain-note';
+import { propose, verify, type ActorOption } from './actor';
+import { noteText, wikilink } from './note-text';
+import { writeProposal, type ProposalOptionSpec } from './proposals';
+import { safeMarkdown } from './untrusted';
+
+/**
+ * The Gate (DESIGN §1, §3): between the action agent and the vault. It reads the person's trust
+ * live, decides by mode, and enforces write scope in code: a task in domain D touches only D's
+ * notes, never their frontmatter, and creates notes only in D's folder under the output folder.
+ */
+
+export interface TaskRequest {
+  domain: string;
+  /** The note to act on; the domain note itself when absent. */
+  note?: string;
+  task: string;
+}
+
+export interface TaskOutcome {
+  domain: string;
+  mode: Mode;
+  outcome: 'proposal' | 'applied';
+  proposalPath?: string;
+  entry?: JournalEntry;
+  /** Why an automate run became a proposal (critic's reasons, a changed note). */
+  reasons: string[];
+}
+
+/** Re-reads the domain note and its generated notes so the decision uses the frontmatter as it is now. */
+async function refreshDomain(ctx: AgentContext, domainPath: string): Promise<void> {
+  const name = domainName(ctx.model.get(domainPath)!);
+  const paths = [domainPath, ...(['sources', 'distillate', 'critique', 'skeleton'] as const).map((k) => generatedPath(ctx.outputFolder, name, k))];
+  for (const p of paths) {
+    const st = await ctx.vault.stat(p);
+    if (st) ctx.model.set(analyzeNote(p, await ctx.vault.read(p), st.mtime));
+    else ctx.model.delete(p);
+  }
+}
+
+export function modeOf(ctx: AgentContext, domainPath: string): Mode {
+  const entry = ctx.model.computeMap().domains.find((d) => d.path === domainPath);
+  // A domain missing from the map (it stopped being a domain mid-run) gets the safest mode.
+  return entry?.mode ?? 'propose';
+}
+
+/** The note a task may change, refused unless it belongs to the task's domain. */
+export function checkTarget(ctx: AgentContext, domainPath: string, notePath: string): string {
+  const clean = normalizeVaultPath(notePath, ctx.vault.configDir);
+  const rec = ctx.model.get(clean) ?? ctx.model.findDomain(notePath);
+  if (!rec) throw new AgentError(`No note "${notePath}" in the vault`);
+  if (isInside(rec.path, ctx.outputFolder)) throw new AgentError(`${rec.path} is a generated note: re-run its step instead of a task`);
+  if (rec.path === domainPath) return rec.path;
+  const owners = ctx.model.domainsOf(rec);
+  if (!owners.includes(domainPath)) {
+    const where = owners.length ? `it belongs to ${owners.map((o) => domainName(ctx.model.get(o)!)).join(', ')}` : 'it belongs to no domain';
+    throw new AgentError(`Refused: a task in ${domainName(ctx.model.get(domainPath)!)} may only change that domain's notes, and ${rec.path} is not one (${where})`);
+  }
+  return rec.path;
+}
+
+/** Turns one actor option into a concrete, scope-checked change; null (with a reason) when it cannot apply. */
+function concreteOption(ctx: AgentContext, domainPath: string, target: string, baseText: string, o: ActorOption): { spec: ProposalOptionSpec; after: string | null } | { error: string } {
+  const content = safeMarkdown(o.content);
+  const heading = o.heading.replace(/^#+\s*/, '').replace(/[\r\n]+/g, ' ').trim();
+  try {
+    switch (o.kind) {
+      case 'create-note': {
+        const name = safeName(o.noteName || o.title);
+        // Only the name comes from the model; the folder is fixed by code.
+        const path = normalizeVaultPath(`${domainFolder(ctx.outputFolder, domainName(ctx.model.get(domainPath)!))}/${name}.md`, ctx.vault.configDir);
+        if (ctx.model.get(path)) return { error: `a note ${path} already exists` };
+        const text = noteText({ domain: wikilink(domainPath), confidence: 'low' }, content);
+        return { spec: { title: o.title, rationale: o.rationale, kind: 'create-note', target: path, content }, after: text };
+      }
+      case 'add-links': {
+        const links = o.links.map((l) => l.replace(/[[\]|#^\r\n]/g, '').trim()).filter(Boolean);
+        const edit: BodyEdit = { kind: 'add-links', links };
+        const after = applyBodyEdit(baseText, edit);
+        return { spec: { title: o.title, rationale: o.rationale, kind: 'add-links', target, content: links.map((l) => `- [[${l}]]`).join('\n') }, after };
+      }
+      case 'replace-section':
+      case 'append-section': {
+        const after = applyBodyEdit(baseText, { kind: o.kind, heading, content });
+        return { spec: { title: o.title, rationale: o.rationale, kind: o.kind, target, heading, content }, after };
+      }
+    }
+  } catch (err) {
+    if (err instanceof EditError || err instanceof PathError) return { error: err.message };
+    throw err;
+  }
+}
+
+/** The new full text for an option, from the text now in the proposal note (the person's edits included). */
+export function textAfter(kind: ProposalOptionSpec['kind'], current: string | null, heading: string | undefined, content: string, domainPath: string): string {
+  switch (kind) {
+    case 'create-note':
+      return noteText({ domain: wikilink(domainPath), confidence: 'low' }, content);
+    case 'replace-note':
+      return content.endsWith('\n') ? content : `${content}\n`;
+    case 'add-links':
+      return applyBodyEdit(current ?? '', { kind: 'add-links', links: [...content.matchAll(/\[\[([^\]|#]+)/g)].map((m) => m[1]!) });
+    case 'replace-section':
+    case 'append-section':
+      return applyBodyEdit(current ?? '', { kind, heading: heading ?? '', content });
+  }
+}
+
+export async function runTask(ctx: AgentContext, journal: Journal, req: TaskRequest): Promise<TaskOutcome> {
+  if (!req.task.trim()) throw new AgentError('The task is empty: say what the agent should do');
+  const domainRec = findDomainNote(ctx, req.domain);
+  if (domainRec.role !== 'domain') throw new AgentError(`${domainRec.path} is not a domain (no "groundwork: domain"); research it first to adopt it`);
+  const domainPath = domainRec.path;
+  await refreshDomain(ctx, domainPath);
+  const target = checkTarget(ctx, domainPath, req.note ?? domainPath);
+  const mode = modeOf(ctx, domainPath);
+  const name = domainName(domainRec);
+
+  const baseText = await ctx.vault.read(target);
+  const distPath = generatedPath(ctx.outputFolder, name, 'distillate');
+  const distillate = (await ctx.vault.stat(distPath)) ? parseNote(await ctx.vault.read(distPath)).body : null;
+  const body = parseNote(baseText).body;
+
+  const actor = await propose(ctx.llm, mode, req.task, target, body, distillate, ctx.signal);
+  checkCancelled(ctx);
+  const concrete = actor.options.map((o) => concreteOption(ctx, domainPath, target, baseText, o));
+  const usable = concrete.filter((c): c is { spec: ProposalOptionSpec; after: string | null } => 'spec' in c);
+  const problems = concrete.filter((c): c is { error: string } => 'error' in c).map((c) => `An option was dropped: ${c.error}`);
+  if (usable.length === 0) throw new AgentError(`The agent's change cannot be applied to ${target}: ${problems.join('; ')}`);
+  for (const u of usable) {
+    // Belt and braces: whatever the edit, the target's frontmatter bytes (trust keys) are unchanged.
+    if (u.spec.kind !== 'create-note' && u.after !== null && frontmatterBytes(u.after) !== frontmatterBytes(baseText)) throw new AgentError('Refused: the change would touch the note’s properties');
+  }
+
+  const baseHashes: Record<string, string | null> = {};
+  for (const u of usable) baseHashes[u.spec.target] = u.spec.kind === 'create-note' ? null : sha256Hex(baseText);
+  const proposal = async (m: Mode, notes: string[]) =>
+    writeProposal(ctx.vault, ctx.data, ctx.outputFolder, {
+      domain: domainPath,
+      mode: m,
+      task: req.task,
+      options: m === 'propose' ? usable.map((u) => u.spec) : [usable[0]!.spec],
+      baseHashes,
+      now: nowIso(ctx),
+      model: actor.model,
+      tokens: actor.tokens,
+      notes: [...problems, ...notes],
+    });
+
+  if (mode !== 'automate') {
+    checkCancelled(ctx);
+    const path = await proposal(mode, []);
+    return { domain: domainPath, mode, outcome: 'proposal', proposalPath: path, reasons: [] };
+  }
+
+  const chosen = usable[0]!;
+  const v = await verify(ctx.llm, req.task, target, body, distillate, `${chosen.spec.kind} ${chosen.spec.heading ?? ''}\n${chosen.spec.content}`, ctx.signal);
+  checkCancelled(ctx);
+  if (!v.verdict.pass) {
+    const reasons = v.verdict.reasons.length ? v.verdict.reasons : ['The critic did not pass the change'];
+    const path = await proposal('assist', reasons.map((r) => `The critic did not pass this change: ${r}`));
+    return { domain: domainPath, mode, outcome: 'proposal', proposalPath: path, reasons };
+  }
+  // The trust may have changed while the model worked: read it again right before applying.
+  await refreshDomain(ctx, domainPath);
+  if (modeOf(ctx, domainPath) !== 'automate') {
+    const path = await proposal('assist', ['The domain left automate mode while the agent worked']);
+    return { domain: domainPath, mode, outcome: 'proposal', proposalPath: path, reasons: ['The domain left automate mode while the agent worked'] };
+  }
+  checkCancelled(ctx);
+  try {
+    const entry = await journal.apply({
+      path: chosen.spec.target,
+      expectedBefore: chosen.spec.kind === 'create-note' ? null : baseText,
+      after: chosen.after!,
+      domain: domainPath,
+      task: req.task,
+      by: 'agent',
+    });
+    ctx.model.set(analyzeNote(chosen.spec.target, chosen.after!, Date.now()));
+    return { domain: domainPath, mode, outcome: 'applied', entry, reasons: [] };
+  } catch (err) {
+    if (!(err instanceof ChangedSinceRead)) throw err;
+    const reason = `${chosen.spec.target} changed since the agent read it, so nothing was applied`;
+    const path = await proposal('assist', [reason]);
+    return { domain: domainPath, mode, outcome: 'proposal', proposalPath: path, reasons: [reason] };
+  }
+}

@@ -1,0 +1,222 @@
+import { sha256Hex } from '../core/fingerprint';
+import { parseNote } from '../core/frontmatter';
+import { basename, inboxFolder, isInside, normalizeVaultPath, safeName } from '../core/layout';
+import { patchFrontmatter } from '../core/patch';
+import type { Mode } from '../core/trust';
+import { VaultError, type DataFolder, type VaultPort } from '../vault/port';
+import { noteText, wikilink } from './note-text';
+import { inertText } from './untrusted';
+
+/**
+ * Proposals: a note in the inbox the person reads, edits and accepts or rejects, plus a small
+ * record in the plugin's data folder with what the note cannot safely carry (the exact edit to
+ * make, the hash of the target when the agent read it). The text that gets applied is always
+ * the one in the note, the person's edits included.
+ */
+
+export type ProposalKind = 'replace-section' | 'append-section' | 'create-note' | 'add-links' | 'replace-note';
+
+export interface ProposalOptionSpec {
+  title: string;
+  rationale: string;
+  kind: ProposalKind;
+  /** The note the option changes or creates. */
+  target: string;
+  heading?: string;
+  content: string;
+}
+
+export interface ProposalRecord {
+  version: 1;
+  path: string;
+  domain: string;
+  mode: Mode;
+  task: string;
+  /** sha256 of the target's full text when the agent read it; null when the option creates a note. */
+  baseHashes: Record<string, string | null>;
+  options: Omit<ProposalOptionSpec, 'content' | 'rationale'>[];
+  created: string;
+}
+
+export interface ParsedOption {
+  n: number;
+  title: string;
+  content: string;
+}
+
+const FENCE_OPEN = /^(`{4,})markdown[ \t]*$/;
+
+function recordName(proposalPath: string): string {
+  return `proposals/${sha256Hex(proposalPath).slice(0, 24)}.json`;
+}
+
+function fenceFor(text: string): string {
+  let max = 3;
+  for (const m of text.matchAll(/`+/g)) max = Math.max(max, m[0].length);
+  return '`'.repeat(max + 1);
+}
+
+function describeChange(o: ProposalOptionSpec): string {
+  switch (o.kind) {
+    case 'replace-section':
+      return `Replaces the section “${inertText(o.heading ?? '', { max: 120 })}” of ${wikilink(o.target)}.`;
+    case 'append-section':
+      return `Adds a section “${inertText(o.heading ?? '', { max: 120 })}” at the end of ${wikilink(o.target)}.`;
+    case 'create-note':
+      return `Creates the note ${o.target.replace(/\.md$/i, '')} in the domain's folder.`;
+    case 'add-links':
+      return `Adds links at the end of ${wikilink(o.target)}.`;
+    case 'replace-note':
+      return `Replaces the whole note ${wikilink(o.target)}.`;
+  }
+}
+
+const MODE_INTRO: Record<Mode, string> = {
+  propose: 'This domain is not yet understood well enough for agents to act: here are options. Accept the one you choose (you may edit it first), or reject them all.',
+  assist: 'A draft for you to edit: change the text inside the block below as you like, then accept it. Nothing changes before you do.',
+  automate: 'An automatic change that could not be applied on its own; review it, edit it if needed, then accept or reject it.',
+};
+
+export async function writeProposal(
+  vault: VaultPort,
+  data: DataFolder,
+  outputFolder: string,
+  p: { domain: string; mode: Mode; task: string; options: ProposalOptionSpec[]; baseHashes: Record<string, string | null>; now: string; model?: string; tokens?: number; notes?: string[] },
+): Promise<string> {
+  const stamp = p.now.replace(/[:.]/g, '-').replace(/Z$/, '');
+  const base = `${inboxFolder(outputFolder)}/${safeName(`${basename(p.domain)} ${p.task.slice(0, 40)} ${stamp}`)}`;
+  const body: string[] = [`# Proposal: ${inertText(p.task, { max: 200 })}`, '', MODE_INTRO[p.mode], ''];
+  for (const n of p.notes ?? []) body.push(`> [!warning] ${inertText(n, { max: 600 })}`, '');
+  p.options.forEach((o, i) => {
+    const fence = fenceFor(o.content);
+    body.push(`## Option ${i + 1}: ${inertText(o.title, { max: 120 }) || 'Untitled'}`, '');
+    if (o.rationale.trim()) body.push(inertText(o.rationale, { max: 800 }), '');
+    body.push(describeChange(o), '', `${fence}markdown`, o.content.replace(/\n+$/, ''), fence, '');
+  });
+  const targets = [...new Set(p.options.filter((o) => o.kind !== 'create-note').map((o) => o.target))];
+  const note = noteText(
+    {
+      groundwork: 'proposal',
+      domain: wikilink(p.domain),
+      target: targets.length === 1 ? wikilink(targets[0]!) : targets.map((t) => wikilink(t)),
+      mode: p.mode,
+      task: p.task,
+      status: 'pending',
+      confidence: 'low',
+      generated: p.now,
+      model: p.model,
+      tokens: p.tokens,
+    },
+    body.join('\n'),
+  );
+  for (let i = 0; ; i++) {
+    const path = i === 0 ? `${base}.md` : `${base} ${i + 1}.md`;
+    try {
+      await vault.create(path, note);
+    } catch (err) {
+      if (err instanceof VaultError && err.kind === 'exists' && i < 50) continue;
+      throw err;
+    }
+    const record: ProposalRecord = {
+      version: 1,
+      path,
+      domain: p.domain,
+      mode: p.mode,
+      task: p.task,
+      baseHashes: p.baseHashes,
+      options: p.options.map(({ title, kind, target, heading }) => ({ title, kind, target, heading })),
+      created: p.now,
+    };
+    await data.write(recordName(path), JSON.stringify(record, null, 1));
+    return path;
+  }
+}
+
+export async function readProposalRecord(data: DataFolder, proposalPath: string): Promise<ProposalRecord | null> {
+  const raw = await data.read(recordName(proposalPath));
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw) as ProposalRecord;
+  } catch {
+    return null;
+  }
+}
+
+/** The options as they now stand in the note: the person's edits inside each block included. */
+export function parseOptions(noteTextValue: string): ParsedOption[] {
+  const lines = parseNote(noteTextValue).body.replace(/\r\n?/g, '\n').split('\n');
+  const out: ParsedOption[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const h = /^## Option (\d+)(?::\s*(.*))?$/.exec(lines[i]!);
+    if (!h) continue;
+    for (let j = i + 1; j < lines.length; j++) {
+      if (/^## /.test(lines[j]!)) break;
+      const open = FENCE_OPEN.exec(lines[j]!);
+      if (!open) continue;
+      const fence = open[1]!;
+      const end = lines.findIndex((l, k) => k > j && l === fence);
+      if (end < 0) break;
+      out.push({ n: Number(h[1]), title: (h[2] ?? '').trim(), content: lines.slice(j + 1, end).join('\n') });
+      i = end;
+      break;
+    }
+  }
+  return out;
+}
+
+export interface InboxItem {
+  id: string;
+  path: string;
+  domain: string;
+  mode: string;
+  task: string;
+  options: number;
+  status: string;
+}
+
+export async function listInbox(vault: VaultPort, outputFolder: string): Promise<InboxItem[]> {
+  const files = (await vault.listFiles(inboxFolder(outputFolder))).filter((f) => f.path.toLowerCase().endsWith('.md'));
+  const items: InboxItem[] = [];
+  for (const f of files.sort((a, b) => a.path.localeCompare(b.path))) {
+    let text: string;
+    try {
+      text = await vault.read(f.path);
+    } catch {
+      continue;
+    }
+    const fm = parseNote(text).frontmatter;
+    if (fm?.groundwork !== 'proposal') continue;
+    const domain = typeof fm.domain === 'string' ? fm.domain.replace(/^\[\[|\]\]$/g, '').split('|')[0]! : '';
+    items.push({
+      id: basename(f.path),
+      path: f.path,
+      domain,
+      mode: String(fm.mode ?? ''),
+      task: String(fm.task ?? ''),
+      options: parseOptions(text).length,
+      status: String(fm.status ?? 'pending'),
+    });
+  }
+  return items;
+}
+
+/** Finds a proposal by its id (basename) or path, inside the inbox only. */
+export async function findProposal(vault: VaultPort, outputFolder: string, idOrPath: string): Promise<string> {
+  const inbox = inboxFolder(outputFolder);
+  const asPath = idOrPath.toLowerCase().endsWith('.md') ? idOrPath : `${idOrPath}.md`;
+  const candidates = [asPath, `${inbox}/${asPath}`];
+  for (const c of candidates) {
+    let clean: string;
+    try {
+      clean = normalizeVaultPath(c, vault.configDir);
+    } catch {
+      continue;
+    }
+    if (isInside(clean, inbox) && (await vault.stat(clean))) return clean;
+  }
+  throw new VaultError('not-found', idOrPath, `No proposal "${idOrPath}" in ${inbox}/ (see: groundwork inbox)`);
+}
+
+export async function setStatus(vault: VaultPort, proposalPath: string, status: 'accepted' | 'rejected', extra: Record<string, string> = {}): Promise<void> {
+  await vault.process(proposalPath, (t) => patchFrontmatter(t, { status, ...extra }));
+}

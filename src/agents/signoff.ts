@@ -1,0 +1,74 @@
+import { bodyFingerprint } from '../core/fingerprint';
+import { parseNote } from '../core/frontmatter';
+import { generatedPath } from '../core/layout';
+import { analyzeNote } from '../core/note-record';
+import { patchFrontmatter } from '../core/patch';
+import { signOffBlockers } from '../core/signoff';
+import { AgentError, nowIso, type AgentContext } from './context';
+import { domainName, findDomainNote } from './domain-note';
+
+/**
+ * Signing a domain off: the person's command, the one place besides adoption where trust keys
+ * are written. It shows what the person is signing (summary, verdict, open issues) and refuses
+ * while anything blocks it.
+ */
+
+export interface SignOffReport {
+  domain: string;
+  domainPath: string;
+  summary: string | null;
+  verdict: string | null;
+  openIssues: string[];
+  blockers: string[];
+  /** The fingerprint that would be recorded for the current distillate. */
+  fingerprint: string | null;
+}
+
+function section(body: string, heading: string): string | null {
+  const m = new RegExp(`^## ${heading}\\s*\\n([\\s\\S]*?)(?=^## |$(?![\\s\\S]))`, 'm').exec(body.replace(/\r\n?/g, '\n'));
+  const text = m?.[1]?.trim();
+  return text ? text : null;
+}
+
+async function readIfExists(ctx: AgentContext, path: string): Promise<string | null> {
+  return (await ctx.vault.stat(path)) ? ctx.vault.read(path) : null;
+}
+
+export async function signOffReport(ctx: AgentContext, domainArg: string): Promise<SignOffReport> {
+  const rec = findDomainNote(ctx, domainArg);
+  if (rec.role !== 'domain') throw new AgentError(`${rec.path} is not a domain (no "groundwork: domain")`);
+  const name = domainName(rec);
+  const texts = { sources: null, distillate: null, critique: null, skeleton: null } as Record<'sources' | 'distillate' | 'critique' | 'skeleton', string | null>;
+  for (const k of ['sources', 'distillate', 'critique', 'skeleton'] as const) {
+    const p = generatedPath(ctx.outputFolder, name, k);
+    const text = await readIfExists(ctx, p);
+    texts[k] = text;
+    // Decide on the notes as they are on disk now, not as last indexed.
+    if (text !== null) ctx.model.set(analyzeNote(p, text, Date.now()));
+    else ctx.model.delete(p);
+  }
+  const a = ctx.model.artifacts(name);
+  const distBody = texts.distillate !== null ? parseNote(texts.distillate).body : null;
+  const critique = texts.critique !== null ? parseNote(texts.critique) : null;
+  return {
+    domain: name,
+    domainPath: rec.path,
+    summary: distBody ? section(distBody, 'Summary') : null,
+    verdict: typeof critique?.frontmatter?.verdict === 'string' ? critique.frontmatter.verdict : null,
+    openIssues: critique ? [...critique.body.matchAll(/^\s*[-*+]\s+\[ \]\s+(.+)$/gm)].map((m) => m[1]!.trim()) : [],
+    blockers: signOffBlockers(a),
+    fingerprint: distBody !== null ? bodyFingerprint(distBody) : null,
+  };
+}
+
+/** Writes `signed-off`, `signed-off-distillate` and `confidence: high`; refuses while blocked. */
+export async function signOff(ctx: AgentContext, domainArg: string): Promise<SignOffReport & { date: string }> {
+  const report = await signOffReport(ctx, domainArg);
+  if (report.blockers.length > 0) throw new AgentError(`${report.domain} cannot be signed off yet:\n${report.blockers.map((b) => `  - ${b}`).join('\n')}`);
+  const date = nowIso(ctx).slice(0, 10);
+  const text = await ctx.vault.process(report.domainPath, (t) =>
+    patchFrontmatter(t, { 'signed-off': date, 'signed-off-distillate': report.fingerprint, confidence: 'high' }),
+  );
+  ctx.model.set(analyzeNote(report.domainPath, text, Date.now()));
+  return { ...report, date };
+}
