@@ -191,10 +191,10 @@ export async function listInbox(vault: VaultPort, outputFolder: string): Promise
       id: basename(f.path),
       path: f.path,
       domain,
-      mode: String(fm.mode ?? ''),
-      task: String(fm.task ?? ''),
+      mode: typeof fm.mode === 'string' ? fm.mode : '',
+      task: typeof fm.task === 'string' ? fm.task : '',
       options: parseOptions(text).length,
-      status: String(fm.status ?? 'pending'),
+      status: typeof fm.status === 'string' ? fm.status : 'pending',
     });
   }
   return items;

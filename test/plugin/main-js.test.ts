@@ -10,8 +10,8 @@ const ROOT = path.resolve(__dirname, '../..');
 let app: App | null = null;
 let dir = '';
 
-afterEach(() => {
-  if (app) destroyApp(app);
+afterEach(async () => {
+  if (app) await destroyApp(app);
   app = null;
   if (dir) removeTempVault(dir);
 });
