@@ -4,6 +4,7 @@ import { parseNote } from '../core/frontmatter';
 import { domainFolder, generatedPath, isInside, normalizeVaultPath, safeName, PathError } from '../core/layout';
 import { analyzeNote } from '../core/note-record';
 import type { Mode } from '../core/trust';
+import type { VaultModel } from '../core/vault-model';
 import type { Journal, JournalEntry } from '../journal';
 import { ChangedSinceRead } from '../journal';
 import { checkCancelled, nowIso, AgentError, type AgentContext } from './context';
@@ -47,8 +48,8 @@ async function refreshDomain(ctx: AgentContext, domainPath: string): Promise<voi
   }
 }
 
-export function modeOf(ctx: AgentContext, domainPath: string): Mode {
-  const entry = ctx.model.computeMap().domains.find((d) => d.path === domainPath);
+export function modeOf(model: VaultModel, domainPath: string): Mode {
+  const entry = model.computeMap().domains.find((d) => d.path === domainPath);
   // A domain missing from the map (it stopped being a domain mid-run) gets the safest mode.
   return entry?.mode ?? 'propose';
 }
@@ -122,7 +123,7 @@ export async function runTask(ctx: AgentContext, journal: Journal, req: TaskRequ
   const domainPath = domainRec.path;
   await refreshDomain(ctx, domainPath);
   const target = checkTarget(ctx, domainPath, req.note ?? domainPath);
-  const mode = modeOf(ctx, domainPath);
+  const mode = modeOf(ctx.model, domainPath);
   const name = domainName(domainRec);
 
   const baseText = await ctx.vault.read(target);
@@ -172,7 +173,7 @@ export async function runTask(ctx: AgentContext, journal: Journal, req: TaskRequ
   }
   // The trust may have changed while the model worked: read it again right before applying.
   await refreshDomain(ctx, domainPath);
-  if (modeOf(ctx, domainPath) !== 'automate') {
+  if (modeOf(ctx.model, domainPath) !== 'automate') {
     const path = await proposal('assist', ['The domain left automate mode while the agent worked']);
     return { domain: domainPath, mode, outcome: 'proposal', proposalPath: path, reasons: ['The domain left automate mode while the agent worked'] };
   }

@@ -1,7 +1,6 @@
 import { sha256Hex } from '../core/fingerprint';
 import { isInside, normalizeVaultPath, PathError } from '../core/layout';
 import { VaultError, type DataFolder, type VaultPort } from '../vault/port';
-import { wikilink } from './note-text';
 import { writeProposal } from './proposals';
 
 /**

@@ -6,6 +6,7 @@ import { LlmClient, LlmError, llmConfigFromSettings, makeRequestUrlFetch } from 
 import { makeHtmlToText } from '../sources/html-text';
 import { PathError } from '../core/layout';
 import { VaultError } from '../vault/port';
+import { UndoRefused } from '../journal';
 import type { Settings } from './settings-schema';
 import type { LiveModel } from './live-model';
 import { ObsidianDataFolder, type ObsidianVault } from './obsidian-vault';
@@ -27,6 +28,7 @@ const STAGE_LABEL: Record<Progress['stage'], string> = {
  */
 export class AgentRunner {
   private controller: AbortController | null = null;
+  private current: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly app: App,
@@ -48,14 +50,26 @@ export class AgentRunner {
     this.controller?.abort();
   }
 
-  private async context(signal: AbortSignal): Promise<AgentContext> {
+  /** Resolves when the running job (if any) has ended, notices included. */
+  whenIdle(): Promise<void> {
+    return this.current.then(() => undefined);
+  }
+
+  /** A context for work that calls no model (accept, reject, sign-off, undo). */
+  async localContext(): Promise<AgentContext> {
+    return this.context(new AbortController().signal, false);
+  }
+
+  private async context(signal: AbortSignal, needsModel = true): Promise<AgentContext> {
     const s = this.settings();
     const apiKey = this.app.secretStorage.getSecret(s.apiKeySecret) ?? '';
     // requestUrl avoids CORS failures with local servers; no streaming is needed.
     const fetch = makeRequestUrlFetch(requestUrl);
     const config = llmConfigFromSettings(s.llm, apiKey, { fetch, dangerouslyAllowBrowser: true });
-    if (!config.baseURL) throw new AgentError('Set the model server in Groundwork settings first');
-    if (!config.model) throw new AgentError('Choose a model in Groundwork settings first');
+    if (needsModel && !config.baseURL) throw new AgentError('Set the model server in Groundwork settings first');
+    if (needsModel && !config.model) throw new AgentError('Choose a model in Groundwork settings first');
+    // Local work never calls the model; a placeholder keeps the client constructible.
+    if (!needsModel && !config.baseURL) config.baseURL = 'http://127.0.0.1:9/v1';
     const data = new ObsidianDataFolder(this.app, this.dataDir);
     return {
       vault: this.port,
@@ -82,7 +96,19 @@ export class AgentRunner {
     this.statusEl.show();
   }
 
-  async run(label: string, job: (ctx: AgentContext) => Promise<RunResult>): Promise<RunResult | null> {
+  /** A research step: its written notes are linked in the closing notice. */
+  async research(label: string, job: (ctx: AgentContext) => Promise<RunResult>): Promise<RunResult | null> {
+    return this.run(label, job, (r) => this.notifyDone(label, r));
+  }
+
+  run<T>(label: string, job: (ctx: AgentContext) => Promise<T>, onDone?: (result: T) => void): Promise<T | null> {
+    const wasBusy = this.controller !== null;
+    const p = this.runNow(label, job, onDone);
+    if (!wasBusy) this.current = p;
+    return p;
+  }
+
+  private async runNow<T>(label: string, job: (ctx: AgentContext) => Promise<T>, onDone?: (result: T) => void): Promise<T | null> {
     if (this.controller) {
       new Notice('Groundwork is already running a job; cancel it from the status bar first.');
       return null;
@@ -94,7 +120,7 @@ export class AgentRunner {
       this.show({ stage: 'gather', message: label });
       const result = await job(ctx);
       this.live.notify();
-      this.notifyDone(label, result);
+      onDone?.(result);
       return result;
     } catch (err) {
       new Notice(`Groundwork: ${label} failed. ${describe(err)}`, 0);
@@ -106,7 +132,7 @@ export class AgentRunner {
     }
   }
 
-  private notifyDone(label: string, result: RunResult): void {
+  notifyDone(label: string, result: RunResult): void {
     const frag = createFragment();
     frag.createDiv({ text: `Groundwork: ${label} done.` });
     const list = frag.createEl('ul');
@@ -124,8 +150,8 @@ export class AgentRunner {
   }
 }
 
-function describe(err: unknown): string {
+export function describe(err: unknown): string {
   if (err instanceof RunCancelled || (err instanceof LlmError && err.kind === 'cancelled')) return 'Cancelled; notes written before the cancel are kept.';
-  if (err instanceof AgentError || err instanceof LlmError || err instanceof VaultError || err instanceof PathError) return err.message;
+  if (err instanceof AgentError || err instanceof LlmError || err instanceof VaultError || err instanceof PathError || err instanceof UndoRefused) return err.message;
   return `Unexpected error: ${err instanceof Error ? err.message : String(err)}`;
 }

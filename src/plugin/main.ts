@@ -6,7 +6,15 @@ import { AutonomyMapView, VIEW_TYPE_AUTONOMY_MAP } from './map-view';
 import { GroundworkSettingTab } from './settings-tab';
 import { AgentRunner } from './agent-runner';
 import { critiqueDomain, research, skeletonDomain } from '../agents/research';
-import { isInside } from '../core/layout';
+import { basename, isInside, inboxFolder } from '../core/layout';
+import { signOff, signOffReport } from '../agents/signoff';
+import { modeOf, runTask } from '../agents/gate';
+import { acceptProposal, planAccept, rejectProposal } from '../agents/accept';
+import { listInbox, parseOptions } from '../agents/proposals';
+import type { AgentContext } from '../agents/context';
+import { Journal } from '../journal';
+import { describe } from './agent-runner';
+import { AcceptModal, InboxModal, SignOffModal, TaskModal } from './modals';
 
 export default class GroundworkPlugin extends Plugin {
   settings!: Settings;
@@ -30,17 +38,55 @@ export default class GroundworkPlugin extends Plugin {
     this.addCommand({
       id: 'research-domain',
       name: 'Research this domain',
-      checkCallback: (checking) => this.onNote(checking, (file) => this.runner.run('Research', (ctx) => research(ctx, { domain: file.path, maxSources: this.settings.maxSources, searchEndpoint: this.settings.searchEndpoint || undefined }))),
+      checkCallback: (checking) => this.onNote(checking, (file) => this.runner.research('Research', (ctx) => research(ctx, { domain: file.path, maxSources: this.settings.maxSources, searchEndpoint: this.settings.searchEndpoint || undefined }))),
     });
     this.addCommand({
       id: 'critique-distillate',
       name: 'Critique the distillate',
-      checkCallback: (checking) => this.onDomain(checking, (domainPath) => this.runner.run('Critique', (ctx) => critiqueDomain(ctx, domainPath))),
+      checkCallback: (checking) => this.onDomain(checking, (domainPath) => this.runner.research('Critique', (ctx) => critiqueDomain(ctx, domainPath))),
     });
     this.addCommand({
       id: 'draft-skeleton',
       name: 'Draft the skeleton',
-      checkCallback: (checking) => this.onDomain(checking, (domainPath) => this.runner.run('Skeleton', (ctx) => skeletonDomain(ctx, domainPath))),
+      checkCallback: (checking) => this.onDomain(checking, (domainPath) => this.runner.research('Skeleton', (ctx) => skeletonDomain(ctx, domainPath))),
+    });
+    this.addCommand({
+      id: 'sign-off-domain',
+      name: 'Sign off this domain',
+      checkCallback: (checking) => this.onDomain(checking, (domainPath) => this.openSignOff(domainPath)),
+    });
+    this.addCommand({
+      id: 'run-task',
+      name: 'Run a task in this domain',
+      checkCallback: (checking) => this.onMember(checking, (domainPath, notePath) => this.openTask(domainPath, notePath)),
+    });
+    this.addCommand({
+      id: 'accept-proposal',
+      name: 'Accept proposal',
+      checkCallback: (checking) => this.onProposal(checking, (path) => this.openAccept(path)),
+    });
+    this.addCommand({
+      id: 'reject-proposal',
+      name: 'Reject proposal',
+      checkCallback: (checking) => this.onProposal(checking, (path) => this.local('Reject', async (ctx) => new Notice(`Rejected ${await rejectProposal(ctx, path)}; nothing changed.`))),
+    });
+    this.addCommand({
+      id: 'open-inbox',
+      name: 'Open inbox',
+      callback: () =>
+        void this.local('Inbox', async (ctx) => {
+          const items = (await listInbox(ctx.vault, ctx.outputFolder)).filter((i) => i.status === 'pending');
+          new InboxModal(this.app, items, (path) => void this.app.workspace.openLinkText(path, '', false)).open();
+        }),
+    });
+    this.addCommand({
+      id: 'undo-last-change',
+      name: 'Undo last agent change',
+      callback: () =>
+        void this.local('Undo', async (ctx) => {
+          const e = await this.journal(ctx).undo();
+          new Notice(`Groundwork: undone — ${e.kind === 'create' ? `moved ${e.path} to the trash` : `restored ${e.path} as it was`}.`);
+        }),
     });
     this.addCommand({
       id: 'cancel-run',
@@ -61,6 +107,104 @@ export default class GroundworkPlugin extends Plugin {
   override onunload(): void {
     this.runner?.cancel();
     this.live?.dispose();
+  }
+
+  journal(ctx: AgentContext): Journal {
+    return new Journal(ctx.vault, ctx.data, { outputFolder: ctx.outputFolder, onProblem: (m) => new Notice(`Groundwork: ${m}`) });
+  }
+
+  private localWork: Promise<unknown> = Promise.resolve();
+
+  /** Resolves when agent runs and local work started by commands have ended. */
+  async whenIdle(): Promise<void> {
+    await this.runner.whenIdle();
+    await this.localWork;
+  }
+
+  /** Runs work that calls no model, with one notice on failure. */
+  private local(label: string, job: (ctx: AgentContext) => Promise<unknown>): Promise<void> {
+    const p = this.localNow(label, job);
+    this.localWork = Promise.all([this.localWork, p]);
+    return p;
+  }
+
+  private async localNow(label: string, job: (ctx: AgentContext) => Promise<unknown>): Promise<void> {
+    try {
+      await job(await this.runner.localContext());
+      this.live.notify();
+    } catch (err) {
+      new Notice(`Groundwork: ${label} failed. ${describe(err)}`, 0);
+    }
+  }
+
+  private async openSignOff(domainPath: string): Promise<void> {
+    await this.local('Sign-off', async (ctx) => {
+      const report = await signOffReport(ctx, domainPath);
+      new SignOffModal(this.app, report, () =>
+        void this.local('Sign-off', async (c) => {
+          const done = await signOff(c, domainPath);
+          new Notice(`Groundwork: signed off ${done.domain} on ${done.date}.`);
+        }),
+      ).open();
+    });
+  }
+
+  private async openTask(domainPath: string, notePath: string): Promise<void> {
+    const model = await this.live.ensure();
+    new TaskModal(this.app, basename(domainPath), notePath, modeOf(model, domainPath), (task) => {
+      void this.runner.run(
+        'Task',
+        (ctx) => runTask(ctx, this.journal(ctx), { domain: domainPath, note: notePath, task }),
+        (o) => {
+          if (o.outcome === 'applied') new Notice(`Groundwork: applied to ${o.entry!.path} (journal ${o.entry!.id}). "Undo last agent change" reverts it.`, 10_000);
+          else {
+            new Notice(`Groundwork: a proposal is in the inbox${o.reasons.length ? `: ${o.reasons.join('; ')}` : ''}.`, 10_000);
+            if (o.proposalPath) void this.app.workspace.openLinkText(o.proposalPath, '', false);
+          }
+        },
+      );
+    }).open();
+  }
+
+  private async openAccept(proposalPath: string): Promise<void> {
+    await this.local('Accept', async (ctx) => {
+      const options = parseOptions(await ctx.vault.read(proposalPath));
+      if (options.length === 0) throw new Error(`${proposalPath} has no option block to apply`);
+      new AcceptModal(
+        this.app,
+        proposalPath,
+        options,
+        async (n) => planAccept(await this.runner.localContext(), proposalPath, n),
+        (n) =>
+          void this.local('Accept', async (c) => {
+            const { plan, entry } = await acceptProposal(c, this.journal(c), proposalPath, n);
+            new Notice(`Groundwork: applied option ${plan.option} to ${plan.target} (journal ${entry.id}).`);
+          }),
+      ).open();
+    });
+  }
+
+  /** The active note when it is a pending proposal in the inbox. */
+  private onProposal(checking: boolean, act: (path: string) => Promise<unknown>): boolean {
+    const file = this.app.workspace.getActiveFile();
+    if (!(file instanceof TFile) || !isInside(file.path, inboxFolder(this.settings.outputFolder))) return false;
+    const fm = this.app.metadataCache.getFileCache(file)?.frontmatter;
+    if (fm?.groundwork !== 'proposal' || (fm.status !== undefined && fm.status !== 'pending')) return false;
+    if (!checking) void act(file.path);
+    return true;
+  }
+
+  /** The active note and its domain, for a task: the domain note itself or one of its members. */
+  private onMember(checking: boolean, act: (domainPath: string, notePath: string) => Promise<unknown>): boolean {
+    const file = this.app.workspace.getActiveFile();
+    const model = this.live.current();
+    if (!(file instanceof TFile) || !model || isInside(file.path, this.settings.outputFolder)) return false;
+    const rec = model.get(file.path);
+    if (!rec) return false;
+    const domainPath = rec.role === 'domain' ? rec.path : (model.domainsOf(rec)[0] ?? null);
+    if (!domainPath) return false;
+    if (!checking) void act(domainPath, file.path);
+    return true;
   }
 
   /** The active markdown note outside the output folder: any such note can be researched (and adopted). */

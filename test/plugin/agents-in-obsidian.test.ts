@@ -1,0 +1,127 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cpSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { createApp, createTempVault, destroyApp, noticeMessages, removeTempVault, settle, TFile, type App } from '../support/obsidian/index';
+import { openModals } from '../support/obsidian/ui';
+import { enablePlugin, loadBuiltPlugin, readManifest } from '../support/obsidian/load-plugin';
+import { EXAMPLE_VAULT } from '../support/temp-vault';
+import { OpenAiTestServer } from '../support/openai-server';
+import { scriptedAgents } from '../support/scripted-agents';
+
+const ROOT = path.resolve(__dirname, '../..');
+let app: App;
+let dir: string;
+let server: OpenAiTestServer;
+
+type PluginLike = {
+  whenIdle(): Promise<void>;
+  updateSettings(p: unknown): Promise<boolean>;
+  settings: { llm: Record<string, unknown> };
+};
+let plugin: PluginLike;
+
+beforeEach(async () => {
+  server = await OpenAiTestServer.start({ handler: scriptedAgents(), requireKey: 'sk-obsidian-key' });
+  dir = createTempVault({});
+  cpSync(EXAMPLE_VAULT, dir, { recursive: true });
+  app = createApp(dir);
+  await settle(app);
+  const p = loadBuiltPlugin(app, path.join(ROOT, 'main.js'), readManifest(path.join(ROOT, 'manifest.json')));
+  await enablePlugin(app, p);
+  await app.workspace.triggerLayoutReady();
+  plugin = p as unknown as PluginLike;
+  app.secretStorage.setSecret('groundwork-api-key', 'sk-obsidian-key');
+  await plugin.updateSettings({ llm: { ...plugin.settings.llm, preset: 'custom', baseURL: server.url, model: 'test-model' } });
+  await app.commands.run('groundwork:open-autonomy-map');
+  await settle(app);
+});
+
+afterEach(async () => {
+  await destroyApp(app);
+  removeTempVault(dir);
+  await server.close();
+});
+
+const read = (rel: string) => readFileSync(path.join(dir, rel), 'utf8');
+
+async function open(rel: string) {
+  await app.workspace.setActiveFile(app.vault.getFileByPath(rel));
+  await settle(app);
+}
+
+async function command(id: string) {
+  expect(app.commands.isAvailable(`groundwork:${id}`)).toBe(true);
+  await app.commands.run(`groundwork:${id}`);
+  await plugin.whenIdle();
+  await settle(app);
+  await plugin.whenIdle();
+}
+
+describe('the agents driven through the built main.js, command by command', () => {
+  it('research, task proposal, accept with a diff, undo — through requestUrl and SecretStorage', async () => {
+    await open('LoRA fine-tuning.md');
+    await command('research-domain');
+    expect(noticeMessages.some((m: string) => m.includes('Research done'))).toBe(true);
+    expect(read('Groundwork/LoRA fine-tuning/LoRA fine-tuning distillate.md')).toContain('groundwork: distillate');
+    // Every model request carried the key from SecretStorage, and it is nowhere on disk.
+    expect(server.chatRequests.every((r) => r.headers.authorization === 'Bearer sk-obsidian-key')).toBe(true);
+    expect(read('.obsidian/plugins/groundwork/data.json')).not.toContain('sk-obsidian-key');
+
+    await open('Groundwork/LoRA fine-tuning/LoRA fine-tuning distillate.md');
+    await command('draft-skeleton');
+    expect(read('Groundwork/LoRA fine-tuning/LoRA fine-tuning skeleton.canvas')).toContain('"nodes"');
+
+    const target = 'Notes/Adapter rank experiments.md';
+    const original = read(target);
+    await open(target);
+    await command('run-task');
+    const taskModal = openModals[openModals.length - 1]!;
+    const textarea = taskModal.contentEl.querySelector('textarea')!;
+    textarea.value = 'Summarize the findings';
+    textarea.dispatchEvent(new Event('input'));
+    (taskModal.contentEl.querySelector('button.mod-cta') as HTMLButtonElement).click();
+    await plugin.whenIdle();
+    await settle(app);
+    expect(read(target)).toBe(original);
+    const proposalFile = app.workspace.getActiveFile() as TFile;
+    expect(proposalFile.path.startsWith('Groundwork/Inbox/')).toBe(true);
+
+    await command('accept-proposal');
+    const acceptModal = openModals[openModals.length - 1]!;
+    await (acceptModal as unknown as { previewing: Promise<void> }).previewing;
+    const diff = acceptModal.contentEl.querySelector('.groundwork-diff')!.textContent;
+    expect(diff).toContain('+ ## Agent notes 1');
+    const apply = acceptModal.contentEl.querySelector('button.mod-cta') as HTMLButtonElement;
+    expect(apply.disabled).toBe(false);
+    apply.click();
+    await plugin.whenIdle();
+    await settle(app);
+    expect(read(target)).toContain('## Agent notes 1');
+    expect(read(proposalFile.path)).toContain('status: accepted');
+
+    await command('undo-last-change');
+    expect(read(target)).toBe(original);
+  });
+
+  it('sign-off modal lists the blockers and cannot be confirmed while blocked', async () => {
+    await open('Kubernetes.md');
+    await command('sign-off-domain');
+    const modal = openModals[openModals.length - 1]!;
+    expect(modal.contentEl.textContent).toContain('No distillate yet');
+    expect((modal.contentEl.querySelector('button.mod-cta') as HTMLButtonElement).disabled).toBe(true);
+    expect(read('Kubernetes.md')).not.toContain('signed-off');
+  });
+
+  it('a failing model server ends in one clear notice and writes nothing', async () => {
+    await server.close();
+    server = await OpenAiTestServer.start({ handler: () => ({ status: 500, errorMessage: 'boom' }) });
+    await plugin.updateSettings({ llm: { ...plugin.settings.llm, baseURL: server.url, maxRetries: 0 } });
+    await open('Kubernetes.md');
+    await command('research-domain');
+    const failure = noticeMessages.find((m: string) => m.startsWith('Groundwork: Research failed.'));
+    expect(failure).toBeDefined();
+    expect(failure).not.toMatch(/\n\s+at /);
+    expect(() => read('Groundwork/Kubernetes/Kubernetes distillate.md')).toThrow();
+  });
+});
