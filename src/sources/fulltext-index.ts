@@ -44,6 +44,9 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
+/** Hits scoring below this share of the best hit are dropped as noise. */
+const MIN_RELATIVE_SCORE = 0.2;
+
 function processTerm(term: string): string | null {
   const t = term.toLowerCase();
   return t.length < 2 || STOP_WORDS.has(t) ? null : t;
@@ -105,9 +108,19 @@ export class FullTextIndex {
   search(query: string, opts: FullTextSearchOptions): FullTextHit[] {
     if (opts.limit <= 0 || query.trim() === '') return [];
     const out: FullTextHit[] = [];
-    for (const r of this.search_.search(query)) {
+    const results = this.search_.search(query);
+    const queryTermCount = new Set(query.split(/\s+/).map((t) => processTerm(t)).filter((t): t is string => t !== null)).size;
+    // A note sharing one common word with a long query is noise, not a source: ask for two
+    // matched terms (when the query has two) and a score near the best one's.
+    const minTerms = Math.min(2, queryTermCount);
+    let floor = -1;
+    for (const r of results) {
       const path = this.pathById.get(r.id as number);
       if (path === undefined || opts.exclude?.(path)) continue;
+      // Relative to the best note the caller can use (the domain note itself is usually excluded).
+      if (floor < 0) floor = r.score * MIN_RELATIVE_SCORE;
+      if (r.score < floor) break;
+      if (new Set(r.queryTerms).size < minTerms) continue;
       out.push({ path, score: r.score });
       if (out.length >= opts.limit) break;
     }
