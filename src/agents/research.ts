@@ -140,7 +140,9 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
   let done = 0;
   ctx.onProgress?.({ stage: 'digest', done, total: usable.length, message: `Digesting ${usable.length} sources` });
   const digests = new Map<string, Digest>();
-  await Promise.all(
+  // allSettled, not all: when one digest fails the others still finish (and are kept for a retry)
+  // before the run reports the failure, so no call is left running after it.
+  const settled = await Promise.allSettled(
     usable.map(async (s) => {
       const r = await digestSource(ctx.llm, ctx.data, name, s, ctx.signal);
       digests.set(s.id, r.digest);
@@ -148,6 +150,8 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
       ctx.onProgress?.({ stage: 'digest', done, total: usable.length, message: `Digested ${s.id} ${s.title}` });
     }),
   );
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   checkCancelled(ctx);
   const fetchedAt = nowIso(ctx);
   const identified: IdentifiedSource[] = gathered.map((s) => ({ ...s, digest: digests.get(s.id), fetchedAt }));
