@@ -221,7 +221,7 @@ export class LlmClient {
       if (!second.ok) {
         throw new LlmError(
           'invalid-output',
-          `The ${role} agent's answer could not be used: ${second.problem}. A repair attempt (after: ${outcome.problem}) failed too.`,
+          `The ${role} agent's answer could not be used: ${second.problem}. A repair attempt (after: ${outcome.problem}) failed too. Run it again, or choose a model that follows JSON schemas.`,
           { role },
         );
       }
@@ -419,14 +419,14 @@ function classify(err: unknown, role: LlmRole, baseURL: string, timeoutMs: numbe
   if (err instanceof APIConnectionTimeoutError) {
     // Not retried: a model too slow once is slow again, and each retry would cost the whole timeout.
     return {
-      error: new LlmError('timeout', `${who} got no answer within ${formatSeconds(timeoutMs)} (timeout).`, { role, cause: err }),
+      error: new LlmError('timeout', `${who} got no answer within ${formatSeconds(timeoutMs)} (timeout). Check that the server is up and not overloaded, or allow it more time.`, { role, cause: err }),
       retryable: false,
       retryAfterMs: null,
     };
   }
   if (err instanceof APIConnectionError) {
     const refused = causeCode(err) === 'ECONNREFUSED';
-    const what = refused ? 'connection refused: is the server running?' : `connection failed (${rootMessage(err)})`;
+    const what = refused ? 'connection refused: is the server running?' : `connection failed (${rootMessage(err)}). Check the base URL and that the server is running.`;
     return {
       error: new LlmError('connection', `${who} could not reach the server: ${what}`, { role, cause: err }),
       retryable: true,
@@ -441,8 +441,8 @@ function classify(err: unknown, role: LlmRole, baseURL: string, timeoutMs: numbe
     let message: string;
     if (status === 401 || status === 403) message = `${who} was refused: the API key is missing or wrong (${status}).`;
     else if (status === 404) message = `${who} failed with 404: check the base URL and the model name. ${serverText}`;
-    else if (status === 429) message = `${who} was rate-limited (429). ${serverText}`;
-    else if (status >= 500) message = `${who} failed with a server error (${status}). ${serverText}`;
+    else if (status === 429) message = `${who} was rate-limited (429). ${sentence(serverText)} Wait a little, then run it again.`;
+    else if (status >= 500) message = `${who} failed with a server error (${status}). ${sentence(serverText)} Try again later.`;
     else message = `${who} was rejected (${status}): ${serverText}`;
     return {
       error: new LlmError('http', message.trim(), { role, status, cause: err }),
@@ -455,6 +455,12 @@ function classify(err: unknown, role: LlmRole, baseURL: string, timeoutMs: numbe
     retryable: false,
     retryAfterMs: null,
   };
+}
+
+/** The server's own words as a sentence, so a hint can follow them. */
+function sentence(text: string): string {
+  const t = text.trim();
+  return t === '' || /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
 function serverMessage(err: APIError<number, Headers | undefined>): string {
