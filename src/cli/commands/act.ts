@@ -34,7 +34,7 @@ export async function runSignoff(io: CliIO, vaultArg: string, domain: string, fl
     io.out(`Domain: ${r.domain} (${r.domainPath})`);
     io.out(`Summary: ${r.summary ?? '(no distillate)'}`);
     io.out(`Critic's verdict: ${r.verdict ?? '(no critique)'}`);
-    io.out(`Open issues: ${r.openIssues.length === 0 ? 'none' : ''}`);
+    io.out(r.openIssues.length === 0 ? 'Open issues: none' : `Open issues (${r.openIssues.length}):`);
     for (const i of r.openIssues) io.out(`  - [ ] ${i}`);
     if (r.blockers.length > 0) {
       io.out('Blocked:');

@@ -23,12 +23,12 @@ function report(io: CliIO, result: RunResult, usage: { calls: number; cachedCall
     if (result.adopted) io.out(`${result.domainPath} is not a domain yet: a real run adopts it (groundwork: domain, confidence: low).`);
     return;
   }
-  io.out(`${result.domain}: ${result.sources.length} sources`);
+  io.out(result.sources.length > 0 ? `${result.domain}: ${result.sources.length} source${result.sources.length === 1 ? '' : 's'}` : `${result.domain}:`);
   for (const w of result.written) {
     const what = w.outcome === 'proposal' ? `you edited it, so a proposal to replace it: ${w.proposalPath}` : w.outcome;
     io.out(`  ${w.path}  (${what})`);
   }
-  io.out(`${usage.calls} model calls (${usage.cachedCalls} from cache), ${usage.totalTokens.toLocaleString('en-US')} tokens, ${fmtCost(usage.cost)}, ${(ms / 1000).toFixed(1)} s`);
+  io.out(`${usage.calls} model call${usage.calls === 1 ? '' : 's'} (${usage.cachedCalls} from cache), ${usage.totalTokens.toLocaleString('en-US')} tokens, ${fmtCost(usage.cost)}, ${(ms / 1000).toFixed(1)} s`);
 }
 
 export async function runResearch(
