@@ -98,6 +98,10 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
     htmlToText: ctx.htmlToText,
     signal: ctx.signal,
     onProgress: (done, total, label) => ctx.onProgress?.({ stage: 'gather', done, total, message: label }),
+  }).catch((err: unknown) => {
+    // The sources layer rethrows the signal's own abort error; the shells know a cancel as RunCancelled.
+    checkCancelled(ctx);
+    throw err;
   });
   checkCancelled(ctx);
   const usable = gathered.filter((s) => !s.error);
