@@ -2,6 +2,7 @@ import { TFile, debounce, type App, type EventRef } from 'obsidian';
 import { analyzeNote } from '../core/note-record';
 import { VaultModel, type AutonomyMap } from '../core/vault-model';
 import { loadModel } from '../vault/load-model';
+import { buildIndex, syncNote, type FullTextIndex } from '../sources/fulltext-index';
 import type { ObsidianVault } from './obsidian-vault';
 
 /**
@@ -13,6 +14,9 @@ export class LiveModel {
   private model: VaultModel | null = null;
   private readonly listeners = new Set<(map: AutonomyMap) => void>();
   private loading: Promise<VaultModel> | null = null;
+  /** The scout's full-text index: built on the first research run, then kept up to date. */
+  private index: FullTextIndex | null = null;
+  private indexing: Promise<FullTextIndex> | null = null;
   private readonly notifySoon = debounce(() => this.notify(), 100, false);
 
   constructor(
@@ -26,7 +30,9 @@ export class LiveModel {
     register(
       this.app.metadataCache.on('changed', (file, data) => {
         if (!this.model || file.extension !== 'md') return;
-        this.model.set(analyzeNote(file.path, data, file.stat.mtime));
+        const record = analyzeNote(file.path, data, file.stat.mtime);
+        this.model.set(record);
+        if (this.index) syncNote(this.index, record, data, this.outputFolder());
         this.notifySoon();
       }),
     );
@@ -37,6 +43,7 @@ export class LiveModel {
         if (file.extension !== 'md') {
           if (old) this.model.delete(oldPath);
         } else if (old) this.model.rename(oldPath, { ...old, path: file.path });
+        this.index?.rename(oldPath, file.path);
         this.notifySoon();
       }),
     );
@@ -44,6 +51,7 @@ export class LiveModel {
       this.app.vault.on('delete', (file) => {
         if (!this.model) return;
         this.model.delete(file.path);
+        this.index?.remove(file.path);
         this.notifySoon();
       }),
     );
@@ -59,10 +67,24 @@ export class LiveModel {
     return this.loading;
   }
 
+  /** The full-text index, built once from the model and kept current by the change events. */
+  async ensureIndex(): Promise<FullTextIndex> {
+    if (this.index) return this.index;
+    this.indexing ??= this.ensure()
+      .then((model) => buildIndex(this.port, model, this.outputFolder()))
+      .then((index) => {
+        this.index = index;
+        return index;
+      });
+    return this.indexing;
+  }
+
   /** Forgets everything, for a change of output folder. */
   reset(): void {
     this.model = null;
     this.loading = null;
+    this.index = null;
+    this.indexing = null;
   }
 
   current(): VaultModel | null {

@@ -104,6 +104,18 @@ describe('the agents driven through the built main.js, command by command', () =
     expect(read(target)).toBe(original);
   });
 
+  it('keeps the scout’s full-text index current: a note written after the first run is found by the next', async () => {
+    await open('LoRA fine-tuning.md');
+    await command('research-domain');
+    const sources = 'Groundwork/LoRA fine-tuning/LoRA fine-tuning sources.md';
+    expect(read(sources)).not.toContain('Rank notes');
+    await app.vault.create('Notes/Rank notes.md', '# Rank notes\n\nLoRA ranks and learning rates when you fine-tune a small model.\n');
+    await settle(app);
+    await open('LoRA fine-tuning.md');
+    await command('research-domain');
+    expect(read(sources)).toContain('[[Notes/Rank notes]]');
+  });
+
   it('sign-off modal lists the blockers and cannot be confirmed while blocked', async () => {
     await open('Kubernetes.md');
     await command('sign-off-domain');
