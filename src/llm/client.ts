@@ -228,16 +228,7 @@ export class LlmClient {
       outcome = second;
     }
 
-    if (this.cache && key) {
-      const entry = {
-        content: answer.content,
-        model: completion.model || model,
-        promptTokens: acc.promptTokens,
-        completionTokens: acc.completionTokens,
-      };
-      settle(entry);
-      await this.cache.put(key, entry);
-    }
+    if (key) await this.store(key, answer.content, completion.model || model, acc, settle);
     return { data: outcome.data, usage: acc, model: completion.model || model, cached: false };
   }
 
@@ -279,17 +270,16 @@ export class LlmClient {
     );
     const answer = readAnswer(completion);
     // A cut-off answer is not worth keeping: the next identical call should get a fresh chance.
-    if (this.cache && key && !answer.truncated) {
-      const entry = {
-        content: answer.content,
-        model: completion.model || model,
-        promptTokens: acc.promptTokens,
-        completionTokens: acc.completionTokens,
-      };
-      settle(entry);
-      await this.cache.put(key, entry);
-    }
+    if (key && !answer.truncated) await this.store(key, answer.content, completion.model || model, acc, settle);
     return { text: answer.content, truncated: answer.truncated, usage: acc, model: completion.model || model, cached: false };
+  }
+
+  /** Keeps a paid answer, and hands it to identical calls waiting on this one. */
+  private async store(key: string, content: string, model: string, acc: CallUsage, settle: (entry: CachedResponse | null) => void): Promise<void> {
+    if (!this.cache) return;
+    const entry = { content, model, promptTokens: acc.promptTokens, completionTokens: acc.completionTokens };
+    settle(entry);
+    await this.cache.put(key, entry);
   }
 
   /** One chat completion with budget, concurrency, retries, timeout and cancellation applied. */

@@ -1,5 +1,6 @@
 import { critiqueDomain, research, skeletonDomain, type RunResult } from '../../agents/research';
 import type { CliIO } from '../io';
+import type { AgentContext } from '../../agents/context';
 import { cliAgentContext, type LlmFlags } from '../agent-context';
 
 function fmtCost(cost: number | null): string {
@@ -48,26 +49,24 @@ export async function runResearch(
   }
 }
 
-export async function runCritique(io: CliIO, vaultArg: string, domain: string, flags: LlmFlags & { json: boolean }): Promise<number> {
+/** Runs one model-backed step with the CLI's context, reporting what it wrote and what it cost. */
+async function runStep(io: CliIO, vaultArg: string, flags: LlmFlags & { json: boolean }, step: (ctx: AgentContext) => Promise<RunResult>): Promise<number> {
   const { ctx, dispose } = await cliAgentContext(io, vaultArg, flags);
   const start = performance.now();
   try {
-    report(io, await critiqueDomain(ctx, domain), usageOf(ctx.llm.usage), performance.now() - start, flags.json);
+    report(io, await step(ctx), usageOf(ctx.llm.usage), performance.now() - start, flags.json);
     return 0;
   } finally {
     dispose();
   }
 }
 
-export async function runSkeleton(io: CliIO, vaultArg: string, domain: string, flags: LlmFlags & { json: boolean }): Promise<number> {
-  const { ctx, dispose } = await cliAgentContext(io, vaultArg, flags);
-  const start = performance.now();
-  try {
-    report(io, await skeletonDomain(ctx, domain), usageOf(ctx.llm.usage), performance.now() - start, flags.json);
-    return 0;
-  } finally {
-    dispose();
-  }
+export function runCritique(io: CliIO, vaultArg: string, domain: string, flags: LlmFlags & { json: boolean }): Promise<number> {
+  return runStep(io, vaultArg, flags, (ctx) => critiqueDomain(ctx, domain));
+}
+
+export function runSkeleton(io: CliIO, vaultArg: string, domain: string, flags: LlmFlags & { json: boolean }): Promise<number> {
+  return runStep(io, vaultArg, flags, (ctx) => skeletonDomain(ctx, domain));
 }
 
 function usageOf(u: { calls: number; cachedCalls: number; totalTokens: number; cost: number | null }) {
