@@ -152,15 +152,26 @@ export class NodeVault implements VaultPort {
     }
   }
 
+  /**
+   * Read, transform, and swap in the result only if the file still holds what was read: an edit
+   * made meanwhile (the person's editor, a sync tool) makes it start over on the new text
+   * instead of being overwritten. The check and the rename are not one atomic step, but the gap
+   * is the time of one small read.
+   */
   async process(rel: string, fn: (current: string) => string): Promise<string> {
-    const current = await this.read(rel);
-    const next = fn(current);
-    if (next === current) return current;
-    try {
-      await atomicWrite(this.abs(rel), next);
-    } catch (err) {
-      throw this.wrap(rel, err);
+    const abs = this.abs(rel);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.read(rel);
+      const next = fn(current);
+      if (next === current) return current;
+      let swapped: boolean;
+      try {
+        swapped = await atomicWrite(abs, next, { stillCurrent: async () => (await this.read(rel).catch(() => null)) === current });
+      } catch (err) {
+        throw this.wrap(rel, err);
+      }
+      if (swapped) return next;
     }
-    return next;
+    throw new VaultError('changed', rel, `${rel} kept changing while Groundwork tried to update it; nothing was written`);
   }
 }

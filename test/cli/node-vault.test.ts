@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { NodeVault } from '../../src/cli/node-vault';
+import { VaultError } from '../../src/vault/port';
+import { tempVault } from '../support/temp-vault';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+function vault() {
+  const v = tempVault();
+  cleanups.push(v.cleanup);
+  return { dir: v.dir, vault: new NodeVault(v.dir) };
+}
+
+describe('NodeVault.process', () => {
+  it('starts over on the new text when the file changes between its read and its write', async () => {
+    const { dir, vault: v } = vault();
+    writeFileSync(path.join(dir, 'n.md'), 'one\n');
+    let calls = 0;
+    const out = await v.process('n.md', (t) => {
+      // The person's editor saves while the transform runs.
+      if (calls++ === 0) writeFileSync(path.join(dir, 'n.md'), 'one\nthe person typed this\n');
+      return `${t}appended\n`;
+    });
+    expect(calls).toBe(2);
+    expect(out).toBe('one\nthe person typed this\nappended\n');
+    expect(readFileSync(path.join(dir, 'n.md'), 'utf8')).toBe(out);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('gives up with a clear error, writing nothing, when the file never holds still', async () => {
+    const { dir, vault: v } = vault();
+    writeFileSync(path.join(dir, 'n.md'), 'x');
+    let n = 0;
+    const err = await v
+      .process('n.md', (t) => {
+        writeFileSync(path.join(dir, 'n.md'), `edit ${n++}`);
+        return `${t}!`;
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VaultError);
+    expect((err as VaultError).kind).toBe('changed');
+    expect(readFileSync(path.join(dir, 'n.md'), 'utf8')).toBe(`edit ${n - 1}`);
+  });
+
+  it('keeps a BOM and CRLF byte for byte', async () => {
+    const { dir, vault: v } = vault();
+    const text = '\uFEFF---\r\na: 1\r\n---\r\nbody\r\n';
+    writeFileSync(path.join(dir, 'b.md'), text);
+    expect(await v.read('b.md')).toBe(text);
+    await v.process('b.md', (t) => `${t}more\r\n`);
+    expect(readFileSync(path.join(dir, 'b.md'))).toEqual(Buffer.from(`${text}more\r\n`, 'utf8'));
+  });
+
+  it('refuses paths that leave the vault or enter the config folder', async () => {
+    const { vault: v } = vault();
+    for (const p of ['../x.md', '/etc/passwd', '.obsidian/app.json', 'a/../../b.md', 'C:\\x.md']) {
+      await expect(v.create(p, 'x')).rejects.toThrow(/Refused/);
+    }
+  });
+});
