@@ -166,7 +166,7 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
   written.push(
     await notes.write(
       paths.sources,
-      noteText(frontmatterFor(ctx, 'sources', rec.path, { tokens: scoutTokens ? scoutTokens.promptTokens + scoutTokens.completionTokens : 0 }), renderSources(name, rec.path, identified)),
+      noteText(frontmatterFor(ctx, 'sources', rec.path, { sources: gathered.length, tokens: scoutTokens ? scoutTokens.promptTokens + scoutTokens.completionTokens : 0 }), renderSources(name, rec.path, identified)),
       task('sources'),
     ),
   );
@@ -255,7 +255,7 @@ export async function skeletonDomain(ctx: AgentContext, domainArg: string): Prom
   const canvasPath = generatedPath(ctx.outputFolder, name, 'canvas');
   const task = { domainPath: rec.path, task: `Replace the skeleton of ${name} with a new draft`, now: nowIso(ctx) };
   const written = [
-    await notes.write(skelPath, noteText(frontmatterFor(ctx, 'skeleton', rec.path, { canvas: wikilink(canvasPath), tokens: s.tokens }), renderSkeleton(name, rec.path, distPath, s.skeleton)), task),
+    await notes.write(skelPath, noteText(frontmatterFor(ctx, 'skeleton', rec.path, { sources: wikilink(generatedPath(ctx.outputFolder, name, 'sources')), canvas: wikilink(canvasPath), tokens: s.tokens }), renderSkeleton(name, rec.path, distPath, s.skeleton)), task),
     await notes.write(canvasPath, renderCanvas(name, rec.path, s.skeleton), task),
   ];
   await linkDomainNote(ctx, rec.path, [{ path: skelPath, label: 'Skeleton' }]);

@@ -93,6 +93,7 @@ describe('research cycle end to end (CLI, real openai client, loopback server)',
       expect(frontmatter).toMatchObject({ domain: '[[LoRA fine-tuning]]', confidence: 'low', model: 'test-model' });
       expect(typeof frontmatter!.generated).toBe('string');
       expect(typeof frontmatter!.tokens).toBe('number');
+      expect(frontmatter!.sources).toBeDefined();
     }
     expect(allLinksResolve(vault.dir, [...gen.filter((g) => g.endsWith('.md')), 'LoRA fine-tuning.md'])).toEqual([]);
 
