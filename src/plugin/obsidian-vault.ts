@@ -87,7 +87,10 @@ export class ObsidianDataFolder implements DataFolder {
 
   async read(name: string): Promise<string | null> {
     const p = this.full(name);
-    return (await this.app.vault.adapter.exists(p)) ? this.app.vault.adapter.read(p) : null;
+    if (await this.app.vault.adapter.exists(p)) return this.app.vault.adapter.read(p);
+    // A crash between removing the old file and renaming the new one leaves only the new one.
+    if (await this.app.vault.adapter.exists(`${p}.tmp`)) return this.app.vault.adapter.read(`${p}.tmp`);
+    return null;
   }
 
   async write(name: string, data: string): Promise<void> {
