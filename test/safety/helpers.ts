@@ -4,6 +4,7 @@
  * disk, and an in-process agent context built the way src/cli/agent-context.ts builds one.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { DOMParser } from 'linkedom';
@@ -137,4 +138,11 @@ export interface Row {
   outcome: string;
   cases: number;
   lost: number;
+}
+
+/** Every file's sha256 (plus size), for vaults too big to compare byte by byte with toEqual. */
+export function hashes(dir: string, keep: (p: string) => boolean = () => true): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of snapshot(dir)) if (keep(k)) out[k] = `${v.length}:${createHash('sha256').update(v).digest('hex')}`;
+  return out;
 }
