@@ -2,6 +2,7 @@ import { applyBodyEdit, EditError, frontmatterBytes, type BodyEdit } from '../co
 import { sha256Hex } from '../core/fingerprint';
 import { parseNote } from '../core/frontmatter';
 import { domainFolder, generatedPath, isInside, normalizeVaultPath, safeName, PathError } from '../core/layout';
+import { linkTarget } from '../core/links';
 import { analyzeNote } from '../core/note-record';
 import type { Mode } from '../core/trust';
 import type { VaultModel } from '../core/vault-model';
@@ -69,10 +70,27 @@ export function checkTarget(ctx: AgentContext, domainPath: string, notePath: str
   return rec.path;
 }
 
+/** Whether a link target the model wrote leads to a note of the vault, outside the config folder. */
+function inVault(ctx: AgentContext, target: string, from: string): boolean {
+  const hit = ctx.model.resolve(target, from);
+  return hit !== null && !hit.startsWith('.') && !hit.startsWith(`${ctx.vault.configDir}/`);
+}
+
+/** Wikilinks in model-written markdown stay only when they lead to a vault note; others become inert text. */
+function vaultLinksOnly(ctx: AgentContext, from: string, md: string): string {
+  return md
+    .split(/(^(?:```|~~~)[^\n]*\n[\s\S]*?^(?:```|~~~)[ \t]*$)/m)
+    .map((part, i) =>
+      i % 2 === 1 ? part : part.replace(/\[\[([^\]\n]+?)\]\]/g, (m, inner: string) => (linkTarget(inner) === '' || inVault(ctx, linkTarget(inner), from) ? m : `[\u200b[${inner}]\u200b]`)),
+    )
+    .join('');
+}
+
 /** Turns one actor option into a concrete, scope-checked change; null (with a reason) when it cannot apply. */
 function concreteOption(ctx: AgentContext, domainPath: string, target: string, baseText: string, o: ActorOption): { spec: ProposalOptionSpec; after: string | null } | { error: string } {
-  const content = safeMarkdown(o.content);
-  const heading = o.heading.replace(/^#+\s*/, '').replace(/[\r\n]+/g, ' ').trim();
+  const content = vaultLinksOnly(ctx, target, safeMarkdown(o.content));
+  // A heading is model text too: no raw HTML, no link schemes, no frontmatter fence.
+  const heading = safeMarkdown(o.heading.replace(/^#+\s*/, '').replace(/[\r\n]+/g, ' ')).trim();
   try {
     switch (o.kind) {
       case 'create-note': {
@@ -84,7 +102,9 @@ function concreteOption(ctx: AgentContext, domainPath: string, target: string, b
         return { spec: { title: o.title, rationale: o.rationale, kind: 'create-note', target: path, content }, after: text };
       }
       case 'add-links': {
-        const links = o.links.map((l) => l.replace(/[[\]|#^\r\n]/g, '').trim()).filter(Boolean);
+        // Links only to notes that exist in the vault: never a path out of it, into the config folder, or a scheme.
+        const links = o.links.map((l) => l.replace(/[[\]|#^\r\n]/g, '').trim()).filter((l) => l && inVault(ctx, l, target));
+        if (links.length === 0) return { error: 'none of its links leads to a note in the vault' };
         const edit: BodyEdit = { kind: 'add-links', links };
         const after = applyBodyEdit(baseText, edit);
         return { spec: { title: o.title, rationale: o.rationale, kind: 'add-links', target, content: links.map((l) => `- [[${l}]]`).join('\n') }, after };
