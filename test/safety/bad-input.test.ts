@@ -6,7 +6,7 @@
  * is lost, including when notes are edited, renamed or deleted while a run is in flight.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { OpenAiTestServer, type ChatRequestBody } from '../support/openai-server';
 import { scriptedAgents } from '../support/scripted-agents';
