@@ -306,7 +306,7 @@ export class LlmClient {
         if (signal?.aborted || isAbortError(err)) {
           throw new LlmCancelled(`Cancelled: the ${role} agent's call was stopped.`, { role });
         }
-        const classified = classify(err, role, baseURL, timeoutMs);
+        const classified = classify(err, role, baseURL, timeoutMs, this.config.apiKey);
         if (!classified.retryable || retry >= maxRetries) {
           if (classified.retryable && retry > 0) {
             classified.error.message += ` Gave up after ${retry} ${retry === 1 ? 'retry' : 'retries'}.`;
@@ -404,7 +404,7 @@ interface Classified {
   retryAfterMs: number | null;
 }
 
-function classify(err: unknown, role: LlmRole, baseURL: string, timeoutMs: number): Classified {
+function classify(err: unknown, role: LlmRole, baseURL: string, timeoutMs: number, apiKey = ''): Classified {
   const who = `The ${role} agent's call to ${baseURL}`;
   if (err instanceof APIConnectionTimeoutError) {
     // Not retried: a model too slow once is slow again, and each retry would cost the whole timeout.
@@ -426,7 +426,8 @@ function classify(err: unknown, role: LlmRole, baseURL: string, timeoutMs: numbe
   if (err instanceof APIError && typeof err.status === 'number') {
     const apiErr = err as APIError<number, Headers | undefined>;
     const status = apiErr.status;
-    const serverText = serverMessage(apiErr);
+    // Some servers quote the request's key in their error text; a message is printed and logged, so it never carries it.
+    const serverText = redact(serverMessage(apiErr), apiKey);
     const retryable = status === 429 || status === 408 || status >= 500;
     let message: string;
     if (status === 401 || status === 403) message = `${who} was refused: the API key is missing or wrong (${status}).`;
@@ -441,10 +442,15 @@ function classify(err: unknown, role: LlmRole, baseURL: string, timeoutMs: numbe
     };
   }
   return {
-    error: new LlmError('connection', `${who} failed: ${err instanceof Error ? err.message : String(err)}`, { role, cause: err }),
+    error: new LlmError('connection', `${who} failed: ${redact(err instanceof Error ? err.message : String(err), apiKey)}`, { role, cause: err }),
     retryable: false,
     retryAfterMs: null,
   };
+}
+
+/** The text with every copy of the API key replaced, so no message can show it. */
+function redact(text: string, apiKey: string): string {
+  return apiKey.length >= 4 ? text.split(apiKey).join('[API key]') : text;
 }
 
 /** The server's own words as a sentence, so a hint can follow them. */
