@@ -22,7 +22,8 @@ export function safeName(name: string): string {
     .replace(/[\u0000-\u001f\u007f\\/:*?"<>|#^[\]]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/^\.+/, '')
+    // Dots and spaces together: '../../.x' becomes '.. .. .x', and stripping only the dots left ' .. .x', hidden once trimmed.
+    .replace(/^[. ]+/, '')
     .replace(/[. ]+$/, '')
     .slice(0, 120)
     .trim();
