@@ -172,7 +172,12 @@ describe('hostile actor output through the Gate (automate: applied at once; prop
         const r = await hostileTask(where, opt({ kind: 'create-note', title: noteName || '../../x', noteName, content: payloads.contents[0]! }));
         expect(r.stderr).not.toMatch(/\n\s+at /);
         const added = [...snapshot(vault.dir).keys()].filter((k) => !before.files.has(k) && k.endsWith('.md') && !k.startsWith('Groundwork/Inbox/') && k !== 'Groundwork/Journal.md');
-        for (const k of added) expect(k.startsWith(`Groundwork/${where.domain}/`), k).toBe(true);
+        for (const k of added) {
+          expect(k.startsWith(`Groundwork/${where.domain}/`), k).toBe(true);
+          // Never a hidden file (Obsidian and the vault listing skip names starting with a dot).
+          expect(path.posix.basename(k).startsWith('.'), k).toBe(false);
+          expect(k.slice(`Groundwork/${where.domain}/`.length)).not.toContain('/');
+        }
         expectContained(before);
       });
     }
