@@ -99,7 +99,7 @@ describe('cancel in Obsidian at each stage of research', () => {
         expect(app.commands.isAvailable('groundwork:cancel-run')).toBe(true);
         await app.commands.run('groundwork:cancel-run');
       } else {
-        const link = document.querySelector('.groundwork-status-cancel') as HTMLAnchorElement | null;
+        const link = document.querySelector<HTMLAnchorElement>('.groundwork-status-cancel');
         expect(link).not.toBeNull();
         link!.click();
       }
@@ -138,7 +138,7 @@ describe('hostile content and the key, through main.js', () => {
   it('a hostile note and injected model output: generated notes inert, trust unchanged; the key in no file, notice or foreign request', async () => {
     const payloads = JSON.parse(readFileSync(path.join(FIXTURES, 'hostile/payloads.json'), 'utf8')) as { inject: string; noteNames: string[]; contents: string[] };
     writeFileSync(path.join(dir, 'Notes/Hostile note.md'), readFileSync(path.join(FIXTURES, 'hostile/Hostile note.md')));
-    await app.vault.syncFromDisk();
+    app.vault.syncFromDisk();
     await settle(app);
     script = { inject: payloads.inject };
     const before = personFiles(dir);

@@ -6,7 +6,6 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { OpenAiTestServer } from '../support/openai-server';
 import { scriptedAgents } from '../support/scripted-agents';
 import { searxAnswer, startWebServer, type WebServer } from '../support/web-server';
@@ -33,10 +32,11 @@ beforeEach(async () => {
   vault = tempVault(EXAMPLE_VAULT);
   // Every URL this process fetches, model client included, to prove no other host is contacted.
   fetched = [];
-  globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+  const recording: typeof fetch = (input, init) => {
     fetched.push(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     return realFetch(input, init);
-  }) as typeof fetch;
+  };
+  globalThis.fetch = recording;
 });
 afterEach(async () => {
   globalThis.fetch = realFetch;
