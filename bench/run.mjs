@@ -1,0 +1,255 @@
+// `npm run bench`: builds what it measures from the current source into bench/tmp/, runs every
+// benchmark in its own child process, prints a table, writes bench/results.json and the table in
+// bench/README.md (between the results markers). Only prints figures: nothing here asserts on time.
+//
+//   node bench/run.mjs [--quick] [--sizes 1000,10000,50000] [--keep]
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { builtinModules } from 'node:module';
+import esbuild from 'esbuild';
+import { buildEntries, noJsYaml } from './build.mjs';
+import { generateVault } from './vault-gen.mjs';
+
+const BENCH = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(BENCH, '..');
+const TMP = path.join(BENCH, 'tmp');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const keep = args.includes('--keep');
+const sizesArg = args[args.indexOf('--sizes') + 1];
+const SIZES = args.includes('--sizes') ? sizesArg.split(',').map(Number) : quick ? [1000, 10000] : [1000, 10000, 50000];
+const started = Date.now();
+
+const log = (msg) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${msg}\n`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const r1 = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+function nodeJson(script, argv, nodeFlags = []) {
+  const out = execFileSync(process.execPath, [...nodeFlags, script, ...argv], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+// ---------------------------------------------------------------- build
+const builtins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+// The plugin exactly as esbuild.config.mjs builds it in production, plus a metafile.
+const emptyForPlugin = {
+  name: 'unused-by-gray-matter',
+  setup(build) {
+    build.onResolve({ filter: /^((node:)?fs|js-yaml)$/ }, (a) => ({ path: a.path, namespace: 'empty' }));
+    build.onLoad({ filter: /.*/, namespace: 'empty' }, (a) => ({
+      contents: a.path === 'js-yaml' ? "const no = () => { throw new Error('js-yaml is not bundled'); };\nmodule.exports = { safeLoad: no, safeDump: no };" : 'module.exports = {};',
+    }));
+  },
+};
+
+async function build() {
+  fs.mkdirSync(path.join(TMP, 'bin'), { recursive: true });
+  const plugin = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/plugin/main.ts'],
+    bundle: true,
+    outfile: path.join(TMP, 'plugin', 'main.js'),
+    format: 'cjs',
+    platform: 'browser',
+    target: 'es2020',
+    external: ['obsidian', 'electron', '@codemirror/*', '@lezer/*', ...builtins],
+    mainFields: ['browser', 'module', 'main'],
+    conditions: ['browser'],
+    minify: true,
+    sourcemap: false,
+    treeShaking: true,
+    logLevel: 'warning',
+    legalComments: 'none',
+    metafile: true,
+    plugins: [emptyForPlugin],
+  });
+  // The CLI as esbuild.config.mjs builds dist/cli.cjs, with a bin wrapper like bin/groundwork.cjs.
+  await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/cli/main.ts'],
+    bundle: true,
+    outfile: path.join(TMP, 'cli', 'cli.cjs'),
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    legalComments: 'none',
+    plugins: [noJsYaml],
+  });
+  fs.writeFileSync(path.join(TMP, 'cli', 'groundwork.cjs'), "'use strict';\nrequire('./cli.cjs').main(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n");
+  await buildEntries(['model', 'research', 'onload'].map((n) => path.join(BENCH, 'src', `${n}.ts`)), path.join(TMP, 'bin'));
+  return plugin.metafile;
+}
+
+function pluginSize(metafile) {
+  const mainJs = path.join(TMP, 'plugin', 'main.js');
+  const bytes = fs.statSync(mainJs).size;
+  const out = Object.values(metafile.outputs)[0];
+  const byPkg = new Map();
+  for (const [input, { bytesInOutput }] of Object.entries(out.inputs)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    const key = m ? m[1] : input.startsWith('src/') ? `src/${input.split('/')[1]}` : input.replace(/^empty:/, '(empty) ');
+    byPkg.set(key, (byPkg.get(key) ?? 0) + bytesInOutput);
+  }
+  const deps = [...byPkg].sort((a, b) => b[1] - a[1]).map(([name, b]) => ({ name, bytes: b }));
+  return { bytes, deps };
+}
+
+// ---------------------------------------------------------------- vault scale (child processes)
+const hasTime = fs.existsSync('/usr/bin/time');
+
+/** Wall time (ms) and peak RSS (MB) of one child process. */
+function measure(cmd) {
+  const full = hasTime ? ['/usr/bin/time', ['-v', process.execPath, ...cmd]] : [process.execPath, ['--import', pathToFileURL(path.join(BENCH, 'maxrss.mjs')).href, ...cmd]];
+  const t = process.hrtime.bigint();
+  const res = spawnSync(full[0], full[1], { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 << 20 });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (res.status !== 0) throw new Error(`${cmd.join(' ')} exited ${res.status}: ${res.stderr.slice(-2000)}`);
+  const m = hasTime ? /Maximum resident set size \(kbytes\): (\d+)/.exec(res.stderr) : /BENCH_MAXRSS_KB=(\d+)/.exec(res.stderr);
+  return { ms, rssMB: m ? Number(m[1]) / 1024 : NaN, stdout: res.stdout };
+}
+
+function scale(size) {
+  const dir = fs.mkdtempSync(path.join(TMP, `vault-${size}-`));
+  try {
+    let t = Date.now();
+    const g = generateVault(dir, size);
+    log(`${size}: generated ${g.notes} notes, ${r1(g.bytes / 2 ** 20)} MB in ${Date.now() - t} ms`);
+    const runs = size >= 50000 ? 3 : 5;
+    const map = [];
+    const read = [];
+    // Interleaved so a burst of noise on this machine hits both sides.
+    for (let i = 0; i < runs; i++) {
+      const m = measure([path.join(TMP, 'cli', 'groundwork.cjs'), 'map', dir, '--json']);
+      const domains = JSON.parse(m.stdout).domains.length;
+      if (domains !== g.domains) throw new Error(`map found ${domains} domains, expected ${g.domains}`);
+      map.push(m);
+      read.push(measure([path.join(BENCH, 'read-all.mjs'), dir]));
+    }
+    log(`${size}: map ${r1(median(map.map((x) => x.ms)), 0)} ms vs read ${r1(median(read.map((x) => x.ms)), 0)} ms`);
+    t = Date.now();
+    const model = nodeJson(path.join(TMP, 'bin', 'model.cjs'), [dir, '50', size >= 50000 ? '5' : '20'], ['--expose-gc']);
+    log(`${size}: in-process model/index/query in ${Date.now() - t} ms`);
+    const mapMs = median(map.map((x) => x.ms));
+    const readMs = median(read.map((x) => x.ms));
+    const mapRss = median(map.map((x) => x.rssMB));
+    const readRss = median(read.map((x) => x.rssMB));
+    return {
+      size,
+      notes: g.notes,
+      domains: g.domains,
+      generated: g.generated,
+      megabytes: r1(g.bytes / 2 ** 20),
+      runs,
+      map: { medianMs: r1(mapMs, 0), rssMB: r1(mapRss, 0), allMs: map.map((x) => r1(x.ms, 0)) },
+      readAll: { medianMs: r1(readMs, 0), rssMB: r1(readRss, 0), allMs: read.map((x) => r1(x.ms, 0)) },
+      timeRatio: r1(mapMs / readMs, 2),
+      rssRatio: r1(mapRss / readRss, 2),
+      model,
+    };
+  } finally {
+    if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- table
+function table(res) {
+  const R = res.research;
+  const ok = (v, goal) => (v <= goal ? 'met' : '**missed**');
+  const rows = [
+    ['Research, cold: wall / model-busy (median)', `${R.cold.wallMs} / ${R.cold.busyMs} ms = **${R.cold.ratio}** (each run: ${R.cold.ratios.join(', ')})`, '≤ 1.10', ok(R.cold.ratio, 1.1)],
+    ['Research, cold: idle model before the first call / between calls / after the last', `${R.cold.beforeFirstRequestMs} / ${R.cold.gapsMs} / ${R.cold.afterLastRequestMs} ms`, '', ''],
+    ['Research, cold: peak concurrency, calls, tokens', `${R.cold.peakConcurrency}, ${R.cold.calls} (${R.cold.digestCalls} digests), ${R.cold.tokens.total}`, '', ''],
+    ['Research, warm: digest calls (calls, wall)', `**${R.warm.digestCalls}** (${R.warm.calls}, ${R.warm.wallMs} ms)`, '0', R.warm.digestCalls === 0 ? 'met' : '**missed**'],
+  ];
+  for (const s of res.scale) {
+    rows.push([`${s.size / 1000}k notes: \`map --json\` vs reading every file (time)`, `${s.map.medianMs} vs ${s.readAll.medianMs} ms = **${s.timeRatio}×**`, '≤ 2×', ok(s.timeRatio, 2)]);
+    rows.push([`${s.size / 1000}k notes: same, peak RSS`, `${s.map.rssMB} vs ${s.readAll.rssMB} MB = **${s.rssRatio}×**`, '≤ 2×', ok(s.rssRatio, 2)]);
+  }
+  for (const s of res.scale) {
+    const e = s.model.edit;
+    rows.push([
+      `${s.size / 1000}k notes: map update after one frontmatter edit (analyze + computeMap)`,
+      `**${e.medianMs} ms** (p90 ${e.p90Ms}; analyze ${e.analyzeMedianMs}, computeMap ${e.computeMapMedianMs})`,
+      s.size === 10000 ? '≤ 20 ms' : '',
+      s.size === 10000 ? ok(e.medianMs, 20) : '',
+    ]);
+  }
+  for (const s of res.scale) {
+    rows.push([`${s.size / 1000}k notes: heap per NoteRecord as analyzeNote returns it / with its links copied`, `${s.model.bytesPerRecord} / ${s.model.bytesPerRecordLinksCopied} B`, '', '']);
+  }
+  for (const s of res.scale) {
+    rows.push([`${s.size / 1000}k notes: full-text index build (time, heap)`, `${s.model.index.buildMs} ms, ${s.model.index.heapMB} MB`, '', '']);
+    rows.push([`${s.size / 1000}k notes: scout query: index.search / gatherVaultCandidates (median)`, `${s.model.query.searchMedianMs} / ${s.model.query.gatherCandidatesMedianMs} ms`, '', '']);
+  }
+  const P = res.plugin;
+  rows.push(['Plugin: main.js minified', `**${r1(P.bytes / 1024)} KB**`, '≤ 400 KB', ok(P.bytes, 400 * 1024)]);
+  rows.push(['Plugin: largest parts', P.deps.slice(0, 6).map((d) => `${d.name} ${r1(d.bytes / 1024)} KB`).join(', '), '', '']);
+  rows.push(['Plugin: `onload()` before layout-ready (median of fresh loads)', `**${res.onload.onloadMedianMs} ms** (p90 ${res.onload.onloadP90Ms}; eval of main.js ${res.onload.evalMedianMs})`, '≤ 5 ms', ok(res.onload.onloadMedianMs, 5)]);
+  const c = R.cold.byRole;
+  rows.push(['Tokens per source digest (prompt + completion)', `${c.scout.promptPerCall} + ${c.scout.completionPerCall}`, '', '']);
+  rows.push(['Tokens per distillate (prompt + completion)', `${c.distiller.promptPerCall} + ${c.distiller.completionPerCall}`, '', '']);
+  rows.push(['Digest prompt tokens for the 12 sources at cap 5k / 10k / 20k chars', ['5k', '10k', '20k'].map((k) => `${R.caps[k].digestPromptTokens}`).join(' / '), '', '']);
+  const lines = ['| figure | value | goal | |', '|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)];
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  fs.mkdirSync(TMP, { recursive: true });
+  log('building plugin, CLI and bench entries into bench/tmp/');
+  const metafile = await build();
+  const plugin = pluginSize(metafile);
+  log(`main.js ${plugin.bytes} bytes`);
+  const onload = nodeJson(path.join(TMP, 'bin', 'onload.cjs'), [path.join(TMP, 'plugin', 'main.js'), ROOT, '20']);
+  log(`onload median ${onload.onloadMedianMs} ms`);
+  const research = nodeJson(path.join(TMP, 'bin', 'research.cjs'), [quick ? '3' : '5', TMP]);
+  log(`research cold ratio ${research.cold.ratio}, warm digest calls ${research.warm.digestCalls}`);
+  const scaleResults = [];
+  for (const size of SIZES) scaleResults.push(scale(size));
+  const totalS = r1((Date.now() - started) / 1000, 0);
+  let commit = '';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    // not a git checkout
+  }
+  const results = {
+    date: new Date().toISOString(),
+    commit,
+    machine: { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGB: r1(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()}`, rss: hasTime ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS' },
+    totalSeconds: totalS,
+    plugin,
+    onload,
+    research,
+    scale: scaleResults,
+  };
+  const md = table(results);
+  fs.writeFileSync(path.join(BENCH, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const readme = path.join(BENCH, 'README.md');
+  if (fs.existsSync(readme) && !quick && !args.includes('--sizes')) {
+    const text = fs.readFileSync(readme, 'utf8');
+    const start = '<!-- results:start -->';
+    const end = '<!-- results:end -->';
+    const a = text.indexOf(start);
+    const b = text.indexOf(end);
+    if (a >= 0 && b > a) {
+      const stamp = `Run ${results.date.slice(0, 16).replace('T', ' ')} UTC at ${commit}, node ${process.version}, ${results.machine.cpus} cores, ${totalS} s in all.`;
+      fs.writeFileSync(readme, `${text.slice(0, a + start.length)}\n${stamp}\n\n${md}\n${text.slice(b)}`);
+    }
+  }
+  process.stdout.write(`${md}\n\nbench/results.json written; ${totalS} s in all.\n`);
+  if (!keep) for (const d of ['plugin', 'cli', 'bin']) fs.rmSync(path.join(TMP, d), { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
