@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { LlmClient } from '../llm';
 import type { Mode } from '../core/trust';
 import { UNTRUSTED_RULE, untrusted } from './untrusted';

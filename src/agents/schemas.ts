@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * What each agent must return. No length limits in the schemas: a model that writes a little

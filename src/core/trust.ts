@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The trust keys the person owns (DESIGN §1). Values are case-insensitive; a bad value is a
@@ -15,20 +15,20 @@ export type TrustKey = (typeof TRUST_KEYS)[number];
 
 const lower = (v: unknown): unknown => (typeof v === 'string' ? v.trim().toLowerCase() : v);
 
-const confidenceSchema = z.preprocess(lower, z.enum(CONFIDENCE));
-const autonomySchema = z.preprocess(lower, z.enum(MODES));
-const criticalSchema = z.preprocess((v) => {
+const confidenceSchema = z.pipe(z.transform(lower), z.enum(CONFIDENCE));
+const autonomySchema = z.pipe(z.transform(lower), z.enum(MODES));
+const criticalSchema = z.pipe(
+  z.transform((v: unknown) => {
   const s = lower(v);
   return s === 'true' ? true : s === 'false' ? false : s;
-}, z.boolean());
-const signedOffSchema = z.preprocess(
-  (v) => (v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString().slice(0, 10) : v),
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .refine(isRealDate),
+  }),
+  z.boolean(),
 );
-const fingerprintSchema = z.preprocess(lower, z.string().regex(/^sha256:[0-9a-f]{12}$/));
+const signedOffSchema = z.pipe(
+  z.transform((v: unknown) => (v instanceof Date && !Number.isNaN(v.getTime()) ? v.toISOString().slice(0, 10) : v)),
+  z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/), z.refine(isRealDate)),
+);
+const fingerprintSchema = z.pipe(z.transform(lower), z.string().check(z.regex(/^sha256:[0-9a-f]{12}$/)));
 
 const ALLOWED: Record<TrustKey, string> = {
   confidence: 'low, medium or high',
@@ -38,7 +38,7 @@ const ALLOWED: Record<TrustKey, string> = {
   'signed-off-distillate': '"sha256:" followed by 12 hex digits',
 };
 
-const SCHEMAS: Record<TrustKey, z.ZodType> = {
+const SCHEMAS: Record<TrustKey, z.ZodMiniType> = {
   confidence: confidenceSchema,
   critical: criticalSchema,
   autonomy: autonomySchema,

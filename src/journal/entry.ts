@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * One applied (or attempted) change. The index holds only this record; the replaced and the new
@@ -68,23 +68,23 @@ export class JournalDamaged extends Error {
   }
 }
 
-const hash = z.string().regex(/^[0-9a-f]{64}$/);
+const hash = z.string().check(z.regex(/^[0-9a-f]{64}$/));
 
 // Checked on every load: the index is a file a person (or a sync conflict) can damage, and undo
 // must never act on a record it only half understands.
 export const journalEntrySchema = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   time: z.string(),
-  path: z.string().min(1),
+  path: z.string().check(z.minLength(1)),
   kind: z.enum(['modify', 'create']),
   domain: z.string(),
   task: z.string(),
   by: z.enum(['agent', 'accept']),
-  proposal: z.string().optional(),
-  beforeHash: hash.nullable(),
+  proposal: z.optional(z.string()),
+  beforeHash: z.nullable(hash),
   afterHash: hash,
   state: z.enum(['pending', 'applied', 'undone', 'failed']),
-  undoneAt: z.string().optional(),
+  undoneAt: z.optional(z.string()),
 });
 
 export const journalIndexSchema = z.object({

@@ -1,6 +1,5 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import type { z } from 'zod';
 import type { DataFolder } from '../vault/port';
 import { cacheKey, ResponseCache, type CachedResponse } from './cache';
 import { isAbortError, LlmCancelled, LlmError, type LlmRole } from './errors';
@@ -15,7 +14,7 @@ import {
   type LlmConfig,
 } from './presets';
 import { backoffMs, MAX_RETRY_AFTER_MS, retryAfterMs, sleep } from './retry';
-import { parseStructured, repairInstruction, schemaInstruction, toStrictJsonSchema } from './structured';
+import { parseStructured, repairInstruction, schemaInstruction, toStrictJsonSchema, type AnySchema } from './structured';
 import { costOf, RunUsage, type CallUsage } from './usage';
 
 export interface LlmMessage {
@@ -25,7 +24,7 @@ export interface LlmMessage {
 
 export interface StructuredRequest<T> {
   role: LlmRole;
-  schema: z.ZodType<T>;
+  schema: AnySchema<T>;
   /** Names the schema for the server and the cache; letters, digits, '_' and '-' only. */
   schemaName: string;
   messages: LlmMessage[];
@@ -370,7 +369,7 @@ function readAnswer(completion: ChatCompletion): Answer {
   };
 }
 
-function judge<T>(schema: z.ZodType<T>, answer: Answer): { ok: true; data: T } | { ok: false; problem: string } {
+function judge<T>(schema: AnySchema<T>, answer: Answer): { ok: true; data: T } | { ok: false; problem: string } {
   if (answer.refusal) return { ok: false, problem: `the model refused: ${answer.refusal}` };
   if (answer.truncated) {
     return { ok: false, problem: 'the answer was cut off at the token limit (finish_reason "length") before the JSON was complete' };

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { LLM_ROLES, LlmError, type LlmRole } from './errors';
 
 /** Servers people actually run; `custom` keeps whatever base URL the person typed. */
@@ -56,29 +56,26 @@ export const DEFAULT_MAX_RETRIES = 3;
 export const DEFAULT_BACKOFF = { baseMs: 500, capMs: 30_000 };
 
 const priceSchema = z.object({
-  inputPerMTok: z.number().nonnegative(),
-  outputPerMTok: z.number().nonnegative(),
+  inputPerMTok: z.number().check(z.nonnegative()),
+  outputPerMTok: z.number().check(z.nonnegative()),
 });
+
+const positiveInt = z.int().check(z.positive());
 
 /** The non-secret LLM settings, for the plugin to embed in its own settings schema. */
 export const llmSettingsSchema = z.object({
-  preset: z.enum(Object.keys(LLM_PRESETS) as [LlmPresetId, ...LlmPresetId[]]).default('ollama'),
-  baseURL: z.string().default(LLM_PRESETS.ollama.baseURL),
-  model: z.string().default(''),
-  roleModels: z.partialRecord(z.enum(LLM_ROLES), z.string()).default({}),
-  timeoutMs: z.number().int().positive().default(DEFAULT_TIMEOUT_MS),
-  maxRetries: z.number().int().min(0).max(10).default(DEFAULT_MAX_RETRIES),
-  concurrency: z.number().int().min(1).max(64).default(DEFAULT_CONCURRENCY),
-  prices: z.record(z.string(), priceSchema).default({}),
-  budget: z
-    .object({
-      maxTokens: z.number().int().positive().optional(),
-      maxCalls: z.number().int().positive().optional(),
-    })
-    .default({}),
-  cache: z.boolean().default(true),
-  cacheMaxEntries: z.number().int().positive().default(DEFAULT_CACHE_LIMITS.maxEntries),
-  cacheMaxBytes: z.number().int().positive().default(DEFAULT_CACHE_LIMITS.maxBytes),
+  preset: z._default(z.enum(Object.keys(LLM_PRESETS) as [LlmPresetId, ...LlmPresetId[]]), 'ollama'),
+  baseURL: z._default(z.string(), LLM_PRESETS.ollama.baseURL),
+  model: z._default(z.string(), ''),
+  roleModels: z._default(z.partialRecord(z.enum(LLM_ROLES), z.string()), {}),
+  timeoutMs: z._default(positiveInt, DEFAULT_TIMEOUT_MS),
+  maxRetries: z._default(z.int().check(z.gte(0), z.lte(10)), DEFAULT_MAX_RETRIES),
+  concurrency: z._default(z.int().check(z.gte(1), z.lte(64)), DEFAULT_CONCURRENCY),
+  prices: z._default(z.record(z.string(), priceSchema), {}),
+  budget: z._default(z.object({ maxTokens: z.optional(positiveInt), maxCalls: z.optional(positiveInt) }), {}),
+  cache: z._default(z.boolean(), true),
+  cacheMaxEntries: z._default(positiveInt, DEFAULT_CACHE_LIMITS.maxEntries),
+  cacheMaxBytes: z._default(positiveInt, DEFAULT_CACHE_LIMITS.maxBytes),
 });
 export type LlmSettings = z.output<typeof llmSettingsSchema>;
 

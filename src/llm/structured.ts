@@ -1,4 +1,7 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+
+/** Any zod schema, classic or mini: agents use zod/mini to keep main.js small. */
+export type AnySchema<T = unknown> = z.core.$ZodType<T>;
 
 type Json = Record<string, unknown>;
 
@@ -7,7 +10,7 @@ type Json = Record<string, unknown>;
  * property required. Optional properties become nullable instead, and `parseStructured` turns the
  * nulls back into absent keys before zod sees them.
  */
-export function toStrictJsonSchema(schema: z.ZodType): Json {
+export function toStrictJsonSchema(schema: AnySchema): Json {
   // Agents reuse one schema object for every call; converting it once saves a tenth of a millisecond each.
   const known = converted.get(schema);
   if (known) return known;
@@ -18,7 +21,7 @@ export function toStrictJsonSchema(schema: z.ZodType): Json {
   return strict;
 }
 
-const converted = new WeakMap<z.ZodType, Json>();
+const converted = new WeakMap<AnySchema, Json>();
 
 function strictify(node: object): Json {
   const out: Json = {};
@@ -66,18 +69,18 @@ export function extractJson(content: string): string {
   return first >= 0 && last > first ? text.slice(first, last + 1) : text;
 }
 
-export function parseStructured<T>(schema: z.ZodType<T>, content: string): ParseOutcome<T> {
+export function parseStructured<T>(schema: AnySchema<T>, content: string): ParseOutcome<T> {
   let value: unknown;
   try {
     value = JSON.parse(extractJson(content));
   } catch (err) {
     return { ok: false, problem: `the answer is not valid JSON (${(err as Error).message})` };
   }
-  let result = schema.safeParse(value);
+  let result = z.safeParse(schema, value);
   if (!result.success) {
     // Strict mode made optional keys nullable; drop the nulls zod rejects and try once more.
     const cleaned = dropRejectedNulls(value, result.error.issues);
-    if (cleaned.changed) result = schema.safeParse(cleaned.value);
+    if (cleaned.changed) result = z.safeParse(schema, cleaned.value);
   }
   if (result.success) return { ok: true, data: result.data };
   return { ok: false, problem: `the answer does not match the expected shape: ${describeIssues(result.error.issues)}` };

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/layout';
 import { llmSettingsSchema } from '../llm/presets';
 
@@ -12,27 +12,31 @@ export const SETTINGS_VERSION = 2;
 
 export const settingsSchemaV1 = z.object({
   version: z.literal(1),
-  outputFolder: z
-    .string()
-    .trim()
-    .min(1)
-    .refine((s) => !s.includes('..') && !s.startsWith('/'), 'must be a folder inside the vault')
-    .default(DEFAULT_OUTPUT_FOLDER),
-  maxSources: z.number().int().min(1).max(50).default(10),
+  outputFolder: z._default(
+    z.string().check(
+      z.trim(),
+      z.minLength(1),
+      z.refine((s) => !s.includes('..') && !s.startsWith('/'), 'must be a folder inside the vault'),
+    ),
+    DEFAULT_OUTPUT_FOLDER,
+  ),
+  maxSources: z._default(z.int().check(z.gte(1), z.lte(50)), 10),
   /** The SecretStorage id that holds the API key (not the key). */
-  apiKeySecret: z.string().default('groundwork-api-key'),
+  apiKeySecret: z._default(z.string(), 'groundwork-api-key'),
 });
 
 /** v2 adds the model server settings (the key itself stays in SecretStorage) and web search. */
-export const settingsSchemaV2 = settingsSchemaV1.extend({
+export const settingsSchemaV2 = z.extend(settingsSchemaV1, {
   version: z.literal(2),
-  llm: llmSettingsSchema.default(llmSettingsSchema.parse({})),
+  llm: z._default(llmSettingsSchema, () => llmSettingsSchema.parse({})),
   /** A SearXNG-compatible JSON search endpoint; empty means no web search. */
-  searchEndpoint: z
-    .string()
-    .trim()
-    .refine((s) => s === '' || /^https?:\/\//i.test(s), 'must be an http(s) URL')
-    .default(''),
+  searchEndpoint: z._default(
+    z.string().check(
+      z.trim(),
+      z.refine((s) => s === '' || /^https?:\/\//i.test(s), 'must be an http(s) URL'),
+    ),
+    '',
+  ),
 });
 
 export const settingsSchema = settingsSchemaV2;
