@@ -84,7 +84,25 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
   };
 
   ctx.onProgress?.({ stage: 'gather', message: `Gathering up to ${opts.maxSources} sources for ${name}` });
-  const index = opts.index ?? (await buildIndex(ctx.vault, ctx.model, ctx.outputFolder));
+  // The index is built only if the full-text stage has room: a domain whose own notes fill every
+  // slot never pays for it (16 s at 10k notes).
+  const index = opts.index ?? (() => buildIndex(ctx.vault, ctx.model, ctx.outputFolder));
+  // Each source's digest starts as soon as the source is read, so the model is busy while the
+  // scout still reads notes and fetches pages; the LLM layer's endpoint limit bounds them.
+  const digests = new Map<string, Digest>();
+  const digestJobs: Promise<void>[] = [];
+  let digested = 0;
+  const startDigest = (s: NumberedSource): void => {
+    if (opts.dryRun || s.error) return;
+    const job = digestSource(ctx.llm, ctx.data, name, s, ctx.signal).then((r) => {
+      digests.set(s.id, r.digest);
+      digested++;
+      ctx.onProgress?.({ stage: 'digest', done: digested, total: digestJobs.length, message: `Digested ${s.id} ${s.title}` });
+    });
+    // Awaited together below; this only keeps a failure from counting as unhandled meanwhile.
+    job.catch(() => undefined);
+    digestJobs.push(job);
+  };
   const gathered = await gatherSources({
     vault: ctx.vault,
     model: ctx.model,
@@ -98,8 +116,10 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
     htmlToText: ctx.htmlToText,
     signal: ctx.signal,
     onProgress: (done, total, label) => ctx.onProgress?.({ stage: 'gather', done, total, message: label }),
-  }).catch((err: unknown) => {
-    // The sources layer rethrows the signal's own abort error; the shells know a cancel as RunCancelled.
+    onSource: startDigest,
+  }).catch(async (err: unknown) => {
+    // No digest may be left running after the run ends; then a cancel reads as a cancel.
+    await Promise.allSettled(digestJobs);
     checkCancelled(ctx);
     throw err;
   });
@@ -140,20 +160,10 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
     };
   }
 
-  // 1. Digest every usable source at once: the LLM layer's endpoint limit keeps the model busy without flooding it.
-  let done = 0;
-  ctx.onProgress?.({ stage: 'digest', done, total: usable.length, message: `Digesting ${usable.length} sources` });
-  const digests = new Map<string, Digest>();
-  // allSettled, not all: when one digest fails the others still finish (and are kept for a retry)
-  // before the run reports the failure, so no call is left running after it.
-  const settled = await Promise.allSettled(
-    usable.map(async (s) => {
-      const r = await digestSource(ctx.llm, ctx.data, name, s, ctx.signal);
-      digests.set(s.id, r.digest);
-      done++;
-      ctx.onProgress?.({ stage: 'digest', done, total: usable.length, message: `Digested ${s.id} ${s.title}` });
-    }),
-  );
+  // 1. The digests started while gathering; wait for all of them. allSettled, not all: when one
+  // fails the others still finish (and are kept for a retry) before the run reports the failure.
+  ctx.onProgress?.({ stage: 'digest', done: digested, total: usable.length, message: `Digesting ${usable.length} sources` });
+  const settled = await Promise.allSettled(digestJobs);
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
   checkCancelled(ctx);

@@ -21,7 +21,8 @@ import { gatherVaultCandidates, readNoteSource } from './vault-retrieval';
 export interface GatherSourcesOptions {
   vault: VaultPort;
   model: VaultModel;
-  index: FullTextIndex;
+  /** The index, or how to get it: built only when the full-text stage has room to fill. */
+  index: FullTextIndex | (() => Promise<FullTextIndex>);
   domainPath: string;
   outputFolder: string;
   /** Cap on the number of sources, failed ones included. */
@@ -34,6 +35,8 @@ export interface GatherSourcesOptions {
   htmlToText: HtmlToText;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, label: string) => void;
+  /** Each source as soon as it is read, so its digest can start while the others are fetched. */
+  onSource?: (source: NumberedSource) => void;
   /** Per-source text cap (characters). */
   maxChars?: number;
   timeoutMs?: number;
@@ -120,11 +123,12 @@ export async function gatherSources(opts: GatherSourcesOptions): Promise<Numbere
 
   const total = plan.length;
   let done = 0;
-  const report = (label: string): void => {
+  const results = new Array<GatheredSource>(total);
+  const report = (label: string, i: number): void => {
     done++;
     opts.onProgress?.(done, total, label);
+    opts.onSource?.({ id: `S${i + 1}`, ...results[i]! });
   };
-  const results = new Array<GatheredSource>(total);
 
   // Notes first, one at a time: local reads are quick and keep the vault's I/O calm.
   for (let i = 0; i < total; i++) {
@@ -132,7 +136,7 @@ export async function gatherSources(opts: GatherSourcesOptions): Promise<Numbere
     if (p.kind === 'web') continue;
     throwIfAborted(signal);
     results[i] = p.kind === 'note' ? await readNoteSource(vault, p.path, p.reason, maxChars) : p.source;
-    report(p.kind === 'note' ? p.path : p.source.ref);
+    report(p.kind === 'note' ? p.path : p.source.ref, i);
   }
 
   const web = plan.flatMap((p, i) => (p.kind === 'web' ? [{ p, i }] : []));
@@ -147,7 +151,7 @@ export async function gatherSources(opts: GatherSourcesOptions): Promise<Numbere
       timeoutMs: opts.timeoutMs,
       maxBytes: opts.maxBytes,
     });
-    report(p.url);
+    report(p.url, i);
   });
 
   return results.map((s, i) => ({ id: `S${i + 1}`, ...s }));

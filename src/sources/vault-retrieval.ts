@@ -26,7 +26,8 @@ export interface VaultCandidate {
 export interface GatherVaultOptions {
   vault: VaultPort;
   model: VaultModel;
-  index: FullTextIndex;
+  /** The index, or how to get it: built only when the full-text stage has room to fill. */
+  index: FullTextIndex | (() => Promise<FullTextIndex>);
   domainPath: string;
   outputFolder: string;
   limit: number;
@@ -149,7 +150,8 @@ export async function gatherVaultCandidates(opts: GatherVaultOptions): Promise<V
   } catch {
     // The domain note's name alone still makes a query.
   }
-  const hits = index.search(domainQuery(domainPath, body), {
+  const fullText = typeof index === 'function' ? await index() : index;
+  const hits = fullText.search(domainQuery(domainPath, body), {
     limit: limit - out.length,
     exclude: (p) => seen.has(p) || !eligible(p),
   });

@@ -102,8 +102,9 @@ describe('SIGINT to the bin at each stage of a research run', () => {
       expect(retry.code).toBe(0);
       const sources = (JSON.parse(retry.stdout) as { sources: { error?: string }[] }).sources.filter((x) => !x.error).length;
       const digests = digestCalls() - calls;
-      if (s.slowUrl) expect(digests).toBe(sources);
-      else expect(digests).toBeLessThan(sources);
+      // Digests start as each source is read, so even a cancel while a page loads leaves the
+      // notes' digests done: the retry reuses them.
+      expect(digests).toBeLessThan(sources);
       if (s.hold !== 'source_digest' && !s.slowUrl) expect(digests).toBe(0);
       expectSoundOutput(vault.dir);
       expect(gen('critique')).toContain('groundwork: critique');
