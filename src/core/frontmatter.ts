@@ -1,4 +1,5 @@
 import matter from 'gray-matter';
+import { simpleFrontmatter } from './simple-yaml';
 import * as YAML from 'yaml';
 
 /**
@@ -300,7 +301,7 @@ function parseNoteUnsafe(text: string): ParsedNote {
   const problems = frontmatterBlockProblems(content);
   if (problems.length > 0) return { frontmatter: null, hasFrontmatter: true, body, problems };
 
-  const holder: { result?: YamlMappingResult } = {};
+  const holder: { result?: Pick<YamlMappingResult, 'mapping' | 'errors' | 'warnings'> } = {};
   const languageRaw = text.slice(split.start + 3, split.contentStart).replace(/\r?\n$/, '');
   // gray-matter sees exactly the block splitFrontmatter found; the leading newline it keeps in
   // `matter` makes YAML's line 1 the `---` line, so YAML line numbers are note line numbers.
@@ -309,7 +310,9 @@ function parseNoteUnsafe(text: string): ParsedNote {
     engines: {
       yaml: {
         parse: (s: string): object => {
-          holder.result = readYamlMapping(s, 0);
+          // Most notes' frontmatter is a few `key: value` lines: read those without the full parser.
+          const fast = simpleFrontmatter(s);
+          holder.result = fast ? { mapping: fast, errors: [], warnings: [] } : readYamlMapping(s, 0);
           return holder.result.mapping ?? {};
         },
         stringify: (data: object): string => YAML.stringify(data, { version: '1.2', schema: 'core' }),
