@@ -112,12 +112,16 @@ export class VaultModel {
     for (const r of this.records.values()) {
       for (const message of r.problems) problems.push({ path: r.path, message });
       if (r.domainLinks.length === 0) continue;
-      const doms = this.domainsOf(r);
+      // One resolution per link serves both the membership and the problems (this loop runs
+      // over every note on each map update).
+      const doms: string[] = [];
       for (const t of r.domainLinks) {
         const p = this.resolve(t, r.path);
+        const target = p ? this.records.get(p) : undefined;
         if (!p) problems.push({ path: r.path, message: `domain: [[${t}]] does not link to any note` });
-        else if (this.records.get(p)?.role !== 'domain' && r.role !== 'domain')
-          problems.push({ path: r.path, message: `domain: [[${t}]] links to ${p}, which is not a domain note (groundwork: domain)` });
+        else if (target?.role === 'domain') {
+          if (!doms.includes(p)) doms.push(p);
+        } else if (r.role !== 'domain') problems.push({ path: r.path, message: `domain: [[${t}]] links to ${p}, which is not a domain note (groundwork: domain)` });
       }
       if (r.role === 'proposal' && isInside(r.path, inbox)) {
         if (r.status === null || r.status === 'pending') for (const d of doms) pending.set(d, (pending.get(d) ?? 0) + 1);
