@@ -2,10 +2,8 @@ import { parseArgs } from 'node:util';
 import { CliFailure, UsageError } from './errors';
 import { processIO, type CliIO } from './io';
 import { runCheck, runMap } from './commands/map';
-import { runCritique, runResearch, runSkeleton } from './commands/research';
-import { runAccept, runInbox, runReject, runRun, runSignoff, runUndo } from './commands/act';
 import { AgentError, RunCancelled } from '../agents/context';
-import { LlmError } from '../llm';
+import { LlmError } from '../llm/errors';
 import { PathError } from '../core/layout';
 import { VaultError } from '../vault/port';
 
@@ -47,6 +45,11 @@ function positiveInt(raw: string | undefined, flag: string, fallback: number): n
   return n;
 }
 
+// The agent commands pull in the model client, the HTML reader and the full-text index; `map`
+// and `check` need none of them, so those modules are evaluated only when an agent command runs.
+const research = () => import('./commands/research');
+const act = () => import('./commands/act');
+
 type Parsed = { positionals: string[]; values: Record<string, string | boolean | string[] | undefined> };
 
 function parse(args: string[], options: Record<string, { type: 'boolean' | 'string'; multiple?: boolean }>): Parsed {
@@ -84,7 +87,7 @@ async function dispatch(io: CliIO, argv: string[]): Promise<number> {
     case 'research': {
       const p = parse(rest, { ...LLM_OPTIONS, url: { type: 'string', multiple: true }, 'max-sources': { type: 'string' }, 'dry-run': { type: 'boolean' } });
       const [vault, domain] = positional(p, 2, 'research <vault> <domain>');
-      return runResearch(io, vault!, domain!, {
+      return (await research()).runResearch(io, vault!, domain!, {
         ...llmFlags(p),
         urls: (p.values.url as string[] | undefined) ?? [],
         maxSources: positiveInt(p.values['max-sources'] as string | undefined, '--max-sources', 10),
@@ -95,45 +98,45 @@ async function dispatch(io: CliIO, argv: string[]): Promise<number> {
     case 'critique': {
       const p = parse(rest, LLM_OPTIONS);
       const [vault, domain] = positional(p, 2, 'critique <vault> <domain>');
-      return runCritique(io, vault!, domain!, llmFlags(p));
+      return (await research()).runCritique(io, vault!, domain!, llmFlags(p));
     }
     case 'skeleton': {
       const p = parse(rest, LLM_OPTIONS);
       const [vault, domain] = positional(p, 2, 'skeleton <vault> <domain>');
-      return runSkeleton(io, vault!, domain!, llmFlags(p));
+      return (await research()).runSkeleton(io, vault!, domain!, llmFlags(p));
     }
     case 'signoff': {
       const p = parse(rest, { yes: { type: 'boolean' } });
       const [vault, domain] = positional(p, 2, 'signoff <vault> <domain>');
-      return runSignoff(io, vault!, domain!, { yes: p.values.yes === true });
+      return (await act()).runSignoff(io, vault!, domain!, { yes: p.values.yes === true });
     }
     case 'run': {
       const p = parse(rest, { ...LLM_OPTIONS, task: { type: 'string' }, note: { type: 'string' } });
       const [vault, domain] = positional(p, 2, 'run <vault> <domain> --task TEXT');
       const task = p.values.task as string | undefined;
       if (!task?.trim()) throw new UsageError('run needs --task TEXT: what the agent should do');
-      return runRun(io, vault!, domain!, { ...llmFlags(p), task, note: p.values.note as string | undefined });
+      return (await act()).runRun(io, vault!, domain!, { ...llmFlags(p), task, note: p.values.note as string | undefined });
     }
     case 'inbox': {
       const p = parse(rest, { json: { type: 'boolean' }, all: { type: 'boolean' } });
       const [vault] = positional(p, 1, 'inbox <vault>');
-      return runInbox(io, vault!, { json: p.values.json === true, all: p.values.all === true });
+      return (await act()).runInbox(io, vault!, { json: p.values.json === true, all: p.values.all === true });
     }
     case 'accept': {
       const p = parse(rest, { option: { type: 'string' } });
       const [vault, proposal] = positional(p, 2, 'accept <vault> <proposal>');
       const raw = p.values.option as string | undefined;
-      return runAccept(io, vault!, proposal!, { option: raw === undefined ? undefined : positiveInt(raw, '--option', 1) });
+      return (await act()).runAccept(io, vault!, proposal!, { option: raw === undefined ? undefined : positiveInt(raw, '--option', 1) });
     }
     case 'reject': {
       const p = parse(rest, {});
       const [vault, proposal] = positional(p, 2, 'reject <vault> <proposal>');
-      return runReject(io, vault!, proposal!);
+      return (await act()).runReject(io, vault!, proposal!);
     }
     case 'undo': {
       const p = parse(rest, {});
       if (p.positionals.length < 1 || p.positionals.length > 2) throw new UsageError('expected undo <vault> [ENTRY]');
-      return runUndo(io, p.positionals[0]!, p.positionals[1]);
+      return (await act()).runUndo(io, p.positionals[0]!, p.positionals[1]);
     }
     default:
       throw new UsageError(`unknown command "${command}"`);
