@@ -1,6 +1,6 @@
 // The floor for `map`: walk the vault and read every .md file as UTF-8 text, nothing else.
 // Same shape of I/O as loadModel (directory walk, then reads 32 at a time).
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFile } from 'node:fs';
 import * as path from 'node:path';
 
 const root = path.resolve(process.argv[2]);
@@ -21,7 +21,8 @@ let next = 0;
 let chars = 0;
 const worker = async () => {
   while (next < files.length) {
-    const text = await fs.readFile(files[next++], 'utf8');
+    // The callback form, as NodeVault reads: fs.promises.readFile is 2.5× slower on small files.
+    const text = await new Promise((resolve, reject) => readFile(files[next++], 'utf8', (err, t) => (err ? reject(err) : resolve(t))));
     chars += text.length;
   }
 };

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
         ? text.replace(/^confidence: \w+$/m, `confidence: ${['low', 'medium', 'high'][i % 3]}`)
         : text.replace(/^domain: .*$/m, `domain: "[[${domains[Math.floor(r() * domains.length)]!.path.replace(/^.*\//, '').replace(/\.md$/, '')}]]"`);
     const t0 = performance.now();
-    const rec = analyzeNote(target.path, edited, Date.now());
+    const rec = analyzeNote(target.path, edited);
     model.set(rec);
     const t1 = performance.now();
     const map = model.computeMap();

@@ -71,7 +71,7 @@ export async function acceptProposal(ctx: AgentContext, journal: Journal, idOrPa
     throw err;
   }
   await setStatus(ctx.vault, plan.proposalPath, 'accepted');
-  ctx.model.set(analyzeNote(plan.target, plan.after, Date.now()));
+  ctx.model.set(analyzeNote(plan.target, plan.after));
   return { plan, entry };
 }
 

@@ -30,7 +30,7 @@ export async function adoptIfNeeded(ctx: AgentContext, rec: NoteRecord): Promise
     const confidenceSet = fm.confidence !== undefined && fm.confidence !== null && fm.confidence !== '';
     return patchFrontmatter(current, confidenceSet ? { groundwork: 'domain' } : { groundwork: 'domain', confidence: 'low' });
   });
-  const updated = analyzeNote(rec.path, text, Date.now());
+  const updated = analyzeNote(rec.path, text);
   ctx.model.set(updated);
   return updated;
 }
@@ -50,7 +50,7 @@ export async function linkDomainNote(ctx: AgentContext, domainPath: string, targ
     const sep = current === '' || current.endsWith('\n') ? '' : eol;
     return `${current}${sep}${lines.join(eol)}${eol}`;
   });
-  ctx.model.set(analyzeNote(domainPath, text, Date.now()));
+  ctx.model.set(analyzeNote(domainPath, text));
   return changed;
 }
 

@@ -44,7 +44,7 @@ async function refreshDomain(ctx: AgentContext, domainPath: string): Promise<voi
   const paths = [domainPath, ...(['sources', 'distillate', 'critique', 'skeleton'] as const).map((k) => generatedPath(ctx.outputFolder, name, k))];
   for (const p of paths) {
     const st = await ctx.vault.stat(p);
-    if (st) ctx.model.set(analyzeNote(p, await ctx.vault.read(p), st.mtime));
+    if (st) ctx.model.set(analyzeNote(p, await ctx.vault.read(p)));
     else ctx.model.delete(p);
   }
 }
@@ -207,7 +207,7 @@ export async function runTask(ctx: AgentContext, journal: Journal, req: TaskRequ
       task: req.task,
       by: 'agent',
     });
-    ctx.model.set(analyzeNote(chosen.spec.target, chosen.after!, Date.now()));
+    ctx.model.set(analyzeNote(chosen.spec.target, chosen.after!));
     return { domain: domainPath, mode, outcome: 'applied', entry, reasons: [] };
   } catch (err) {
     if (!(err instanceof ChangedSinceRead)) throw err;

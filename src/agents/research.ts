@@ -301,7 +301,7 @@ async function isDigestCached(ctx: AgentContext, s: NumberedSource): Promise<boo
 async function refreshModel(ctx: AgentContext, written: WriteResult[]): Promise<void> {
   await Promise.all(
     written.flatMap((w) => [w.path, w.proposalPath].filter((p): p is string => !!p && p.endsWith('.md'))).map(async (p) => {
-      ctx.model.set(analyzeNote(p, await ctx.vault.read(p), Date.now()));
+      ctx.model.set(analyzeNote(p, await ctx.vault.read(p)));
     }),
   );
 }

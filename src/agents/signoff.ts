@@ -44,7 +44,7 @@ export async function signOffReport(ctx: AgentContext, domainArg: string): Promi
     const text = await readIfExists(ctx, p);
     texts[k] = text;
     // Decide on the notes as they are on disk now, not as last indexed.
-    if (text !== null) ctx.model.set(analyzeNote(p, text, Date.now()));
+    if (text !== null) ctx.model.set(analyzeNote(p, text));
     else ctx.model.delete(p);
   }
   const a = ctx.model.artifacts(name);
@@ -69,6 +69,6 @@ export async function signOff(ctx: AgentContext, domainArg: string): Promise<Sig
   const text = await ctx.vault.process(report.domainPath, (t) =>
     patchFrontmatter(t, { 'signed-off': date, 'signed-off-distillate': report.fingerprint, confidence: 'high' }),
   );
-  ctx.model.set(analyzeNote(report.domainPath, text, Date.now()));
+  ctx.model.set(analyzeNote(report.domainPath, text));
   return { ...report, date };
 }

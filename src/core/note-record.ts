@@ -10,7 +10,6 @@ import { readTrust, type Trust } from './trust';
  */
 export interface NoteRecord {
   path: string;
-  mtime: number;
   role: Role | null;
   frontmatter: Record<string, unknown> | null;
   trust: Trust;
@@ -39,7 +38,7 @@ function detach(s: string): string {
   return (' ' + s).slice(1);
 }
 
-export function analyzeNote(path: string, text: string, mtime = 0): NoteRecord {
+export function analyzeNote(path: string, text: string): NoteRecord {
   const parsed = parseNote(text);
   const problems = [...parsed.problems];
   const fm = parsed.frontmatter;
@@ -73,7 +72,6 @@ export function analyzeNote(path: string, text: string, mtime = 0): NoteRecord {
 
   return {
     path,
-    mtime,
     role,
     frontmatter: fm,
     trust,
@@ -88,10 +86,9 @@ export function analyzeNote(path: string, text: string, mtime = 0): NoteRecord {
 }
 
 /** A note that could not be read as text gets a record that only carries its problem. */
-export function unreadableRecord(path: string, message: string, mtime = 0): NoteRecord {
+export function unreadableRecord(path: string, message: string): NoteRecord {
   return {
     path,
-    mtime,
     role: null,
     frontmatter: null,
     trust: { confidence: null, critical: false, autonomy: null, signedOff: null, signedOffDistillate: null, invalid: [] },

@@ -30,7 +30,7 @@ export class LiveModel {
     register(
       this.app.metadataCache.on('changed', (file, data) => {
         if (!this.model || file.extension !== 'md') return;
-        const record = analyzeNote(file.path, data, file.stat.mtime);
+        const record = analyzeNote(file.path, data);
         this.model.set(record);
         if (this.index) syncNote(this.index, record, data, this.outputFolder());
         this.notifySoon();

@@ -16,7 +16,7 @@ export async function loadModel(
   const worker = async (): Promise<void> => {
     while (next < files.length) {
       const file = files[next++]!;
-      model.set(await readRecord(vault, file.path, file.mtime));
+      model.set(await readRecord(vault, file.path));
       done++;
       opts.onProgress?.(done, files.length);
     }
@@ -25,12 +25,12 @@ export async function loadModel(
   return model;
 }
 
-export async function readRecord(vault: VaultPort, path: string, mtime = 0) {
+export async function readRecord(vault: VaultPort, path: string) {
   try {
-    return analyzeNote(path, await vault.read(path), mtime);
+    return analyzeNote(path, await vault.read(path));
   } catch (err) {
-    if (err instanceof VaultError && err.kind === 'not-text') return unreadableRecord(path, 'Not a text file (binary content in a .md file)', mtime);
+    if (err instanceof VaultError && err.kind === 'not-text') return unreadableRecord(path, 'Not a text file (binary content in a .md file)');
     const message = err instanceof Error ? err.message : String(err);
-    return unreadableRecord(path, `Could not read the note: ${message}`, mtime);
+    return unreadableRecord(path, `Could not read the note: ${message}`);
   }
 }

@@ -12,6 +12,11 @@ export interface FileStat {
   mtime: number;
 }
 
+/** A file found by a listing: its path only, so listing a large vault costs no stat per file. */
+export interface ListedFile {
+  path: string;
+}
+
 export type VaultErrorKind = 'not-found' | 'exists' | 'not-text' | 'read-only' | 'no-space' | 'changed' | 'io';
 
 /** A failure with a kind the callers can act on and a message a person can read. */
@@ -30,9 +35,9 @@ export interface VaultPort {
   /** The vault's config folder name (".obsidian" by default); never listed, never written. */
   readonly configDir: string;
   /** Every markdown note in the vault, the config folder skipped. */
-  listNotes(): Promise<FileStat[]>;
+  listNotes(): Promise<ListedFile[]>;
   /** Every file (any extension) under a folder, recursively; empty when the folder is missing. */
-  listFiles(folder: string): Promise<FileStat[]>;
+  listFiles(folder: string): Promise<ListedFile[]>;
   /** The file's text; throws VaultError 'not-found' or 'not-text' (binary content). */
   read(path: string): Promise<string>;
   stat(path: string): Promise<FileStat | null>;
