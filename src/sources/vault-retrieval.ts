@@ -60,7 +60,7 @@ function resolvedLinks(model: VaultModel, path: string): string[] {
   return out;
 }
 
-const MAX_QUERY_TERMS = 48;
+const MAX_QUERY_TERMS = 24;
 
 /**
  * The full-text query for a domain: its name, its headings and the first lines of its
