@@ -26,6 +26,8 @@ import type { Digest } from './schemas';
 export interface ResearchOptions {
   domain: string;
   maxSources: number;
+  /** The context budget per source: characters of its text the scout digests (default 20,000). */
+  maxChars?: number;
   urls?: string[];
   searchEndpoint?: string;
   /** Plan only: gather sources, count the calls and tokens, call no model, write nothing. */
@@ -110,6 +112,7 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
     domainPath: rec.path,
     outputFolder: ctx.outputFolder,
     maxSources: opts.maxSources,
+    maxChars: opts.maxChars,
     urls: opts.urls ?? [],
     searchEndpoint: opts.searchEndpoint,
     fetch: ctx.fetch,

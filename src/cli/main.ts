@@ -20,7 +20,7 @@ const USAGE = `Usage:
   groundwork reject <vault> <proposal>
   groundwork undo <vault> [ENTRY]
 Model flags (research, critique, skeleton, run): --base-url URL --model NAME --no-cache
-Environment: OPENAI_BASE_URL, OPENAI_API_KEY, GROUNDWORK_MODEL, OPENAI_TIMEOUT_MS, GROUNDWORK_SEARCH_URL`;
+Environment: OPENAI_BASE_URL, OPENAI_API_KEY, GROUNDWORK_MODEL, OPENAI_TIMEOUT_MS, GROUNDWORK_SEARCH_URL, GROUNDWORK_SOURCE_CHARS`;
 
 const LLM_OPTIONS = {
   'base-url': { type: 'string' },
@@ -36,6 +36,14 @@ function llmFlags(p: Parsed) {
     noCache: p.values['no-cache'] === true,
     json: p.values.json === true,
   };
+}
+
+/** GROUNDWORK_SOURCE_CHARS: the context budget per source, in characters. */
+function sourceChars(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1000 || n > 200_000) throw new UsageError(`GROUNDWORK_SOURCE_CHARS must be a whole number from 1000 to 200000, not "${raw}"`);
+  return n;
 }
 
 function positiveInt(raw: string | undefined, flag: string, fallback: number): number {
@@ -93,6 +101,7 @@ async function dispatch(io: CliIO, argv: string[]): Promise<number> {
         maxSources: positiveInt(p.values['max-sources'] as string | undefined, '--max-sources', 10),
         dryRun: p.values['dry-run'] === true,
         searchEndpoint: io.env.GROUNDWORK_SEARCH_URL || undefined,
+        maxChars: sourceChars(io.env.GROUNDWORK_SOURCE_CHARS),
       });
     }
     case 'critique': {

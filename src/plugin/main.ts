@@ -38,7 +38,7 @@ export default class GroundworkPlugin extends Plugin {
     this.addCommand({
       id: 'research-domain',
       name: 'Research this domain',
-      checkCallback: (checking) => this.onNote(checking, (file) => this.runner.research('Research', async (ctx) => research(ctx, { domain: file.path, maxSources: this.settings.maxSources, searchEndpoint: this.settings.searchEndpoint || undefined, index: await this.live.ensureIndex() }))),
+      checkCallback: (checking) => this.onNote(checking, (file) => this.runner.research('Research', async (ctx) => research(ctx, { domain: file.path, maxSources: this.settings.maxSources, maxChars: this.settings.maxSourceChars, searchEndpoint: this.settings.searchEndpoint || undefined, index: await this.live.ensureIndex() }))),
     });
     this.addCommand({
       id: 'critique-distillate',

@@ -32,6 +32,16 @@ export class GroundworkSettingTab extends PluginSettingTab {
           .onChange(async (value) => void (await this.plugin.updateSettings({ maxSources: value }))),
       );
 
+    new Setting(containerEl)
+      .setName('Characters per source')
+      .setDesc('The context budget for each source: longer sources are cut here before they are digested. Fewer characters cost fewer tokens.')
+      .addText((text) =>
+        text.setValue(String(s.maxSourceChars)).onChange(async (value) => {
+          const n = Number(value);
+          if (Number.isInteger(n)) await this.plugin.updateSettings({ maxSourceChars: n });
+        }),
+      );
+
     new Setting(containerEl).setName('Model server').setHeading();
     new Setting(containerEl)
       .setName('Server')

@@ -165,6 +165,22 @@ describe('research cycle end to end (CLI, real openai client, loopback server)',
     expect(snapshot(vault.dir)).toEqual(before);
   });
 
+  it('the per-source context budget (GROUNDWORK_SOURCE_CHARS) cuts long sources and the planned tokens', async () => {
+    writeFileSync(path.join(vault.dir, 'Projects/Long design doc.md'), `---\ndomain: "[[Kubernetes]]"\n---\n# Long design doc\n\n${'The cluster runs many services. '.repeat(1500)}\n`);
+    const tokens = async (env: Record<string, string>) => {
+      const r = await runCli(['research', vault.dir, 'Kubernetes', '--dry-run', '--json'], env);
+      expect(r.code).toBe(0);
+      return (JSON.parse(r.stdout) as { plan: { estimatedTokens: number } }).plan.estimatedTokens;
+    };
+    const full = await tokens({});
+    const budget = await tokens({ GROUNDWORK_SOURCE_CHARS: '2000' });
+    // 20,000 characters by default, 2,000 here: about 4,500 fewer prompt tokens for that one note.
+    expect(budget).toBeLessThan(full - 4000);
+    const bad = await runCli(['research', vault.dir, 'Kubernetes', '--dry-run'], { GROUNDWORK_SOURCE_CHARS: 'lots' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('GROUNDWORK_SOURCE_CHARS must be a whole number');
+  });
+
   it('without a model server configured, research says how to set one and exits 1', async () => {
     const r = await runCli(['research', vault.dir, 'Kubernetes'], {});
     expect(r.code).toBe(1);

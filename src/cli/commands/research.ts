@@ -36,12 +36,12 @@ export async function runResearch(
   io: CliIO,
   vaultArg: string,
   domain: string,
-  flags: LlmFlags & { urls: string[]; maxSources: number; dryRun: boolean; json: boolean; searchEndpoint?: string },
+  flags: LlmFlags & { urls: string[]; maxSources: number; maxChars?: number; dryRun: boolean; json: boolean; searchEndpoint?: string },
 ): Promise<number> {
   const { ctx, dispose } = await cliAgentContext(io, vaultArg, flags, { planOnly: flags.dryRun });
   const start = performance.now();
   try {
-    const result = await research(ctx, { domain, maxSources: flags.maxSources, urls: flags.urls, dryRun: flags.dryRun, searchEndpoint: flags.searchEndpoint });
+    const result = await research(ctx, { domain, maxSources: flags.maxSources, maxChars: flags.maxChars, urls: flags.urls, dryRun: flags.dryRun, searchEndpoint: flags.searchEndpoint });
     report(io, result, usageOf(ctx.llm.usage), performance.now() - start, flags.json);
     return 0;
   } finally {
