@@ -17,11 +17,12 @@ import { scriptedAgents } from '../../test/support/scripted-agents';
 import { NodeVault } from '../../src/cli/node-vault';
 import { NodeDataFolder } from '../../src/cli/node-data-folder';
 import { loadModel } from '../../src/vault/load-model';
-import { LlmClient, llmConfigFromEnv } from '../../src/llm';
+import { llmConfigFromEnv } from '../../src/llm';
+import { nodeAgentContext } from '../../src/cli/agent-context';
 import { makeHtmlToText, type DomParserConstructor } from '../../src/sources/html-text';
 import { research } from '../../src/agents/research';
 import { digestMessages } from '../../src/agents/scout';
-import type { AgentContext, Progress } from '../../src/agents/context';
+import type { Progress } from '../../src/agents/context';
 import { DEFAULT_OUTPUT_FOLDER } from '../../src/core/layout';
 import { buildIndex } from '../../src/sources/fulltext-index';
 import { gatherSources } from '../../src/sources/gather';
@@ -66,21 +67,18 @@ async function runOnce(dir: string, server: OpenAiTestServer, log: Interval[]) {
   const t0 = performance.now();
   const model = await loadModel(vault, DEFAULT_OUTPUT_FOLDER);
   const config = llmConfigFromEnv({ OPENAI_BASE_URL: server.url, GROUNDWORK_MODEL: 'bench-model' });
-  const llm = new LlmClient(config, { dataFolder: data, signal: controller.signal });
   const phases: Array<{ stage: Progress['stage']; at: number }> = [];
-  const ctx: AgentContext = {
+  const ctx = nodeAgentContext({
     vault,
     data,
     model,
-    llm,
-    outputFolder: DEFAULT_OUTPUT_FOLDER,
-    fetch: globalThis.fetch.bind(globalThis),
-    htmlToText: makeHtmlToText(DOMParser as unknown as DomParserConstructor),
+    config,
     signal: controller.signal,
     onProgress: (p) => {
       if (phases.at(-1)?.stage !== p.stage) phases.push({ stage: p.stage, at: performance.now() });
     },
-  };
+  });
+  const llm = ctx.llm;
   const t1 = performance.now();
   const result = await research(ctx, { domain: DOMAIN, maxSources: 12 });
   const t2 = performance.now();

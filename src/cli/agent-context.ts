@@ -8,6 +8,8 @@ import { makeHtmlToText, type DomParserConstructor } from '../sources/html-text'
 import { loadModel } from '../vault/load-model';
 import type { CliIO } from './io';
 import { NodeDataFolder } from './node-data-folder';
+import type { NodeVault } from './node-vault';
+import type { VaultModel } from '../core/vault-model';
 import { openVault } from './open-vault';
 
 export interface LlmFlags {
@@ -54,20 +56,41 @@ export async function cliAgentContext(io: CliIO, vaultArg: string, flags: LlmFla
   process.on('SIGINT', onSigint);
   const model = await loadModel(vault, DEFAULT_OUTPUT_FOLDER, { onProgress: (d, t) => io.progress(`Reading notes ${d}/${t}`) });
   io.progress('');
-  const llm = new LlmClient(config, { dataFolder: data, signal: controller.signal });
-  const ctx: AgentContext = {
+  const ctx = nodeAgentContext({
     vault,
     data,
     model,
-    llm,
-    outputFolder: DEFAULT_OUTPUT_FOLDER,
-    fetch: globalThis.fetch.bind(globalThis),
-    htmlToText: makeHtmlToText(DOMParser as unknown as DomParserConstructor),
+    config,
     signal: controller.signal,
     onProgress: (p) => {
       const count = p.total !== undefined ? ` ${p.done ?? 0}/${p.total}` : '';
       io.err(`[${STAGE_LABEL[p.stage]}${count}] ${p.message}`);
     },
-  };
+  });
   return { ctx, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+/**
+ * The AgentContext of a Node process over a folder: the CLI's, and the one tests and the bench
+ * use to run agents in-process exactly as the CLI does.
+ */
+export function nodeAgentContext(p: {
+  vault: NodeVault;
+  data: NodeDataFolder;
+  model: VaultModel;
+  config: LlmConfig;
+  signal?: AbortSignal;
+  onProgress?: AgentContext['onProgress'];
+}): AgentContext {
+  return {
+    vault: p.vault,
+    data: p.data,
+    model: p.model,
+    llm: new LlmClient(p.config, { dataFolder: p.data, signal: p.signal }),
+    outputFolder: DEFAULT_OUTPUT_FOLDER,
+    fetch: globalThis.fetch.bind(globalThis),
+    htmlToText: makeHtmlToText(DOMParser as unknown as DomParserConstructor),
+    signal: p.signal,
+    onProgress: p.onProgress,
+  };
 }
