@@ -1,8 +1,8 @@
-import { parseNote } from './frontmatter';
+import { parseNote, splitFrontmatter } from './frontmatter';
 import { bodyFingerprint } from './fingerprint';
 import { extractLinks, parseLinkValue } from './links';
 import { ROLES, type Role } from './layout';
-import { readTrust, type Trust } from './trust';
+import { readTrust, TRUST_KEYS, type Trust } from './trust';
 
 /**
  * What the map needs to know of one note, derived from its text once: the rest of the note is
@@ -38,6 +38,13 @@ function detach(s: string): string {
   return (' ' + s).slice(1);
 }
 
+/** A frontmatter block with a `groundwork: domain` line, whatever else is wrong with it. */
+function declaresDomain(text: string): boolean {
+  const split = splitFrontmatter(text);
+  if (!split) return false;
+  return /^groundwork:[ \t]*(["']?)domain\1[ \t]*(#.*)?\r?$/im.test(text.slice(split.contentStart, split.contentEnd));
+}
+
 export function analyzeNote(path: string, text: string): NoteRecord {
   const parsed = parseNote(text);
   const problems = [...parsed.problems];
@@ -55,6 +62,12 @@ export function analyzeNote(path: string, text: string): NoteRecord {
 
   const { trust, problems: trustProblems } = readTrust(path, fm);
   for (const p of trustProblems) problems.push(p.message);
+  if (fm === null && declaresDomain(text)) {
+    // Its frontmatter cannot be read, but it says it is a domain: keep it on the map, in the
+    // safest mode, rather than let it vanish from the person's view (DESIGN §1: fail safe).
+    role = 'domain';
+    trust.invalid = [...TRUST_KEYS];
+  }
 
   const domainLinks: string[] = [];
   const rawDomain = fm?.domain;

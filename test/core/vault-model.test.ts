@@ -104,6 +104,20 @@ describe('stage, sign-off and staleness', () => {
 });
 
 describe('problems', () => {
+  it('a domain note whose frontmatter cannot be read stays on the map, in propose, with its problem', () => {
+    const m = model({
+      'D.md': '---\ngroundwork: domain\nconfidence: high\nconfidence: high\nsigned-off: 2026-01-01\n---\nD\n',
+      'Broken.md': "---\ngroundwork: 'domain'\ncritical: [oops\n---\nB\n",
+      'Plain.md': '---\ntitle: [oops\n---\nnot a domain\n',
+    });
+    const map = m.computeMap();
+    expect(map.domains.map((d) => [d.name, d.mode, d.reason])).toEqual([
+      ['Broken', 'propose', 'invalid-trust-value'],
+      ['D', 'propose', 'invalid-trust-value'],
+    ]);
+    expect(map.problems.map((p) => p.path)).toEqual(['Broken.md', 'D.md', 'Plain.md']);
+  });
+
   it('names each bad file and keeps processing the others', () => {
     const m = model({
       'bad-yaml.md': '---\nconfidence: [unclosed\n---\nx\n',
