@@ -90,6 +90,11 @@ export class AutonomyMapView extends ItemView {
       `${REASON_TEXT[d.reason]} · stage ${d.stage} · ${signed} · ${d.notes} note${d.notes === 1 ? '' : 's'} · ${d.pending} pending`,
     );
     if (d.staleReason) card.createDiv({ cls: 'groundwork-stale', text: d.staleReason });
+    const kinds = (['sources', 'distillate', 'critique', 'skeleton'] as const).filter((k) => d.artifacts[k]);
+    if (kinds.length > 0) {
+      const links = card.createDiv({ cls: 'groundwork-artifacts' });
+      for (const k of kinds) this.noteLink(links, d.artifacts[k]!, k);
+    }
     if (d.blockers.length > 0 && d.stage !== 'unexplored') {
       const ul = card.createEl('ul', { cls: 'groundwork-blockers' });
       for (const b of d.blockers) ul.createEl('li', { text: b });

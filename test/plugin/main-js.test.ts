@@ -61,6 +61,10 @@ describe('the built main.js in the obsidian API implementation', () => {
     expect(text).toContain('Assist zone (2)');
     expect(text).toContain('Tension zone (1)');
     for (const d of ['Static site builds', 'Kubernetes', 'Payments', 'LoRA fine-tuning']) expect(text).toContain(d);
+    // A researched domain links its generated notes from its card.
+    const leaf = app.workspace.getLeavesOfType('groundwork-autonomy-map')[0]!;
+    const artifacts = [...leaf.view.containerEl.querySelectorAll('.groundwork-artifacts a')].map((a) => a.textContent);
+    expect(artifacts).toEqual(['sources', 'distillate', 'critique', 'skeleton']);
     const live = (plugin as unknown as { live: { notify(): void } }).live;
 
     // The person lowers confidence: the domain leaves automation at once.
