@@ -4,6 +4,8 @@ import { requestUrl } from 'obsidian';
 import type GroundworkPlugin from './main';
 
 export class GroundworkSettingTab extends PluginSettingTab {
+  /** The connection test in progress, if any. */
+  testing: Promise<void> = Promise.resolve();
   constructor(
     app: App,
     private readonly plugin: GroundworkPlugin,
@@ -73,12 +75,13 @@ export class GroundworkSettingTab extends PluginSettingTab {
       .setName('Test connection')
       .setDesc('Lists the server’s models, or says what is wrong.')
       .addButton((b) =>
-        b.setButtonText('Test').onClick(async () => {
+        b.setButtonText('Test').onClick(() => {
           status.setText('Testing…');
           const settings = this.plugin.settings;
           const key = this.app.secretStorage.getSecret(settings.apiKeySecret) ?? '';
-          const report = await testConnection(llmConfigFromSettings(settings.llm, key, { fetch: makeRequestUrlFetch(requestUrl), dangerouslyAllowBrowser: true }));
-          status.setText(report.message);
+          this.testing = testConnection(llmConfigFromSettings(settings.llm, key, { fetch: makeRequestUrlFetch(requestUrl), dangerouslyAllowBrowser: true })).then((report) =>
+            status.setText(report.message),
+          );
         }),
       );
     new Setting(containerEl)

@@ -116,6 +116,23 @@ describe('the agents driven through the built main.js, command by command', () =
     expect(read(sources)).toContain('[[Notes/Rank notes]]');
   });
 
+  it('the settings tab tests the connection: it lists the models, or says plainly what is wrong', async () => {
+    const tab = app.setting.openTabById('groundwork')!;
+    const button = () => [...tab.containerEl.querySelectorAll('button')].find((b) => b.textContent === 'Test')!;
+    const status = () => tab.containerEl.querySelector('.groundwork-muted')!.textContent ?? '';
+    const tested = () => (tab as unknown as { testing: Promise<void> }).testing;
+    button().click();
+    await tested();
+    expect(status()).toMatch(/^Connected/);
+    expect(status()).not.toMatch(/no model named|but/);
+    // A wrong key: the server says 401, the person reads what to fix.
+    app.secretStorage.setSecret('groundwork-api-key', 'sk-wrong');
+    button().click();
+    await tested();
+    expect(status()).toMatch(/key/i);
+    expect(status()).not.toContain('sk-wrong');
+  });
+
   it('sign-off modal lists the blockers and cannot be confirmed while blocked', async () => {
     await open('Kubernetes.md');
     await command('sign-off-domain');
