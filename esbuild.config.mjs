@@ -2,8 +2,8 @@
 // mobile) and the headless CLI (dist/cli.cjs, Node).
 import esbuild from 'esbuild';
 import { builtinModules } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
-const production = process.argv[2] === 'production';
 const builtins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 // gray-matter requires 'fs' only for matter.read(), which Groundwork never calls, and js-yaml
@@ -22,7 +22,7 @@ const unusedByGrayMatter = (filter) => ({
   },
 });
 
-const plugin = {
+export const plugin = {
   entryPoints: ['src/plugin/main.ts'],
   bundle: true,
   outfile: 'main.js',
@@ -33,15 +33,15 @@ const plugin = {
   // openai's package.json "browser" fields keep Node shims out of the plugin bundle.
   mainFields: ['browser', 'module', 'main'],
   conditions: ['browser'],
-  minify: production,
-  sourcemap: production ? false : 'inline',
+  minify: true,
+  sourcemap: false,
   treeShaking: true,
   logLevel: 'info',
   legalComments: 'none',
   plugins: [unusedByGrayMatter(/^((node:)?fs|js-yaml)$/)],
 };
 
-const cli = {
+export const cli = {
   entryPoints: ['src/cli/main.ts'],
   bundle: true,
   outfile: 'dist/cli.cjs',
@@ -56,9 +56,13 @@ const cli = {
   plugins: [unusedByGrayMatter(/^js-yaml$/)],
 };
 
-if (production) {
-  await Promise.all([esbuild.build(plugin), esbuild.build(cli)]);
-} else {
-  const contexts = await Promise.all([esbuild.context(plugin), esbuild.context(cli)]);
-  await Promise.all(contexts.map((c) => c.watch()));
+// Imported (by the bench, to build exactly what ships) it only exports the options.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (process.argv[2] === 'production') {
+    await Promise.all([esbuild.build(plugin), esbuild.build(cli)]);
+  } else {
+    const dev = { ...plugin, minify: false, sourcemap: 'inline' };
+    const contexts = await Promise.all([esbuild.context(dev), esbuild.context(cli)]);
+    await Promise.all(contexts.map((c) => c.watch()));
+  }
 }

@@ -8,9 +8,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { builtinModules } from 'node:module';
 import esbuild from 'esbuild';
-import { buildEntries, noJsYaml } from './build.mjs';
+import { plugin as pluginOptions, cli as cliOptions } from '../esbuild.config.mjs';
+import { buildEntries } from './build.mjs';
 import { generateVault } from './vault-gen.mjs';
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
@@ -37,52 +37,12 @@ function nodeJson(script, argv, nodeFlags = []) {
 }
 
 // ---------------------------------------------------------------- build
-const builtins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
-// The plugin exactly as esbuild.config.mjs builds it in production, plus a metafile.
-const emptyForPlugin = {
-  name: 'unused-by-gray-matter',
-  setup(build) {
-    build.onResolve({ filter: /^((node:)?fs|js-yaml)$/ }, (a) => ({ path: a.path, namespace: 'empty' }));
-    build.onLoad({ filter: /.*/, namespace: 'empty' }, (a) => ({
-      contents: a.path === 'js-yaml' ? "const no = () => { throw new Error('js-yaml is not bundled'); };\nmodule.exports = { safeLoad: no, safeDump: no };" : 'module.exports = {};',
-    }));
-  },
-};
-
+// Exactly the options esbuild.config.mjs ships with, only written elsewhere (and with a metafile).
 async function build() {
   fs.mkdirSync(path.join(TMP, 'bin'), { recursive: true });
-  const plugin = await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: ['src/plugin/main.ts'],
-    bundle: true,
-    outfile: path.join(TMP, 'plugin', 'main.js'),
-    format: 'cjs',
-    platform: 'browser',
-    target: 'es2020',
-    external: ['obsidian', 'electron', '@codemirror/*', '@lezer/*', ...builtins],
-    mainFields: ['browser', 'module', 'main'],
-    conditions: ['browser'],
-    minify: true,
-    sourcemap: false,
-    treeShaking: true,
-    logLevel: 'warning',
-    legalComments: 'none',
-    metafile: true,
-    plugins: [emptyForPlugin],
-  });
-  // The CLI as esbuild.config.mjs builds dist/cli.cjs, with a bin wrapper like bin/groundwork.cjs.
-  await esbuild.build({
-    absWorkingDir: ROOT,
-    entryPoints: ['src/cli/main.ts'],
-    bundle: true,
-    outfile: path.join(TMP, 'cli', 'cli.cjs'),
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'warning',
-    legalComments: 'none',
-    plugins: [noJsYaml],
-  });
+  const plugin = await esbuild.build({ ...pluginOptions, absWorkingDir: ROOT, outfile: path.join(TMP, 'plugin', 'main.js'), logLevel: 'warning', metafile: true });
+  // The CLI as dist/cli.cjs, with a bin wrapper like bin/groundwork.cjs.
+  await esbuild.build({ ...cliOptions, absWorkingDir: ROOT, outfile: path.join(TMP, 'cli', 'cli.cjs'), logLevel: 'warning' });
   fs.writeFileSync(path.join(TMP, 'cli', 'groundwork.cjs'), "'use strict';\nrequire('./cli.cjs').main(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n");
   await buildEntries(['model', 'research', 'onload'].map((n) => path.join(BENCH, 'src', `${n}.ts`)), path.join(TMP, 'bin'));
   return plugin.metafile;
