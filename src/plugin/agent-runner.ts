@@ -98,17 +98,17 @@ export class AgentRunner {
 
   /** A research step: its written notes are linked in the closing notice. */
   async research(label: string, job: (ctx: AgentContext) => Promise<RunResult>): Promise<RunResult | null> {
-    return this.run(label, job, (r) => this.notifyDone(label, r));
+    return this.run(label, job, (r, ctx) => this.notifyDone(label, r, ctx.llm.usage));
   }
 
-  run<T>(label: string, job: (ctx: AgentContext) => Promise<T>, onDone?: (result: T) => void): Promise<T | null> {
+  run<T>(label: string, job: (ctx: AgentContext) => Promise<T>, onDone?: (result: T, ctx: AgentContext) => void): Promise<T | null> {
     const wasBusy = this.controller !== null;
     const p = this.runNow(label, job, onDone);
     if (!wasBusy) this.current = p;
     return p;
   }
 
-  private async runNow<T>(label: string, job: (ctx: AgentContext) => Promise<T>, onDone?: (result: T) => void): Promise<T | null> {
+  private async runNow<T>(label: string, job: (ctx: AgentContext) => Promise<T>, onDone?: (result: T, ctx: AgentContext) => void): Promise<T | null> {
     if (this.controller) {
       new Notice('Groundwork is already running a job; cancel it from the status bar first.');
       return null;
@@ -120,7 +120,7 @@ export class AgentRunner {
       this.show({ stage: 'gather', message: label });
       const result = await job(ctx);
       this.live.notify();
-      onDone?.(result);
+      onDone?.(result, ctx);
       return result;
     } catch (err) {
       new Notice(`Groundwork: ${label} failed. ${describe(err)}`, 0);
@@ -132,9 +132,14 @@ export class AgentRunner {
     }
   }
 
-  notifyDone(label: string, result: RunResult): void {
+  notifyDone(label: string, result: RunResult, usage: { calls: number; cachedCalls: number; totalTokens: number; cost: number | null }): void {
     const frag = createFragment();
     frag.createDiv({ text: `Groundwork: ${label} done.` });
+    const cost = usage.cost === null ? 'cost unknown (no price set for this model)' : `$${usage.cost.toFixed(4)}`;
+    frag.createDiv({
+      cls: 'groundwork-muted',
+      text: `${usage.calls} model call${usage.calls === 1 ? '' : 's'} (${usage.cachedCalls} from cache), ${usage.totalTokens.toLocaleString()} tokens, ${cost}.`,
+    });
     const list = frag.createEl('ul');
     for (const w of result.written) {
       const target = w.outcome === 'proposal' && w.proposalPath ? w.proposalPath : w.path;

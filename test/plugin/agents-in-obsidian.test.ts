@@ -63,6 +63,8 @@ describe('the agents driven through the built main.js, command by command', () =
     await open('LoRA fine-tuning.md');
     await command('research-domain');
     expect(noticeMessages.some((m: string) => m.includes('Research done'))).toBe(true);
+    // The notice says what the run cost: calls and tokens of this run.
+    expect(noticeMessages.some((m: string) => /\d+ model calls \(0 from cache\), [\d,]+ tokens/.test(m))).toBe(true);
     expect(read('Groundwork/LoRA fine-tuning/LoRA fine-tuning distillate.md')).toContain('groundwork: distillate');
     // Every model request carried the key from SecretStorage, and it is nowhere on disk.
     expect(server.chatRequests.every((r) => r.headers.authorization === 'Bearer sk-obsidian-key')).toBe(true);
