@@ -1,3 +1,5 @@
+import { abortError, raceAbort } from '../core/abort';
+
 /** The shape of Obsidian's `requestUrl`, taken as a parameter so this layer never imports 'obsidian'. */
 export interface RequestUrlParamsLike {
   url: string;
@@ -42,23 +44,11 @@ export function makeRequestUrlFetch(requestUrl: RequestUrlLike): typeof fetch {
 
     const signal = init.signal ?? undefined;
     if (signal?.aborted) throw abortError(signal);
-    const pending = requestUrl({ url, method, headers, body, contentType: headers['content-type'], throw: false });
-    const res = await (signal
-      ? new Promise<RequestUrlResponseLike>((resolve, reject) => {
-          const onAbort = (): void => reject(abortError(signal));
-          signal.addEventListener('abort', onAbort, { once: true });
-          pending.then(
-            (r) => {
-              signal.removeEventListener('abort', onAbort);
-              resolve(r);
-            },
-            (e: unknown) => {
-              signal.removeEventListener('abort', onAbort);
-              reject(e instanceof Error ? e : new TypeError(String(e)));
-            },
-          );
-        })
-      : pending);
+    // Like fetch, a transport failure is a TypeError.
+    const pending = requestUrl({ url, method, headers, body, contentType: headers['content-type'], throw: false }).catch((e: unknown) => {
+      throw e instanceof Error ? e : new TypeError(String(e));
+    });
+    const res = await (signal ? raceAbort(pending, signal) : pending);
     const responseHeaders = new Headers();
     for (const [name, value] of Object.entries(res.headers ?? {})) responseHeaders.set(name, value);
     return new Response(NULL_BODY_STATUSES.has(res.status) ? null : res.text, {
@@ -67,12 +57,4 @@ export function makeRequestUrlFetch(requestUrl: RequestUrlLike): typeof fetch {
     });
   };
   return adapted;
-}
-
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  const err = new Error('The operation was aborted.');
-  err.name = 'AbortError';
-  return err;
 }
