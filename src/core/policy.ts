@@ -36,10 +36,12 @@ export function capMode(mode: Mode, cap: Mode | null): Mode {
   return cap !== null && RANK[cap] < RANK[mode] ? cap : mode;
 }
 
-export function modeFor(input: ModeInput): Mode {
-  return capMode(baseMode(input).mode, input.trust.invalid.includes('autonomy') ? null : input.trust.autonomy);
+/** The mode after the `autonomy` cap (an invalid cap is ignored: the invalid row already applies), and why. */
+export function decideMode(input: ModeInput): { mode: Mode; reason: ModeReason } {
+  const { mode, reason } = baseMode(input);
+  return { mode: capMode(mode, input.trust.invalid.includes('autonomy') ? null : input.trust.autonomy), reason };
 }
 
-export function modeRank(mode: Mode): number {
-  return RANK[mode];
+export function modeFor(input: ModeInput): Mode {
+  return decideMode(input).mode;
 }

@@ -1,7 +1,7 @@
 import { LinkResolver } from './links';
 import { basename, generatedPath, inboxFolder, isInside, type GeneratedKind } from './layout';
 import type { NoteRecord } from './note-record';
-import { baseMode, capMode, type ModeReason } from './policy';
+import { decideMode, type ModeReason } from './policy';
 import { signOffBlockers, staleReason, stageOf, type DomainArtifacts, type Stage } from './signoff';
 import type { Confidence, Mode, Problem } from './trust';
 
@@ -142,8 +142,7 @@ export class VaultModel {
       const name = basename(r.path);
       const a = this.artifacts(name);
       const stale = staleReason(r.trust, a);
-      const { mode: base, reason } = baseMode({ trust: r.trust, freshSignOff: r.trust.signedOff !== null && stale === null });
-      const mode = capMode(base, r.trust.invalid.includes('autonomy') ? null : r.trust.autonomy);
+      const { mode, reason } = decideMode({ trust: r.trust, freshSignOff: r.trust.signedOff !== null && stale === null });
       const stage = stageOf(r.trust, a, stale !== null);
       const memberPaths = (members.get(r.path) ?? []).sort();
       const artifacts: Partial<Record<GeneratedKind, string>> = {};
