@@ -48,11 +48,6 @@ export class GeneratedNotes {
     await this.data.write(LEDGER, JSON.stringify(ledger));
   }
 
-  /** Whether the note at `path` is exactly what the plugin last wrote there. */
-  async isUnedited(path: string, current: string): Promise<boolean> {
-    return (await this.load())[path] === sha256Hex(current);
-  }
-
   /** Refuses any path outside the output folder: generated notes live nowhere else. */
   checkPath(path: string): string {
     const clean = normalizeVaultPath(path, this.vault.configDir);
