@@ -1,38 +1,22 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cpSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { createApp, createTempVault, destroyApp, noticeMessages, removeTempVault, settle, TFile, type App } from '../support/obsidian/index';
+import { destroyApp, noticeMessages, removeTempVault, settle, TFile, type App } from '../support/obsidian/index';
 import { openModals } from '../support/obsidian/ui';
-import { enablePlugin, loadBuiltPlugin, readManifest } from '../support/obsidian/load-plugin';
-import { EXAMPLE_VAULT } from '../support/temp-vault';
+import { startPluginWithModel, type PluginLike } from '../support/plugin-harness';
 import { OpenAiTestServer } from '../support/openai-server';
 import { scriptedAgents } from '../support/scripted-agents';
 
-const ROOT = path.resolve(__dirname, '../..');
 let app: App;
 let dir: string;
 let server: OpenAiTestServer;
 
-type PluginLike = {
-  whenIdle(): Promise<void>;
-  updateSettings(p: unknown): Promise<boolean>;
-  settings: { llm: Record<string, unknown> };
-};
 let plugin: PluginLike;
 
 beforeEach(async () => {
   server = await OpenAiTestServer.start({ handler: scriptedAgents(), requireKey: 'sk-obsidian-key' });
-  dir = createTempVault({});
-  cpSync(EXAMPLE_VAULT, dir, { recursive: true });
-  app = createApp(dir);
-  await settle(app);
-  const p = loadBuiltPlugin(app, path.join(ROOT, 'main.js'), readManifest(path.join(ROOT, 'manifest.json')));
-  await enablePlugin(app, p);
-  await app.workspace.triggerLayoutReady();
-  plugin = p as unknown as PluginLike;
-  app.secretStorage.setSecret('groundwork-api-key', 'sk-obsidian-key');
-  await plugin.updateSettings({ llm: { ...plugin.settings.llm, preset: 'custom', baseURL: server.url, model: 'test-model' } });
+  ({ app, dir, plugin } = await startPluginWithModel(server.url, 'sk-obsidian-key'));
   await app.commands.run('groundwork:open-autonomy-map');
   await settle(app);
 });

@@ -6,22 +6,20 @@
  * sources and model output stay inert; the key lives in SecretStorage only.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { clearNotices, createApp, createTempVault, destroyApp, noticeMessages, removeTempVault, requestLog, settle, type App } from '../support/obsidian/index';
-import { enablePlugin, loadBuiltPlugin, readManifest } from '../support/obsidian/load-plugin';
-import { EXAMPLE_VAULT, snapshot } from '../support/temp-vault';
+import { clearNotices, destroyApp, noticeMessages, removeTempVault, requestLog, settle, type App } from '../support/obsidian/index';
+import { snapshot } from '../support/temp-vault';
+import { startPluginWithModel, type PluginLike } from '../support/plugin-harness';
 import { OpenAiTestServer, type ChatRequestBody } from '../support/openai-server';
 import { scriptedAgents, type ScriptOptions } from '../support/scripted-agents';
 import { parseNote } from '../../src/core/frontmatter';
 import { bytesLost, expectSoundOutput, FIXTURES, personFiles } from './helpers';
 
-const ROOT = path.resolve(__dirname, '../..');
 const KEY = 'sk-PLUGIN-distinctive-key-9f8e7d6c5b4a';
 const DOMAIN = 'LoRA fine-tuning';
 const schemaOf = (b: ChatRequestBody): string => b.response_format?.json_schema?.name ?? '?';
 
-type PluginLike = { whenIdle(): Promise<void>; updateSettings(p: unknown): Promise<boolean>; settings: { llm: Record<string, unknown> } };
 let app: App;
 let dir: string;
 let server: OpenAiTestServer;
@@ -43,16 +41,7 @@ beforeEach(async () => {
       return scriptedAgents(script)(body, req);
     },
   });
-  dir = createTempVault({});
-  cpSync(EXAMPLE_VAULT, dir, { recursive: true });
-  app = createApp(dir);
-  await settle(app);
-  const p = loadBuiltPlugin(app, path.join(ROOT, 'main.js'), readManifest(path.join(ROOT, 'manifest.json')));
-  await enablePlugin(app, p);
-  await app.workspace.triggerLayoutReady();
-  plugin = p as unknown as PluginLike;
-  app.secretStorage.setSecret('groundwork-api-key', KEY);
-  await plugin.updateSettings({ llm: { ...plugin.settings.llm, preset: 'custom', baseURL: server.url, model: 'test-model' } });
+  ({ app, dir, plugin } = await startPluginWithModel(server.url, KEY));
   clearNotices();
   requestLog.length = 0;
 });
