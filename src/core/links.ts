@@ -23,7 +23,8 @@ export function parseLinkValue(value: unknown): string | null {
   return t === '' ? null : t;
 }
 
-function stripCode(body: string): string {
+/** The text without fenced code blocks and inline code, where links and tags are not read. */
+export function stripCode(body: string): string {
   // Most notes have no code at all; skipping two whole-text replaces for them is most of the
   // time `map` spends here.
   if (!body.includes('`') && !body.includes('~~~')) return body;

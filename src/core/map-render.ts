@@ -19,6 +19,11 @@ function wikilink(path: string, label: string): string {
   return `[[${target}\\|${cell(label)}]]`;
 }
 
+/** The member count, with how many joined by an `include` rule when any did. */
+function memberCount(d: DomainDetail): string {
+  return d.included > 0 ? `${d.notes} (${d.included} by rule)` : String(d.notes);
+}
+
 function yes(b: boolean): string {
   return b ? 'yes' : 'no';
 }
@@ -45,7 +50,7 @@ export function renderMapMarkdown(map: AutonomyMap, generatedIso: string): strin
     for (const d of ds) {
       const signed = d.signedOff ? `${d.signedOff}${d.stale ? ' (stale)' : ''}` : '—';
       lines.push(
-        `| ${wikilink(d.path, d.name)} | ${d.confidence ?? '—'} | ${yes(d.critical)} | ${d.stage} | ${signed} | ${d.notes} | ${d.pending} | ${cell(d.blockers.join('; ')) || '—'} |`,
+        `| ${wikilink(d.path, d.name)} | ${d.confidence ?? '—'} | ${yes(d.critical)} | ${d.stage} | ${signed} | ${memberCount(d)} | ${d.pending} | ${cell(d.blockers.join('; ')) || '—'} |`,
       );
     }
     lines.push('');
@@ -73,7 +78,7 @@ export function renderMapText(map: AutonomyMap): string {
       yes(d.critical),
       d.stage,
       d.signedOff ? `${d.signedOff}${d.stale ? ' (stale)' : ''}` : '-',
-      String(d.notes),
+      memberCount(d),
       String(d.pending),
     ]);
   }

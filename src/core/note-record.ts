@@ -1,6 +1,7 @@
 import { parseNote, splitFrontmatter } from './frontmatter';
 import { bodyFingerprint } from './fingerprint';
 import { extractLinks, parseLinkValue } from './links';
+import { extractTags, parseInclude, type IncludeRule } from './membership';
 import { ROLES, type Role } from './layout';
 import { readTrust, TRUST_KEYS, type Trust } from './trust';
 
@@ -17,6 +18,10 @@ export interface NoteRecord {
   domainLinks: string[];
   /** Every outgoing link target (body and frontmatter). */
   links: string[];
+  /** Tags (property and body), lowercase, without `#`: what `include` tag rules match. */
+  tags: string[];
+  /** A domain note's `include` rules (only read on domain notes; invalid ones are problems). */
+  include: IncludeRule[];
   problems: string[];
   /** Fingerprint of the body, kept for distillates (sign-off freshness). */
   fingerprint: string | null;
@@ -26,6 +31,10 @@ export interface NoteRecord {
   generated: string | null;
   status: string | null;
 }
+
+// Most notes have no tags and no rules: one shared empty list each instead of one per record.
+const NONE: string[] = [];
+const NONE_RULES: IncludeRule[] = [];
 
 const TASK_OPEN = /^\s*[-*+]\s+\[ \]\s+\S/gm;
 
@@ -80,6 +89,14 @@ export function analyzeNote(path: string, text: string): NoteRecord {
     }
   }
 
+  const include: IncludeRule[] = [];
+  if (role === 'domain' && fm) {
+    const r = parseInclude(fm.include);
+    include.push(...r.rules.map((x) => (x.kind === 'tag' ? { kind: 'tag' as const, tag: detach(x.tag) } : { kind: 'folder' as const, folder: detach(x.folder) })));
+    problems.push(...r.problems);
+  }
+  const tags = extractTags(parsed.body, fm);
+
   const status = typeof fm?.status === 'string' ? fm.status.trim().toLowerCase() : null;
   const generated = typeof fm?.generated === 'string' ? fm.generated : fm?.generated instanceof Date ? fm.generated.toISOString() : null;
 
@@ -90,6 +107,8 @@ export function analyzeNote(path: string, text: string): NoteRecord {
     trust,
     domainLinks,
     links: extractLinks(parsed.body, fm).map(detach),
+    tags: tags.length === 0 ? NONE : tags.map(detach),
+    include: include.length === 0 ? NONE_RULES : include,
     problems,
     fingerprint: role === 'distillate' ? bodyFingerprint(parsed.body) : null,
     openTasks: role === 'critique' ? (parsed.body.match(TASK_OPEN) ?? []).length : 0,
@@ -107,6 +126,8 @@ export function unreadableRecord(path: string, message: string): NoteRecord {
     trust: { confidence: null, critical: false, autonomy: null, signedOff: null, signedOffDistillate: null, invalid: [] },
     domainLinks: [],
     links: [],
+    tags: NONE,
+    include: NONE_RULES,
     problems: [message],
     fingerprint: null,
     openTasks: 0,

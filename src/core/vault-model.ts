@@ -1,4 +1,5 @@
 import { LinkResolver } from './links';
+import { RuleIndex } from './membership';
 import { basename, generatedPath, inboxFolder, isInside, type GeneratedKind } from './layout';
 import type { NoteRecord } from './note-record';
 import { decideMode, type ModeReason } from './policy';
@@ -19,8 +20,12 @@ export interface DomainEntry {
   stage: Stage;
   signedOff: string | null;
   stale: boolean;
-  /** Member notes: notes whose `domain` links to this domain note. */
+  /** Member notes: linked + included. */
   notes: number;
+  /** Members whose `domain` property links this domain note. */
+  linked: number;
+  /** Members that joined by one of the domain's `include` rules only (no `domain` link to it). */
+  included: number;
   /** Pending proposals in the inbox for this domain. */
   pending: number;
   /** What stands between the domain and its sign-off (empty when signed off and fresh). */
@@ -44,6 +49,8 @@ export interface AutonomyMap {
 export class VaultModel {
   private readonly records = new Map<string, NoteRecord>();
   private readonly resolver = new LinkResolver();
+  /** Every domain's `include` rules, rebuilt on the first read after a domain note changed. */
+  private rules: RuleIndex | null = null;
 
   constructor(readonly outputFolder: string) {}
 
@@ -60,12 +67,18 @@ export class VaultModel {
   }
 
   set(record: NoteRecord): void {
-    if (!this.records.has(record.path)) this.resolver.add(record.path);
+    const old = this.records.get(record.path);
+    if (!old) this.resolver.add(record.path);
+    if (hasRules(old) || hasRules(record)) this.rules = null;
     this.records.set(record.path, record);
   }
 
   delete(path: string): void {
-    if (this.records.delete(path)) this.resolver.remove(path);
+    const old = this.records.get(path);
+    if (!old) return;
+    if (hasRules(old)) this.rules = null;
+    this.records.delete(path);
+    this.resolver.remove(path);
   }
 
   rename(oldPath: string, record: NoteRecord): void {
@@ -77,14 +90,51 @@ export class VaultModel {
     return this.resolver.resolve(target, sourcePath);
   }
 
-  /** Domain notes' paths a note belongs to, through its `domain` property. */
+  /**
+   * Domain notes' paths a note belongs to: through its `domain` property first, then through
+   * the domains' `include` rules. Everything that asks "is this note in D" (the map, the Gate,
+   * the scout, routines) asks here.
+   */
   domainsOf(record: NoteRecord): string[] {
-    const out: string[] = [];
+    const { linked, included } = this.membership(record);
+    return included.length === 0 ? linked : [...linked, ...included];
+  }
+
+  /** The two ways a note belongs to domains; `included` leaves out domains it also links. */
+  membership(record: NoteRecord): { linked: string[]; included: string[] } {
+    const linked: string[] = [];
     for (const t of record.domainLinks) {
       const p = this.resolve(t, record.path);
-      if (p && this.records.get(p)?.role === 'domain' && !out.includes(p)) out.push(p);
+      if (p && this.records.get(p)?.role === 'domain' && !linked.includes(p)) linked.push(p);
     }
-    return out;
+    const included = this.includedBy(record).filter((d) => !linked.includes(d));
+    return { linked, included };
+  }
+
+  /**
+   * Domains whose `include` rules take the note. Only the person's own notes join by a rule:
+   * never a domain note, a generated note, or anything under the output folder.
+   */
+  includedBy(record: NoteRecord): string[] {
+    if (record.role !== null || isInside(record.path, this.outputFolder)) return [];
+    return this.ruleIndex().match(record.path, record.tags).sort();
+  }
+
+  /** Every member note of a domain, linked or included, sorted by path. */
+  membersOf(domainPath: string): string[] {
+    const out: string[] = [];
+    for (const r of this.records.values()) {
+      if (r.path === domainPath || (r.role !== null && r.role !== 'domain')) continue;
+      if (this.domainsOf(r).includes(domainPath)) out.push(r.path);
+    }
+    return out.sort();
+  }
+
+  private ruleIndex(): RuleIndex {
+    if (this.rules) return this.rules;
+    const index = new RuleIndex();
+    for (const r of this.records.values()) if (hasRules(r)) index.add(r.path, r.include);
+    return (this.rules = index);
   }
 
   /** The domain note named by a name or a vault-relative path, as the CLI's `<domain>` argument. */
@@ -106,12 +156,24 @@ export class VaultModel {
   computeMap(): AutonomyMap {
     const problems: Problem[] = [];
     const members = new Map<string, string[]>();
+    const linkedCount = new Map<string, number>();
     const pending = new Map<string, number>();
     const inbox = inboxFolder(this.outputFolder);
 
+    const addMember = (d: string, path: string): void => {
+      let list = members.get(d);
+      if (!list) members.set(d, (list = []));
+      list.push(path);
+    };
+    const rules = this.ruleIndex();
     for (const r of this.records.values()) {
       for (const message of r.problems) problems.push({ path: r.path, message });
-      if (r.domainLinks.length === 0) continue;
+      // By rule: only what no link already made a member counts as included.
+      const byRule = rules.empty ? NO_PATHS : this.includedBy(r);
+      if (r.domainLinks.length === 0) {
+        for (const d of byRule) addMember(d, r.path);
+        continue;
+      }
       // One resolution per link serves both the membership and the problems (this loop runs
       // over every note on each map update).
       const doms: string[] = [];
@@ -130,10 +192,10 @@ export class VaultModel {
       if (r.role !== null && r.role !== 'domain') continue;
       for (const d of doms) {
         if (d === r.path) continue;
-        let list = members.get(d);
-        if (!list) members.set(d, (list = []));
-        list.push(r.path);
+        addMember(d, r.path);
+        linkedCount.set(d, (linkedCount.get(d) ?? 0) + 1);
       }
+      for (const d of byRule) if (!doms.includes(d)) addMember(d, r.path);
     }
 
     const domains: DomainDetail[] = [];
@@ -160,6 +222,8 @@ export class VaultModel {
         signedOff: r.trust.signedOff,
         stale: stale !== null,
         notes: memberPaths.length,
+        linked: linkedCount.get(r.path) ?? 0,
+        included: memberPaths.length - (linkedCount.get(r.path) ?? 0),
         pending: pending.get(r.path) ?? 0,
         blockers: stage === 'signed-off' ? [] : signOffBlockers(a),
         reason,
@@ -175,6 +239,12 @@ export class VaultModel {
   }
 }
 
+const NO_PATHS: string[] = [];
+
+function hasRules(r: NoteRecord | undefined): boolean {
+  return r !== undefined && r.role === 'domain' && r.include.length > 0;
+}
+
 /** The JSON contract of `map --json` (DESIGN §5): exactly these keys per domain. */
 export function mapToJson(map: AutonomyMap): { domains: DomainEntry[]; problems: Problem[] } {
   return {
@@ -188,6 +258,8 @@ export function mapToJson(map: AutonomyMap): { domains: DomainEntry[]; problems:
       signedOff: d.signedOff,
       stale: d.stale,
       notes: d.notes,
+      linked: d.linked,
+      included: d.included,
       pending: d.pending,
       blockers: d.blockers,
     })),

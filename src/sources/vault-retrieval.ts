@@ -119,10 +119,7 @@ export async function gatherVaultCandidates(opts: GatherVaultOptions): Promise<V
 
   // Members as the map counts them: the person's notes, not generated ones (those that were
   // raised to medium or high still come in below, as the backlinks they are).
-  const members = [...model.all()]
-    .filter((r) => r.path !== domainPath && (r.role === null || r.role === 'domain') && model.domainsOf(r).includes(domainPath))
-    .map((r) => r.path)
-    .sort();
+  const members = model.membersOf(domainPath);
   for (const p of members) add(p, 'member');
   if (full()) return out;
 
