@@ -1,8 +1,9 @@
 import type { Mode, Trust } from './trust';
 
 /**
- * The mode table of DESIGN §1, first match wins, then the `autonomy` cap. Kept as data-shaped
- * code so each row maps to one test.
+ * The mode table of DESIGN §1, first match wins, then the `autonomy` cap. The rows are data:
+ * the policy evaluates them here, and the domains base (core/domains-base.ts) compiles the same
+ * rows into a Bases formula, so the table and the base cannot disagree.
  */
 
 const RANK: Record<Mode, number> = { propose: 0, assist: 1, automate: 2 };
@@ -22,14 +23,44 @@ export type ModeReason =
   | 'stale-sign-off'
   | 'signed-off';
 
-export function baseMode({ trust, freshSignOff }: ModeInput): { mode: Mode; reason: ModeReason } {
-  if (trust.critical && !trust.invalid.includes('critical')) return { mode: 'assist', reason: 'critical' };
-  if (trust.invalid.length > 0) return { mode: 'propose', reason: 'invalid-trust-value' };
-  if (trust.confidence === null || trust.confidence === 'low') return { mode: 'propose', reason: 'low-confidence' };
-  if (trust.confidence === 'medium') return { mode: 'assist', reason: 'medium-confidence' };
-  if (!trust.signedOff) return { mode: 'assist', reason: 'not-signed-off' };
-  if (!freshSignOff) return { mode: 'assist', reason: 'stale-sign-off' };
-  return { mode: 'automate', reason: 'signed-off' };
+/**
+ * What a row tests. `written` predicates read only the trust keys as written in frontmatter;
+ * `derived` ones need the vault's state (the distillate, critiques), which only the map knows.
+ */
+export type ModePredicate = 'critical' | 'invalid-trust-value' | 'low-confidence' | 'medium-confidence' | 'not-signed-off' | 'stale-sign-off';
+
+export interface ModeRow {
+  when: ModePredicate;
+  mode: Mode;
+  reason: ModeReason;
+  /** True when the predicate reads only the trust keys as written. */
+  written: boolean;
+}
+
+export const MODE_ROWS: readonly ModeRow[] = [
+  { when: 'critical', mode: 'assist', reason: 'critical', written: true },
+  { when: 'invalid-trust-value', mode: 'propose', reason: 'invalid-trust-value', written: true },
+  { when: 'low-confidence', mode: 'propose', reason: 'low-confidence', written: true },
+  { when: 'medium-confidence', mode: 'assist', reason: 'medium-confidence', written: true },
+  { when: 'not-signed-off', mode: 'assist', reason: 'not-signed-off', written: true },
+  { when: 'stale-sign-off', mode: 'assist', reason: 'stale-sign-off', written: false },
+];
+
+/** When no row matches: confidence high and a fresh sign-off. */
+export const FALLTHROUGH: { mode: Mode; reason: ModeReason } = { mode: 'automate', reason: 'signed-off' };
+
+const PREDICATES: Record<ModePredicate, (input: ModeInput) => boolean> = {
+  critical: ({ trust }) => trust.critical && !trust.invalid.includes('critical'),
+  'invalid-trust-value': ({ trust }) => trust.invalid.length > 0,
+  'low-confidence': ({ trust }) => trust.confidence === null || trust.confidence === 'low',
+  'medium-confidence': ({ trust }) => trust.confidence === 'medium',
+  'not-signed-off': ({ trust }) => !trust.signedOff,
+  'stale-sign-off': ({ freshSignOff }) => !freshSignOff,
+};
+
+export function baseMode(input: ModeInput): { mode: Mode; reason: ModeReason } {
+  for (const row of MODE_ROWS) if (PREDICATES[row.when](input)) return { mode: row.mode, reason: row.reason };
+  return FALLTHROUGH;
 }
 
 export function capMode(mode: Mode, cap: Mode | null): Mode {
