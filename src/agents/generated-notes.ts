@@ -82,6 +82,36 @@ export class GeneratedNotes {
     return { path: target, outcome: 'proposal', proposalPath };
   }
 
+  /**
+   * For derived files a person may reshape (the domains base): written where absent or still
+   * exactly as Groundwork last wrote it; an edited one is left alone, with no proposal, since
+   * nothing in it is new to the person.
+   */
+  async writeUnlessEdited(path: string, text: string): Promise<Exclude<WriteResult['outcome'], 'proposal'> | 'kept-edited'> {
+    const target = this.checkPath(path);
+    try {
+      await this.vault.create(target, text);
+      await this.remember(target, text);
+      return 'created';
+    } catch (err) {
+      if (!(err instanceof VaultError && err.kind === 'exists')) throw err;
+    }
+    const ledger = await this.load();
+    // Decided inside the atomic process() callback, read after it.
+    const state: { outcome: 'replaced' | 'unchanged' | 'kept-edited' } = { outcome: 'unchanged' };
+    await this.vault.process(target, (current) => {
+      if (current === text) return current;
+      if (ledger[target] !== sha256Hex(current)) {
+        state.outcome = 'kept-edited';
+        return current;
+      }
+      state.outcome = 'replaced';
+      return text;
+    });
+    if (state.outcome !== 'kept-edited') await this.remember(target, text);
+    return state.outcome;
+  }
+
   /** A proposal to replace an edited generated note; the person accepts or rejects it. */
   private async writeReplacementProposal(target: string, text: string, p: { domainPath: string; task: string; now: string }, current: string): Promise<string> {
     const path = await writeProposal(this.vault, this.data, this.outputFolder, {

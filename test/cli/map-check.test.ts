@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EXAMPLE_VAULT, snapshot, tempVault } from '../support/temp-vault';
 import { runBin, runCli } from '../support/run-cli';
+import { renderDomainsBase } from '../../src/core/domains-base';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -32,14 +33,14 @@ describe('groundwork map', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it('--write writes Groundwork/Autonomy map.md linking every domain, grouped by zone, and only that', async () => {
+  it('--write writes Groundwork/Autonomy map.md linking every domain, grouped by zone, the domains base, and only those', async () => {
     const dir = vault();
     const before = snapshot(dir);
     const r = await runCli(['map', dir, '--write']);
     expect(r.code).toBe(0);
     const after = snapshot(dir);
-    const added = [...after.keys()].filter((k) => !before.has(k));
-    expect(added).toEqual(['Groundwork/Autonomy map.md']);
+    const added = [...after.keys()].filter((k) => !before.has(k) && !k.startsWith('.obsidian/plugins/groundwork/'));
+    expect(added.sort()).toEqual(['Groundwork/Autonomy map.md', 'Groundwork/Domains.base']);
     for (const [k, v] of before) expect(after.get(k)).toEqual(v);
     const note = readFileSync(path.join(dir, 'Groundwork/Autonomy map.md'), 'utf8');
     expect(note).toMatch(/^---\ngroundwork: map\n/);
@@ -58,6 +59,26 @@ describe('groundwork map', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('is not a generated map');
     expect(readFileSync(path.join(dir, 'Groundwork/Autonomy map.md'), 'utf8')).toBe('# My own notes\n');
+  });
+
+  it('--write writes Groundwork/Domains.base once, keeps it current, and never over a base the person edited', async () => {
+    const dir = vault();
+    const basePath = path.join(dir, 'Groundwork/Domains.base');
+    const first = await runCli(['map', dir, '--write']);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('Wrote Groundwork/Domains.base');
+    const written = readFileSync(basePath, 'utf8');
+    expect(written).toBe(renderDomainsBase('Groundwork'));
+    const again = await runCli(['map', dir, '--write']);
+    expect(again.stderr).toContain('Groundwork/Domains.base is up to date');
+    // The person adds a column in Obsidian: Bases rewrites the file; Groundwork leaves it be.
+    const edited = written.replace('      - formula.mode_as_written\n', '      - formula.mode_as_written\n      - file.mtime\n');
+    expect(edited).not.toBe(written);
+    writeFileSync(basePath, edited);
+    const kept = await runCli(['map', dir, '--write']);
+    expect(kept.code).toBe(0);
+    expect(kept.stderr).toContain('Left Groundwork/Domains.base as you edited it');
+    expect(readFileSync(basePath, 'utf8')).toBe(edited);
   });
 
   it('reads the frontmatter live: lowering confidence moves a domain out of automation', async () => {

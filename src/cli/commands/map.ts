@@ -7,6 +7,11 @@ import { VaultError } from '../../vault/port';
 import { CliFailure } from '../errors';
 import type { CliIO } from '../io';
 import { openVault } from '../open-vault';
+import * as path from 'node:path';
+import { NodeDataFolder } from '../node-data-folder';
+import { GeneratedNotes } from '../../agents/generated-notes';
+import { domainsBasePath, renderDomainsBase } from '../../core/domains-base';
+import type { NodeVault } from '../node-vault';
 
 export async function runMap(io: CliIO, vaultArg: string, flags: { json: boolean; write: boolean }): Promise<number> {
   const vault = await openVault(vaultArg, io.cwd);
@@ -28,6 +33,7 @@ export async function runMap(io: CliIO, vaultArg: string, flags: { json: boolean
       });
     }
     io.err(`Wrote ${target}`);
+    await writeDomainsBase(io, vault);
   }
   io.out(flags.json ? JSON.stringify(mapToJson(map), null, 2) : renderMapText(map));
   return 0;
@@ -46,4 +52,12 @@ export async function runCheck(io: CliIO, vaultArg: string, flags: { json: boole
     io.err(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${files} of ${model.size} notes`);
   }
   return problems.length === 0 ? 0 : 1;
+}
+
+/** `Groundwork/Domains.base`: the trust keys of every domain as one table in Obsidian's Bases. */
+async function writeDomainsBase(io: CliIO, vault: NodeVault): Promise<void> {
+  const data = new NodeDataFolder(path.join(vault.root, vault.configDir, 'plugins', 'groundwork'));
+  const target = domainsBasePath(DEFAULT_OUTPUT_FOLDER);
+  const outcome = await new GeneratedNotes(vault, data, DEFAULT_OUTPUT_FOLDER).writeUnlessEdited(target, renderDomainsBase(DEFAULT_OUTPUT_FOLDER));
+  io.err(outcome === 'kept-edited' ? `Left ${target} as you edited it` : outcome === 'unchanged' ? `${target} is up to date` : `Wrote ${target}`);
 }
