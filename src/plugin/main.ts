@@ -1,6 +1,6 @@
 import { Notice, Plugin, TFile, type WorkspaceLeaf } from 'obsidian';
 import { loadSettings, settingsSchema, type Settings } from './settings-schema';
-import { ObsidianVault } from './obsidian-vault';
+import { ObsidianDataFolder, ObsidianVault } from './obsidian-vault';
 import { LiveModel } from './live-model';
 import { AutonomyMapView, VIEW_TYPE_AUTONOMY_MAP } from './map-view';
 import { GroundworkSettingTab } from './settings-tab';
@@ -15,6 +15,7 @@ import type { AgentContext } from '../agents/context';
 import { Journal } from '../journal';
 import { describe } from './agent-runner';
 import { AcceptModal, InboxModal, SignOffModal, TaskModal } from './modals';
+import { writeDomainsBase } from './domains-base-command';
 
 export default class GroundworkPlugin extends Plugin {
   settings!: Settings;
@@ -89,6 +90,11 @@ export default class GroundworkPlugin extends Plugin {
         }),
     });
     this.addCommand({
+      id: 'create-domains-base',
+      name: 'Create the domains base',
+      callback: () => void this.domainsBase(port, dataDir, true),
+    });
+    this.addCommand({
       id: 'cancel-run',
       name: 'Cancel the running job',
       checkCallback: (checking) => {
@@ -101,6 +107,7 @@ export default class GroundworkPlugin extends Plugin {
     this.app.workspace.onLayoutReady(() => {
       this.live.attach((ref) => this.registerEvent(ref));
       for (const w of warnings) new Notice(`Groundwork: ${w}`);
+      if (!this.settings.domainsBaseOffered) void this.domainsBase(port, dataDir, false).then(() => this.updateSettings({ domainsBaseOffered: true }));
     });
   }
 
@@ -111,6 +118,19 @@ export default class GroundworkPlugin extends Plugin {
 
   journal(ctx: AgentContext): Journal {
     return new Journal(ctx.vault, ctx.data, { outputFolder: ctx.outputFolder, onProblem: (m) => new Notice(`Groundwork: ${m}`) });
+  }
+
+  /**
+   * The trust of every domain as a table in Obsidian's Bases (a core plugin since 1.9, below our
+   * minAppVersion): once on first enable, then whenever the person asks.
+   */
+  private domainsBase(port: ObsidianVault, dataDir: string, open: boolean): Promise<void> {
+    const p = writeDomainsBase(this.app, { vault: port, data: new ObsidianDataFolder(this.app, dataDir), outputFolder: this.settings.outputFolder }, { open }).then(
+      () => undefined,
+      (err) => void new Notice(`Groundwork: Domains base failed. ${describe(err)}`, 0),
+    );
+    this.localWork = Promise.all([this.localWork, p]);
+    return p;
   }
 
   private localWork: Promise<unknown> = Promise.resolve();

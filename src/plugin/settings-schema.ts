@@ -39,6 +39,8 @@ export const settingsSchemaV2 = z.extend(settingsSchemaV1, {
     ),
     '',
   ),
+  /** The domains base was written once, on first enable; later only the command writes it. */
+  domainsBaseOffered: z._default(z.boolean(), false),
 });
 
 export const settingsSchema = settingsSchemaV2;

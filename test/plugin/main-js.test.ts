@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createApp, createTempVault, destroyApp, noticeMessages, removeTempVault, settle, TFile, type App } from '../support/obsidian/index';
 import { enablePlugin, forbiddenRequires, loadBuiltPlugin, readManifest } from '../support/obsidian/load-plugin';
@@ -112,5 +112,40 @@ describe('the built main.js in the obsidian API implementation', () => {
     const data = readFileSync(path.join(dir, '.obsidian/plugins/groundwork/data.json'), 'utf8');
     expect(JSON.parse(data)).toMatchObject({ version: 2, maxSources: 7, apiKeySecret: 'groundwork-api-key' });
     expect(data).not.toContain('sk-live-SECRET');
+  });
+
+  it('writes Groundwork/Domains.base once on first enable, rewrites it by command, and leaves an edited one alone', async () => {
+    const { app: first, plugin } = await start();
+    await enablePlugin(first, plugin);
+    const basePath = path.join(dir, 'Groundwork/Domains.base');
+    await first.workspace.triggerLayoutReady();
+    await (plugin as unknown as { whenIdle(): Promise<void> }).whenIdle();
+    await settle(first);
+    const written = readFileSync(basePath, 'utf8');
+    expect(written).toContain("name: Waiting for your review");
+    expect(JSON.parse(readFileSync(path.join(dir, '.obsidian/plugins/groundwork/data.json'), 'utf8'))).toMatchObject({ domainsBaseOffered: true });
+    // Deleted by the person: not written again when Obsidian starts next...
+    rmSync(basePath);
+    await destroyApp(first);
+    const next = (app = createApp(dir));
+    await settle(next);
+    const again = loadBuiltPlugin(next, path.join(ROOT, 'main.js'), readManifest(path.join(ROOT, 'manifest.json')));
+    await enablePlugin(next, again);
+    await next.workspace.triggerLayoutReady();
+    await (again as unknown as { whenIdle(): Promise<void> }).whenIdle();
+    expect(existsSync(basePath)).toBe(false);
+    // ...only when asked.
+    await next.commands.run('groundwork:create-domains-base');
+    await (again as unknown as { whenIdle(): Promise<void> }).whenIdle();
+    expect(readFileSync(basePath, 'utf8')).toBe(written);
+    expect(noticeMessages.at(-1)).toContain('wrote Groundwork/Domains.base');
+    // An edited base is the person's.
+    const edited = written.replace('name: Domains\n', 'name: My domains\n');
+    writeFileSync(basePath, edited);
+    await settle(next);
+    await next.commands.run('groundwork:create-domains-base');
+    await (again as unknown as { whenIdle(): Promise<void> }).whenIdle();
+    expect(readFileSync(basePath, 'utf8')).toBe(edited);
+    expect(noticeMessages.at(-1)).toContain('left as it is');
   });
 });
