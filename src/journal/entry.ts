@@ -20,11 +20,18 @@ export interface JournalEntry {
   by: 'agent' | 'accept';
   /** The proposal note's path when `by` is 'accept'. */
   proposal?: string;
+  /** Who asked for the change from outside Groundwork: the MCP client's name, or the agent behind a hook. */
+  author?: string;
   /** sha256Hex of the full text before; null for a create. */
   beforeHash: string | null;
-  /** sha256Hex of the full text after. */
+  /** sha256Hex of the full text after; while `awaiting`, the before text's hash (nothing is known yet). */
   afterHash: string;
   state: 'pending' | 'applied' | 'undone' | 'failed';
+  /**
+   * Journaled before another program writes the note (an agent's tool, let through by the hook):
+   * the text it writes is recorded when the note next changes, and the entry then becomes applied.
+   */
+  awaiting?: boolean;
   undoneAt?: string;
 }
 
@@ -37,6 +44,16 @@ export interface JournalChange {
   task: string;
   by: 'agent' | 'accept';
   proposal?: string;
+  author?: string;
+}
+
+/** A change another program is about to make; its text is recorded once it is made. */
+export interface ExpectedChange {
+  /** The note; its text is read, under the journal's lock, as the text to restore. */
+  path: string;
+  domain: string;
+  task: string;
+  author: string;
 }
 
 /** The target changed since the agent read it; nothing was written. */
@@ -81,9 +98,11 @@ export const journalEntrySchema = z.object({
   task: z.string(),
   by: z.enum(['agent', 'accept']),
   proposal: z.optional(z.string()),
+  author: z.optional(z.string()),
   beforeHash: z.nullable(hash),
   afterHash: hash,
   state: z.enum(['pending', 'applied', 'undone', 'failed']),
+  awaiting: z.optional(z.boolean()),
   undoneAt: z.optional(z.string()),
 });
 

@@ -50,8 +50,9 @@ export function renderJournalNote(entries: readonly JournalEntry[]): string {
   }
   lines.push('| Time | Note | Domain | Task | By | State | Entry | Proposal |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const e of [...entries].reverse()) {
-    const state = e.state === 'undone' && e.undoneAt ? `undone ${readableTime(e.undoneAt)}` : e.state;
-    const by = e.by === 'agent' ? 'agent (automate)' : 'accepted proposal';
+    const state = e.state === 'undone' && e.undoneAt ? `undone ${readableTime(e.undoneAt)}` : e.awaiting ? 'waiting for the write' : e.state;
+    const agent = e.author ? `${tableCell(e.author)} (automate)` : 'agent (automate)';
+    const by = e.by === 'agent' ? agent : 'accepted proposal';
     const row = [
       readableTime(e.time),
       linkCell(e.path),

@@ -6,6 +6,7 @@ import {
   JournalDamaged,
   UndoRefused,
   journalIndexSchema,
+  type ExpectedChange,
   type JournalChange,
   type JournalEntry,
   type JournalIndex,
@@ -28,6 +29,9 @@ import { isOwnJournalNote, JOURNAL_HEADING, journalNotePath, renderJournalNote }
  */
 
 const INDEX = 'journal/index.json';
+
+/** How long an entry journaled ahead of another program's write waits for that write. */
+const AWAIT_MS = 10 * 60 * 1000;
 
 function beforeName(id: string): string {
   return `journal/${id}.before`;
@@ -99,6 +103,7 @@ export class Journal {
         task: change.task,
         by: change.by,
         ...(change.proposal !== undefined ? { proposal: change.proposal } : {}),
+        ...(change.author !== undefined ? { author: change.author } : {}),
         beforeHash: change.expectedBefore === null ? null : sha256Hex(change.expectedBefore),
         afterHash: sha256Hex(change.after),
         state: 'pending',
@@ -131,6 +136,43 @@ export class Journal {
       const entries = await this.updateEntry(entry, { state: 'applied' });
       await this.renderNote(entries);
       return { ...entry, state: 'applied' };
+    });
+  }
+
+  /**
+   * Journals a note's current text before another program (an agent's own tool) changes it, so
+   * undo can restore it byte for byte. The entry waits, pending, until the note's text differs;
+   * any later load then records that text as the change's result and marks it applied. While an
+   * entry for the note is still waiting on the same text, it is returned instead of a second one.
+   */
+  expect(change: ExpectedChange): Promise<JournalEntry> {
+    return this.exclusive(async () => {
+      const path = this.checkPath(change.path);
+      const index = await this.load();
+      const before = await this.currentText(path);
+      const beforeHash = before === null ? null : sha256Hex(before);
+      const waiting = index.entries.find((e) => e.awaiting && e.state === 'pending' && e.path === path && e.beforeHash === beforeHash);
+      if (waiting) return { ...waiting };
+      const now = this.now();
+      const id = await this.newId(index, now);
+      const entry: JournalEntry = {
+        id,
+        time: now.toISOString(),
+        path,
+        kind: before === null ? 'create' : 'modify',
+        domain: change.domain,
+        task: change.task,
+        by: 'agent',
+        author: change.author,
+        beforeHash,
+        afterHash: beforeHash ?? sha256Hex(''),
+        state: 'pending',
+        awaiting: true,
+      };
+      if (before !== null) await this.data.write(beforeName(id), before);
+      index.entries.push(entry);
+      await this.writeIndex(index);
+      return { ...entry };
     });
   }
 
@@ -272,6 +314,10 @@ export class Journal {
     let settled = false;
     for (const e of index.entries) {
       if (e.state !== 'pending') continue;
+      if (e.awaiting) {
+        settled = (await this.settleAwaiting(e)) || settled;
+        continue;
+      }
       e.state = await this.settle(e);
       settled = true;
     }
@@ -296,6 +342,36 @@ export class Journal {
       if (err instanceof VaultError && err.kind === 'not-text') return 'failed';
       throw err;
     }
+  }
+
+  /**
+   * An entry journaled before another program's write: once the note's text differs from the one
+   * journaled, that text is the change's result. Unchanged after AWAIT_MS, the program made no
+   * change (its tool failed or was stopped), so a later edit is never taken for its result.
+   * True when the entry changed.
+   */
+  private async settleAwaiting(e: JournalEntry): Promise<boolean> {
+    let current: string | null;
+    try {
+      current = await this.currentText(e.path);
+    } catch (err) {
+      if (err instanceof VaultError && err.kind === 'not-text') current = null;
+      else throw err;
+    }
+    const unchanged = current === null ? e.kind === 'create' : sha256Hex(current) === e.beforeHash;
+    if (unchanged) {
+      if (this.now().getTime() - Date.parse(e.time) < AWAIT_MS) return false;
+      e.state = 'failed';
+    } else if (current === null) {
+      // Deleted (or made unreadable) by the program: there is no text to undo to.
+      e.state = 'failed';
+    } else {
+      await this.data.write(afterName(e.id), current);
+      e.afterHash = sha256Hex(current);
+      e.state = 'applied';
+    }
+    delete e.awaiting;
+    return true;
   }
 
   private async currentText(path: string): Promise<string | null> {
