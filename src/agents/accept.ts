@@ -5,7 +5,7 @@ import { parseNote } from '../core/frontmatter';
 import type { Journal, JournalEntry } from '../journal';
 import { ChangedSinceRead } from '../journal';
 import { AgentError, type AgentContext } from './context';
-import { checkTarget, textAfter } from './gate';
+import { checkTarget, checkUnmapped, textAfter } from './gate';
 import { findProposal, parseOptions, readProposalRecord, setStatus } from './proposals';
 
 /**
@@ -41,9 +41,11 @@ export async function planAccept(ctx: AgentContext, idOrPath: string, option?: n
   if (!chosen || !spec) throw new AgentError(`${proposalPath} has no option ${n} (it has ${options.map((o) => o.n).join(', ')})`);
 
   const target = normalizeVaultPath(spec.target, ctx.vault.configDir);
-  if (spec.kind === 'create-note' || spec.kind === 'replace-note') {
-    // Created and replaced notes live in the output folder only.
+  if (spec.kind === 'create-note' || (spec.kind === 'replace-note' && isInside(target, ctx.outputFolder))) {
+    // Created notes live in the output folder only; a replaced one there is a generated note's new version.
     if (!isInside(target, ctx.outputFolder)) throw new AgentError(`Refused: ${target} is outside ${ctx.outputFolder}/`);
+  } else if (record.domain === '') {
+    checkUnmapped(ctx, target);
   } else {
     checkTarget(ctx, record.domain, target);
   }

@@ -39,7 +39,7 @@ export interface TaskOutcome {
 }
 
 /** Re-reads the domain note and its generated notes so the decision uses the frontmatter as it is now. */
-async function refreshDomain(ctx: AgentContext, domainPath: string): Promise<void> {
+export async function refreshDomain(ctx: AgentContext, domainPath: string): Promise<void> {
   const name = domainName(ctx.model.get(domainPath)!);
   const paths = [domainPath, ...(['sources', 'distillate', 'critique', 'skeleton'] as const).map((k) => generatedPath(ctx.outputFolder, name, k))];
   for (const p of paths) {
@@ -70,6 +70,19 @@ export function checkTarget(ctx: AgentContext, domainPath: string, notePath: str
   return rec.path;
 }
 
+/** A note of no domain (unmapped ground), which only a person's accepted proposal may change. */
+export function checkUnmapped(ctx: AgentContext, notePath: string): string {
+  const clean = normalizeVaultPath(notePath, ctx.vault.configDir);
+  const rec = ctx.model.get(clean);
+  if (!rec) throw new AgentError(`No note "${notePath}" in the vault`);
+  if (isInside(rec.path, ctx.outputFolder)) throw new AgentError(`${rec.path} is a generated note: re-run its step instead`);
+  const owners = rec.role === 'domain' ? [rec.path] : ctx.model.domainsOf(rec);
+  if (owners.length > 0) {
+    throw new AgentError(`${rec.path} belongs to ${owners.map((o) => domainName(ctx.model.get(o)!)).join(', ')} since the proposal was made; ask for the change again so that domain's mode decides`);
+  }
+  return rec.path;
+}
+
 /** Whether a link target the model wrote leads to a note of the vault, outside the config folder. */
 function inVault(ctx: AgentContext, target: string, from: string): boolean {
   const hit = ctx.model.resolve(target, from);
@@ -86,9 +99,14 @@ function vaultLinksOnly(ctx: AgentContext, from: string, md: string): string {
     .join('');
 }
 
+/** Agent-written markdown as note content: no raw HTML, no frontmatter fence, links only to vault notes. */
+export function cleanDraft(ctx: AgentContext, target: string, md: string): string {
+  return vaultLinksOnly(ctx, target, safeMarkdown(md));
+}
+
 /** Turns one actor option into a concrete, scope-checked change; null (with a reason) when it cannot apply. */
 function concreteOption(ctx: AgentContext, domainPath: string, target: string, baseText: string, o: ActorOption): { spec: ProposalOptionSpec; after: string | null } | { error: string } {
-  const content = vaultLinksOnly(ctx, target, safeMarkdown(o.content));
+  const content = cleanDraft(ctx, target, o.content);
   // A heading is model text too: no raw HTML, no link schemes, no frontmatter fence.
   const heading = safeMarkdown(o.heading.replace(/^#+\s*/, '').replace(/[\r\n]+/g, ' ')).trim();
   try {

@@ -29,6 +29,7 @@ export interface ProposalOptionSpec {
 export interface ProposalRecord {
   version: 1;
   path: string;
+  /** The domain note's path; empty for a note in no domain (unmapped ground). */
   domain: string;
   mode: Mode;
   task: string;
@@ -36,6 +37,8 @@ export interface ProposalRecord {
   baseHashes: Record<string, string | null>;
   options: Omit<ProposalOptionSpec, 'content' | 'rationale'>[];
   created: string;
+  /** Who asked, when it was an agent outside Groundwork (an MCP client's name). */
+  author?: string;
 }
 
 export interface ParsedOption {
@@ -77,15 +80,31 @@ const MODE_INTRO: Record<Mode, string> = {
   automate: 'An automatic change that could not be applied on its own; review it, edit it if needed, then accept or reject it.',
 };
 
+const UNMAPPED_INTRO =
+  'This note belongs to no domain yet, so no agent may change it on its own: here is what was asked. Accept an option (you may edit it first), or reject it. To let agents act here, make the note part of a domain.';
+
 export async function writeProposal(
   vault: VaultPort,
   data: DataFolder,
   outputFolder: string,
-  p: { domain: string; mode: Mode; task: string; options: ProposalOptionSpec[]; baseHashes: Record<string, string | null>; now: string; model?: string; tokens?: number; notes?: string[] },
+  p: {
+    domain: string;
+    mode: Mode;
+    task: string;
+    options: ProposalOptionSpec[];
+    baseHashes: Record<string, string | null>;
+    now: string;
+    model?: string;
+    tokens?: number;
+    notes?: string[];
+    author?: string;
+  },
 ): Promise<string> {
   const stamp = p.now.replace(/[:.]/g, '-').replace(/Z$/, '');
-  const base = `${inboxFolder(outputFolder)}/${safeName(`${basename(p.domain)} ${p.task.slice(0, 40)} ${stamp}`)}`;
-  const body: string[] = [`# Proposal: ${inertText(p.task, { max: 200 })}`, '', MODE_INTRO[p.mode], ''];
+  const base = `${inboxFolder(outputFolder)}/${safeName(`${p.domain ? basename(p.domain) : 'Unmapped'} ${p.task.slice(0, 40)} ${stamp}`)}`;
+  const intro = p.domain ? MODE_INTRO[p.mode] : UNMAPPED_INTRO;
+  const body: string[] = [`# Proposal: ${inertText(p.task, { max: 200 })}`, '', intro, ''];
+  if (p.author) body.push(`Requested by ${inertText(p.author, { max: 80 })}, an agent outside Groundwork.`, '');
   for (const n of p.notes ?? []) body.push(`> [!warning] ${inertText(n, { max: 600 })}`, '');
   p.options.forEach((o, i) => {
     const fence = fenceFor(o.content);
@@ -97,7 +116,7 @@ export async function writeProposal(
   const note = noteText(
     {
       groundwork: 'proposal',
-      domain: wikilink(p.domain),
+      domain: p.domain ? wikilink(p.domain) : undefined,
       target: targets.length === 1 ? wikilink(targets[0]!) : targets.map((t) => wikilink(t)),
       mode: p.mode,
       task: p.task,
@@ -106,6 +125,7 @@ export async function writeProposal(
       generated: p.now,
       model: p.model,
       tokens: p.tokens,
+      author: p.author,
     },
     body.join('\n'),
   );
@@ -126,6 +146,7 @@ export async function writeProposal(
       baseHashes: p.baseHashes,
       options: p.options.map(({ title, kind, target, heading }) => ({ title, kind, target, heading })),
       created: p.now,
+      ...(p.author ? { author: p.author } : {}),
     };
     await data.write(recordName(path), JSON.stringify(record, null, 1));
     return path;
