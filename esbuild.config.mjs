@@ -22,6 +22,19 @@ const unusedByGrayMatter = (filter) => ({
   },
 });
 
+// The MCP SDK's server requires ajv (only to validate elicitation answers, which the server never
+// asks for: it gets a validator of its own) and Zod 3 with its JSON Schema converter (only for Zod 3
+// schemas; Groundwork's are Zod 4). Stubs that throw if ever reached keep ~450 KB out of the CLI.
+const unusedByMcpServer = (filter) => ({
+  name: 'unused-by-mcp-server',
+  setup(build) {
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'unused-by-mcp-server' }));
+    build.onLoad({ filter: /.*/, namespace: 'unused-by-mcp-server' }, (args) => ({
+      contents: `const no = () => { throw new Error(${JSON.stringify(`${args.path} is not bundled in the Groundwork CLI`)}); };\nmodule.exports = no;\nmodule.exports.default = no;`,
+    }));
+  },
+});
+
 export const plugin = {
   entryPoints: ['src/plugin/main.ts'],
   bundle: true,
@@ -53,7 +66,7 @@ export const cli = {
   logLevel: 'info',
   legalComments: 'none',
   // The CLI needs the real fs: only js-yaml is replaced there.
-  plugins: [unusedByGrayMatter(/^js-yaml$/)],
+  plugins: [unusedByGrayMatter(/^js-yaml$/), unusedByMcpServer(/^(ajv|ajv-formats|zod\/v3|zod-to-json-schema)$/)],
 };
 
 // Imported (by the bench, to build exactly what ships) it only exports the options.

@@ -19,6 +19,8 @@ const USAGE = `Usage:
   groundwork accept <vault> <proposal> [--option N]
   groundwork reject <vault> <proposal>
   groundwork undo <vault> [ENTRY]
+  groundwork mcp <vault>
+  groundwork hook claude-code --vault <vault>
 Model flags (research, critique, skeleton, run): --base-url URL --model NAME --no-cache
 Environment: OPENAI_BASE_URL, OPENAI_API_KEY, GROUNDWORK_MODEL, OPENAI_TIMEOUT_MS, GROUNDWORK_SEARCH_URL, GROUNDWORK_SOURCE_CHARS`;
 
@@ -57,6 +59,7 @@ function positiveInt(raw: string | undefined, flag: string, fallback: number): n
 // and `check` need none of them, so those modules are evaluated only when an agent command runs.
 const research = () => import('./commands/research');
 const act = () => import('./commands/act');
+const mcp = () => import('./commands/mcp');
 
 type Parsed = { positionals: string[]; values: Record<string, string | boolean | string[] | undefined> };
 
@@ -146,6 +149,10 @@ async function dispatch(io: CliIO, argv: string[]): Promise<number> {
       const p = parse(rest, {});
       if (p.positionals.length < 1 || p.positionals.length > 2) throw new UsageError('expected undo <vault> [ENTRY]');
       return (await act()).runUndo(io, p.positionals[0]!, p.positionals[1]);
+    }
+    case 'mcp': {
+      const [vault] = positional(parse(rest, {}), 1, 'mcp <vault>');
+      return (await mcp()).runMcp(io, vault!);
     }
     default:
       throw new UsageError(`unknown command "${command}"`);
