@@ -53,7 +53,10 @@ afterEach(async () => {
   vault.cleanup();
 });
 
-const env = (extra: Record<string, string> = {}) => ({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-fault-key', GROUNDWORK_MODEL: 'test-model', OPENAI_TIMEOUT_MS: '400', ...extra });
+// A generous timeout, so that a busy machine never turns a 500 into a timeout; only the hang
+// fault gets a short one, since waiting out a hang is all that test does.
+const env = (extra: Record<string, string> = {}) => ({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-fault-key', GROUNDWORK_MODEL: 'test-model', OPENAI_TIMEOUT_MS: '20000', ...extra });
+const faultEnv = (name: Fault): Record<string, string> => (name === 'hang' ? { OPENAI_TIMEOUT_MS: '400' } : {});
 const digestCalls = () => server.chatRequests.filter((r) => r.body && schemaOf(r.body) === 'source_digest').length;
 const DOMAIN = 'LoRA fine-tuning';
 
@@ -86,7 +89,7 @@ describe('model server faults, CLI in-process', () => {
   for (const name of Object.keys(FAULTS) as Fault[]) {
     it(`${name} on every call: one clear line, exit 1, nothing lost, nothing half-written; a healthy retry succeeds`, async () => {
       fault = { reply: FAULTS[name], on: () => true };
-      const line = await failingRun();
+      const line = await failingRun(faultEnv(name));
       expect(line).toMatch(SAYS[name]);
       expect(line).toContain('scout');
       // Every source digested exactly once over both runs: no call of the failed run kept going
@@ -97,7 +100,7 @@ describe('model server faults, CLI in-process', () => {
 
     it(`${name} once the scout is done: the retry reuses every digest (zero digest calls)`, async () => {
       fault = { reply: FAULTS[name], on: (s) => s !== 'source_digest' };
-      const line = await failingRun();
+      const line = await failingRun(faultEnv(name));
       expect(line).toMatch(SAYS[name]);
       expect(line).toContain('distiller');
       // The scout's note was written whole before the distiller failed.
