@@ -22,6 +22,7 @@ import { nodeAgentContext } from '../../src/cli/agent-context';
 import { makeHtmlToText, type DomParserConstructor } from '../../src/sources/html-text';
 import { research } from '../../src/agents/research';
 import { digestMessages } from '../../src/agents/scout';
+import { estimateMessagesTokens } from '../../src/core/tokens';
 import type { Progress } from '../../src/agents/context';
 import { DEFAULT_OUTPUT_FOLDER } from '../../src/core/layout';
 import { buildIndex } from '../../src/sources/fulltext-index';
@@ -126,7 +127,7 @@ async function tokensAtCaps(dir: string) {
       htmlToText: makeHtmlToText(DOMParser as unknown as DomParserConstructor),
       maxChars: cap,
     });
-    const tokens = sources.map((s) => Math.ceil(digestMessages(DOMAIN, s).reduce((n, m) => n + m.content.length, 0) / 4));
+    const tokens = sources.map((s) => estimateMessagesTokens(digestMessages(DOMAIN, s).messages));
     out[`${cap / 1000}k`] = {
       sources: sources.length,
       capped: sources.filter((s) => s.text.includes('[…cut at')).length,

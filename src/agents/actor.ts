@@ -1,7 +1,9 @@
 import * as z from 'zod/mini';
-import type { LlmClient } from '../llm';
+import { sectionsOf } from '../core/change-review';
+import { toStrictJsonSchema, tightenSchema, type LlmClient } from '../llm';
 import type { Mode } from '../core/trust';
-import { UNTRUSTED_RULE, untrusted } from './untrusted';
+import { answerTokens, buildPrompt, type Prompt } from './prompt';
+import { newFence, type Fence } from './untrusted';
 
 /**
  * The action agent: proposes changes to one note of a domain. It only describes edits; the
@@ -31,59 +33,58 @@ export const actorSchema = z.object({
 export type ActorOutput = z.infer<typeof actorSchema>;
 export type ActorOption = ActorOutput['options'][number];
 
-export const verdictSchema = z.object({
-  pass: z.boolean(),
-  reasons: z.array(z.string()),
-});
-export type Verdict = z.infer<typeof verdictSchema>;
+const ACTOR_SYSTEM =
+  'You carry out a task on one note of a knowledge vault. Describe the change as structured edits: replace a section ' +
+  '(by its heading, one of the note\'s own headings), append a section, create a new note in the domain (a name, no folders), or add links. ' +
+  'Write the rationale before the content. Write content as plain markdown, no HTML, no frontmatter. Keep to the domain\'s distillate when one is given. ' +
+  'You cannot change a note\'s properties (frontmatter), its trust or the domain\'s settings.';
 
-export function actorMessages(mode: Mode, task: string, notePath: string, noteBody: string, distillate: string | null) {
+export function actorMessages(mode: Mode, task: string, notePath: string, noteBody: string, distillate: string | null, fence: Fence = newFence()): Prompt {
   const count = mode === 'propose' ? 'Give 2 or 3 distinct options' : 'Give exactly one option: your best draft';
-  return [
-    {
-      role: 'system' as const,
-      content:
-        'You carry out a task on one note of a knowledge vault. Describe the change as structured edits: replace a section ' +
-        '(by its heading), append a section, create a new note in the domain (a name, no folders), or add links. ' +
-        `${count}. Write content as plain markdown, no HTML, no frontmatter. Keep to the domain's distillate when one is given. ` +
-        `You cannot change a note's properties (frontmatter), its trust or the domain's settings. ${UNTRUSTED_RULE}`,
-    },
-    {
-      role: 'user' as const,
-      content:
-        `Task: ${task}\n\nNote: ${notePath}\n${untrusted('NOTE', noteBody)}` + (distillate ? `\n\nThe domain's signed-off distillate:\n${untrusted('DISTILLATE', distillate)}` : ''),
-    },
-  ];
+  const data = `Note: ${notePath}\n${fence.wrap('NOTE', noteBody, { title: notePath })}` + (distillate ? `\n\nThe domain's signed-off distillate:\n${fence.wrap('DISTILLATE', distillate)}` : '');
+  return buildPrompt(fence, ACTOR_SYSTEM, data, `${task}\n(${count}.)`);
 }
 
-export function verifyMessages(task: string, notePath: string, noteBody: string, distillate: string | null, change: string) {
-  return [
-    {
-      role: 'system' as const,
-      content:
-        'You are the critic guarding an automatic change. Pass it only if it does the task, agrees with the signed-off ' +
-        'distillate and the note, removes nothing the task did not ask to remove, and adds no unsupported claim. ' +
-        `Otherwise fail it and give the reasons in plain words. ${UNTRUSTED_RULE}`,
-    },
-    {
-      role: 'user' as const,
-      content:
-        `Task: ${task}\n\nNote: ${notePath}\n${untrusted('NOTE', noteBody)}\n\n` +
-        (distillate ? `${untrusted('DISTILLATE', distillate)}\n\n` : '') +
-        `Proposed change:\n${untrusted('CHANGE', change)}`,
-    },
-  ];
+/** The note's own headings, for the schema sent: a replace-section can only name one of them. */
+export function headingsOf(noteBody: string): string[] {
+  return sectionsOf(noteBody)
+    .map((s) => s.heading)
+    .filter((h) => h !== '');
+}
+
+/**
+ * The actor's schema as sent for decoding: at most as many options as the mode takes, and a
+ * replace-section only on a heading the note has (other kinds name a new heading freely).
+ */
+export function actorDecodeSchema(mode: Mode, headings: string[]): Record<string, unknown> {
+  const base = toStrictJsonSchema(actorSchema);
+  const item = (base.properties as { options: { items: { properties: Record<string, Record<string, unknown>> } } }).options.items;
+  const variant = (kinds: readonly string[], heading: Record<string, unknown>) => {
+    const v = structuredClone(item);
+    v.properties.kind = { ...v.properties.kind, enum: [...kinds] };
+    v.properties.heading = { ...v.properties.heading, ...heading };
+    return v;
+  };
+  const others = CHANGE_KINDS.filter((k) => k !== 'replace-section');
+  const variants = headings.length > 0 ? [variant(['replace-section'], { enum: headings }), variant(others, {})] : [variant(others, {})];
+  return tightenSchema(
+    { ...base, properties: { options: { type: 'array', items: variants.length === 1 ? variants[0] : { anyOf: variants } } } },
+    { options: { maxItems: mode === 'propose' ? 3 : 1 } },
+  );
 }
 
 export async function propose(llm: LlmClient, mode: Mode, task: string, notePath: string, noteBody: string, distillate: string | null, signal?: AbortSignal) {
-  const r = await llm.structured<ActorOutput>({ role: 'actor', schema: actorSchema, schemaName: 'action', messages: actorMessages(mode, task, notePath, noteBody, distillate), signal });
+  const r = await llm.structured<ActorOutput>({
+    role: 'actor',
+    schema: actorSchema,
+    schemaName: 'action',
+    ...actorMessages(mode, task, notePath, noteBody, distillate),
+    decodeSchema: actorDecodeSchema(mode, headingsOf(noteBody)),
+    maxTokens: answerTokens(llm, 'actor', 2500, 0.4),
+    signal,
+  });
   const max = mode === 'propose' ? 3 : 1;
   const options = r.data.options.slice(0, max);
   if (options.length === 0) throw new Error('The actor returned no option');
   return { options, tokens: r.usage.promptTokens + r.usage.completionTokens, model: r.model };
-}
-
-export async function verify(llm: LlmClient, task: string, notePath: string, noteBody: string, distillate: string | null, change: string, signal?: AbortSignal) {
-  const r = await llm.structured<Verdict>({ role: 'critic', schema: verdictSchema, schemaName: 'verdict', messages: verifyMessages(task, notePath, noteBody, distillate, change), signal });
-  return { verdict: r.data, tokens: r.usage.promptTokens + r.usage.completionTokens };
 }

@@ -1,25 +1,31 @@
 import { parse } from 'yaml';
-import type { LlmClient } from '../llm';
+import { toStrictJsonSchema, tightenSchema, type LlmClient } from '../llm';
+import type { NumberedSource } from '../sources/types';
 import { normalizeId } from './citations';
-import { critiqueSchema, type Critique } from './schemas';
-import { UNTRUSTED_RULE, untrusted } from './untrusted';
+import { answerTokens, batchesThatFit, buildPrompt, dataRoom, type Prompt } from './prompt';
+import { critiqueSchema, type Critique, type Digest } from './schemas';
+import { digestBlocks } from './scout';
+import { newFence, type Fence } from './untrusted';
 
-export function critiqueMessages(domainName: string, distillateBody: string, digests: string, ids: string[]) {
-  return [
-    {
-      role: 'system' as const,
-      content:
-        'You are the critic. Check the distillate against the source digests only — not against your own memory. ' +
-        'Find: conflicts (sources or claims that disagree), weak spots (claims resting on one thin source), ' +
-        'unsupported claims (no source, or citing a source that does not say it), mis-cited claims, and gaps (what ' +
-        `the sources cover that the distillate misses). Known source ids: ${ids.join(', ')}. Give a verdict: pass (no ` +
-        `issue that matters), revise, or fail (the distillate misleads). ${UNTRUSTED_RULE}`,
-    },
-    {
-      role: 'user' as const,
-      content: `Domain: ${domainName}\n\n${untrusted('DISTILLATE', distillateBody)}\n\nSource digests:\n\n${digests}`,
-    },
-  ];
+const CRITIC_SYSTEM =
+  'You are the critic. Check the distillate against the source digests only — not against your own memory. ' +
+  'Find: conflicts (sources or claims that disagree), weak spots (claims resting on one thin source), ' +
+  'unsupported claims (no source, or citing a source that does not say it), mis-cited claims, and gaps (what ' +
+  'the sources cover that the distillate misses). Write the issues first, then a verdict: pass (no ' +
+  'issue that matters), revise, or fail (the distillate misleads).';
+
+const CRITIC_ANSWER = 2000;
+const MAX_ISSUES = 12;
+
+type Cited = NumberedSource & { digest?: Digest };
+
+export function critiqueMessages(domainName: string, distillateBody: string, blocks: string[], ids: string[], fence: Fence): Prompt {
+  return buildPrompt(
+    fence,
+    CRITIC_SYSTEM,
+    `Domain: ${domainName}\n\n${fence.wrap('DISTILLATE', distillateBody)}\n\nSource digests:\n\n${blocks.join('\n\n')}`,
+    `Critique the distillate of "${domainName}" against these digests: issues first, then the verdict. Known source ids: ${ids.join(', ')}.`,
+  );
 }
 
 /**
@@ -58,10 +64,33 @@ export function codeCheckedIssues(distillateBody: string, known: ReadonlySet<str
   return issues;
 }
 
-export async function critique(llm: LlmClient, domainName: string, distillateBody: string, digests: string, ids: string[], signal?: AbortSignal) {
-  const r = await llm.structured<Critique>({ role: 'critic', schema: critiqueSchema, schemaName: 'critique', messages: critiqueMessages(domainName, distillateBody, digests, ids), signal });
+const VERDICT_ORDER: Critique['verdict'][] = ['pass', 'revise', 'fail'];
+
+/**
+ * The critic reads the whole distillate with as many digests as fit its window; when they do not
+ * all fit, it reads them in batches (the distillate each time) and the worst verdict stands.
+ */
+export async function critique(llm: LlmClient, domainName: string, distillateBody: string, sources: Cited[], ids: string[], signal?: AbortSignal) {
+  const answer = answerTokens(llm, 'critic', CRITIC_ANSWER, 0.35);
+  const room = dataRoom(llm, 'critic', answer, critiqueMessages(domainName, distillateBody, [], ids, newFence()).messages);
+  const usable = sources.filter((s) => s.digest && !s.error);
+  const sized = digestBlocks(usable, newFence());
+  const batches = usable.length === 0 ? [[]] : batchesThatFit(sized, Math.max(room, 1)).map((b) => b.map((block) => usable[sized.indexOf(block)]!));
+  const schema = tightenSchema(toStrictJsonSchema(critiqueSchema), { issues: { maxItems: MAX_ISSUES }, 'issues[].sources[]': { enum: ids } });
+  const results = await Promise.all(
+    batches.map((batch) => {
+      const fence = newFence();
+      const prompt = critiqueMessages(domainName, distillateBody, digestBlocks(batch, fence), ids, fence);
+      return llm.structured<Critique>({ role: 'critic', schema: critiqueSchema, schemaName: 'critique', ...prompt, decodeSchema: schema, maxTokens: answer, signal });
+    }),
+  );
   const extra = codeCheckedIssues(distillateBody, new Set(ids));
-  const data: Critique = { ...r.data, issues: [...extra, ...r.data.issues] };
-  if (extra.length > 0 && data.verdict === 'pass') data.verdict = 'revise';
-  return { critique: data, tokens: r.usage.promptTokens + r.usage.completionTokens, model: r.model };
+  const verdict = results.reduce<Critique['verdict']>((worst, r) => (VERDICT_ORDER.indexOf(r.data.verdict) > VERDICT_ORDER.indexOf(worst) ? r.data.verdict : worst), 'pass');
+  const data: Critique = {
+    summary: results.map((r) => r.data.summary.trim()).filter(Boolean).join(' '),
+    issues: [...extra, ...results.flatMap((r) => r.data.issues)],
+    verdict: extra.length > 0 && verdict === 'pass' ? 'revise' : verdict,
+  };
+  const tokens = results.reduce((n, r) => n + r.usage.promptTokens + r.usage.completionTokens, 0);
+  return { critique: data, tokens, model: results[0]?.model ?? llm.modelFor('critic') };
 }

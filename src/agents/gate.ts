@@ -10,7 +10,8 @@ import type { Journal, JournalEntry } from '../journal';
 import { ChangedSinceRead } from '../journal';
 import { checkCancelled, nowIso, AgentError, type AgentContext } from './context';
 import { domainName, findDomainNote } from './domain-note';
-import { propose, verify, type ActorOption } from './actor';
+import { propose, type ActorOption } from './actor';
+import { verifyChange } from './verifier';
 import { noteText, wikilink } from './note-text';
 import { writeProposal, type ProposalOptionSpec } from './proposals';
 import { safeMarkdown } from './untrusted';
@@ -202,11 +203,17 @@ export async function runTask(ctx: AgentContext, journal: Journal, req: TaskRequ
   }
 
   const chosen = usable[0]!;
-  const v = await verify(ctx.llm, req.task, target, body, distillate, `${chosen.spec.kind} ${chosen.spec.heading ?? ''}\n${chosen.spec.content}`, ctx.signal);
+  // The verifier sees the change as a diff of the whole note, and the note it lands in.
+  const creates = chosen.spec.kind === 'create-note';
+  const v = await verifyChange(
+    ctx.llm,
+    { task: req.task, notePath: chosen.spec.target, kind: chosen.spec.kind, heading: chosen.spec.heading, before: creates ? '' : baseText, after: chosen.after!, distillate },
+    ctx.signal,
+  );
   checkCancelled(ctx);
-  if (!v.verdict.pass) {
-    const reasons = v.verdict.reasons.length ? v.verdict.reasons : ['The critic did not pass the change'];
-    const path = await proposal('assist', reasons.map((r) => `The critic did not pass this change: ${r}`));
+  if (!v.pass) {
+    const reasons = v.reasons.length ? v.reasons : ['The verifier did not pass the change'];
+    const path = await proposal('assist', reasons.map((r) => `The verifier did not pass this change: ${r}`));
     return { domain: domainPath, mode, outcome: 'proposal', proposalPath: path, reasons };
   }
   // The trust may have changed while the model worked: read it again right before applying.

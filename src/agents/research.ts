@@ -8,8 +8,10 @@ import { costOf } from '../llm';
 import { checkCancelled, nowIso, AgentError, type AgentContext } from './context';
 import { adoptIfNeeded, domainName, findDomainNote, linkDomainNote } from './domain-note';
 import { GeneratedNotes, type WriteResult } from './generated-notes';
-import { digestsForPrompt, digestSource, digestMessages, readCachedDigest } from './scout';
-import { distill } from './distiller';
+import { estimateMessagesTokens } from '../core/tokens';
+import { digestBudget, digestMessages, digestParts, digestSource, readCachedDigest } from './scout';
+import { distill, distillMessages, distillRoom } from './distiller';
+import { newFence } from './untrusted';
 import { critique } from './critic';
 import { draftSkeleton } from './mapper';
 import { loadManifest, saveManifest } from './manifest';
@@ -38,7 +40,14 @@ export interface ResearchOptions {
 
 export interface DryRunPlan {
   calls: number;
+  /** Digest calls: one per source, or one per part of a source too long for the window. */
   digestCalls: number;
+  /** Sources too long for one digest call, split at paragraph boundaries. */
+  splitSources: number;
+  /** Distiller calls: more than one when the digests do not fit its window together. */
+  distillCalls: number;
+  /** The context window planned with, in tokens. */
+  contextTokens: number;
   cachedDigests: number;
   estimatedTokens: number;
   estimatedCost: number | null;
@@ -54,12 +63,10 @@ export interface RunResult {
   adopted: boolean;
 }
 
-const CHARS_PER_TOKEN = 4;
+/** Measured on the example vault: what a digest, a distillate and a critique take, in tokens. */
 const EXPECTED_OUT = { digest: 500, distill: 1800, critique: 1000 };
-
-function tokensOf(messages: { content: string }[]): number {
-  return Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / CHARS_PER_TOKEN);
-}
+/** A digest as the distiller and the critic read it (summary, points, quotes, fence). */
+const DIGEST_IN_PROMPT = 850;
 
 function frontmatterFor(ctx: AgentContext, role: string, domainPath: string, extra: Record<string, unknown>) {
   return {
@@ -135,16 +142,29 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
   };
 
   if (opts.dryRun) {
+    // The same estimator and the same split as the real run: what is planned is what is sent.
     let cachedDigests = 0;
     let tokens = 0;
+    let digestCalls = 0;
+    const { answer } = digestBudget(ctx.llm);
     for (const s of usable) {
-      if (await isDigestCached(ctx, s)) cachedDigests++;
-      else tokens += tokensOf(digestMessages(name, s)) + EXPECTED_OUT.digest;
+      if (await isDigestCached(ctx, s)) {
+        cachedDigests++;
+        continue;
+      }
+      const parts = digestParts(ctx.llm, s);
+      digestCalls += parts.length;
+      parts.forEach((text, index) => {
+        tokens += estimateMessagesTokens(digestMessages(name, s, newFence(), { index, count: parts.length, text }).messages) + Math.min(answer, EXPECTED_OUT.digest);
+      });
     }
-    const digestTokens = usable.length * 250;
-    tokens += digestTokens + 600 + EXPECTED_OUT.distill;
-    tokens += digestTokens + EXPECTED_OUT.distill + 700 + EXPECTED_OUT.critique;
-    const digestCalls = usable.length - cachedDigests;
+    const digestTokens = usable.length * DIGEST_IN_PROMPT;
+    const frame = estimateMessagesTokens(distillMessages(name, [], ids, newFence()).messages);
+    const distillCalls = Math.max(1, Math.ceil(digestTokens / Math.max(1, distillRoom(ctx.llm, name, ids))));
+    tokens += distillCalls * (frame + EXPECTED_OUT.distill) + digestTokens;
+    // The critic reads the distillate (about as long as the distiller's answer) and the digests.
+    tokens += distillCalls * (frame + EXPECTED_OUT.distill + EXPECTED_OUT.critique) + digestTokens;
+    const splitSources = usable.filter((s) => digestParts(ctx.llm, s).length > 1).length;
     const model = ctx.llm.modelFor('distiller');
     return {
       domain: name,
@@ -153,8 +173,11 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
       written: [],
       adopted,
       plan: {
-        calls: digestCalls + 2,
+        calls: digestCalls + 2 * distillCalls,
         digestCalls,
+        splitSources,
+        distillCalls,
+        contextTokens: ctx.llm.contextWindow('scout'),
         cachedDigests,
         estimatedTokens: tokens,
         estimatedCost: costOf(ctx.llm.config.prices, model, Math.round(tokens * 0.8), Math.round(tokens * 0.2)),
@@ -188,8 +211,7 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
   // 2. Distill.
   if (usable.length === 0) throw new AgentError(`No usable source for ${name}: see ${paths.sources} for what failed`);
   ctx.onProgress?.({ stage: 'distill', message: `Distilling ${usable.length} digests` });
-  const digestText = digestsForPrompt(identified);
-  const d = await distill(ctx.llm, name, digestText, ids, ctx.signal);
+  const d = await distill(ctx.llm, name, identified, [...new Set(usable.map((s) => s.id))], ctx.signal);
   checkCancelled(ctx);
   const known = new Set(usable.map((s) => s.id));
   const { body: distBody } = renderDistillate(name, rec.path, paths.sources, d.distillate, known);
@@ -222,7 +244,7 @@ async function runCritic(
   known: Set<string>,
   task: { domainPath: string; task: string; now: string },
 ): Promise<WriteResult> {
-  const c = await critique(ctx.llm, name, distillateBody, digestsForPrompt(sources), [...known], ctx.signal);
+  const c = await critique(ctx.llm, name, distillateBody, sources, [...known], ctx.signal);
   checkCancelled(ctx);
   const body = renderCritique(name, domainPath, paths.distillate, paths.sources, c.critique, known);
   const text = noteText(frontmatterFor(ctx, 'critique', domainPath, { verdict: c.critique.verdict, sources: wikilink(paths.sources), tokens: c.tokens }), body);

@@ -27,10 +27,11 @@ export type Distillate = z.infer<typeof distillateSchema>;
 export const ISSUE_KINDS = ['conflict', 'weak-spot', 'unsupported', 'mis-cited', 'gap'] as const;
 export type IssueKind = (typeof ISSUE_KINDS)[number];
 
+/** Issues before the verdict: a model decides after it has written its reasons, not before. */
 export const critiqueSchema = z.object({
-  verdict: z.enum(['pass', 'revise', 'fail']),
-  summary: z.string(),
   issues: z.array(z.object({ kind: z.enum(ISSUE_KINDS), claim: z.string(), explanation: z.string(), sources: cite })),
+  summary: z.string(),
+  verdict: z.enum(['pass', 'revise', 'fail']),
 });
 export type Critique = z.infer<typeof critiqueSchema>;
 

@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { DOMParser } from 'linkedom';
 import type { AgentContext, Progress } from '../agents/context';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/layout';
-import { LlmClient, llmConfigFromEnv, type LlmConfig } from '../llm';
+import { contextTokensFromEnv, LlmClient, llmConfigFromEnv, type LlmConfig } from '../llm';
 import { makeHtmlToText, type DomParserConstructor } from '../sources/html-text';
 import { loadModel } from '../vault/load-model';
 import type { CliIO } from './io';
@@ -16,6 +16,7 @@ export interface LlmFlags {
   baseUrl?: string;
   model?: string;
   noCache?: boolean;
+  contextTokens?: string;
 }
 
 /** A config that is never called: a dry run plans without a server. */
@@ -42,7 +43,9 @@ export async function cliAgentContext(io: CliIO, vaultArg: string, flags: LlmFla
     config = llmConfigFromEnv(io.env, flags);
   } catch (err) {
     if (!opts.planOnly) throw err;
-    config = PLAN_ONLY;
+    // A plan without a server still splits sources by the window the person named.
+    const contextTokens = contextTokensFromEnv(io.env, flags);
+    config = contextTokens !== undefined ? { ...PLAN_ONLY, contextTokens } : PLAN_ONLY;
   }
   const data = new NodeDataFolder(path.join(vault.root, vault.configDir, 'plugins', 'groundwork'));
   const controller = new AbortController();

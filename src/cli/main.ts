@@ -21,13 +21,15 @@ const USAGE = `Usage:
   groundwork undo <vault> [ENTRY]
   groundwork mcp <vault>
   groundwork hook claude-code --vault <vault>
-Model flags (research, critique, skeleton, run): --base-url URL --model NAME --no-cache
-Environment: OPENAI_BASE_URL, OPENAI_API_KEY, GROUNDWORK_MODEL, OPENAI_TIMEOUT_MS, GROUNDWORK_SEARCH_URL, GROUNDWORK_SOURCE_CHARS`;
+Model flags (research, critique, skeleton, run): --base-url URL --model NAME --no-cache --context-tokens N
+Environment: OPENAI_BASE_URL, OPENAI_API_KEY, GROUNDWORK_MODEL, OPENAI_TIMEOUT_MS, GROUNDWORK_SEARCH_URL, GROUNDWORK_SOURCE_CHARS,
+  GROUNDWORK_CONTEXT_TOKENS (the model's context window), GROUNDWORK_TEMPERATURE, GROUNDWORK_CHECKER_MODEL (critic and verifier)`;
 
 const LLM_OPTIONS = {
   'base-url': { type: 'string' },
   model: { type: 'string' },
   'no-cache': { type: 'boolean' },
+  'context-tokens': { type: 'string' },
   json: { type: 'boolean' },
 } as const;
 
@@ -36,8 +38,17 @@ function llmFlags(p: Parsed) {
     baseUrl: p.values['base-url'] as string | undefined,
     model: p.values.model as string | undefined,
     noCache: p.values['no-cache'] === true,
+    contextTokens: contextTokens(p.values['context-tokens'] as string | undefined),
     json: p.values.json === true,
   };
+}
+
+/** --context-tokens N: the model's context window; a bad value is a usage error, before any work. */
+function contextTokens(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 2048 || n > 10_000_000) throw new UsageError(`--context-tokens must be a whole number of tokens from 2048 up (the model's context window, e.g. 8192), not "${raw}"`);
+  return raw;
 }
 
 /** GROUNDWORK_SOURCE_CHARS: the context budget per source, in characters. */

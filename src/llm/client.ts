@@ -4,11 +4,14 @@ import type { DataFolder } from '../vault/port';
 import { cacheKey, ResponseCache, type CachedResponse } from './cache';
 import { isAbortError, LlmCancelled, LlmError, type LlmRole } from './errors';
 import { limiterFor } from './limiter';
+import { estimateMessagesTokens, estimateTokens } from '../core/tokens';
 import {
   checkBaseURL,
+  contextTokensFor,
   DEFAULT_BACKOFF,
   DEFAULT_CACHE_LIMITS,
   DEFAULT_CONCURRENCY,
+  DEFAULT_TEMPERATURE,
   modelFor,
   type LlmBudget,
   type LlmConfig,
@@ -30,6 +33,15 @@ export interface StructuredRequest<T> {
   messages: LlmMessage[];
   signal?: AbortSignal;
   temperature?: number;
+  /** The longest answer wanted, in tokens; sent as `max_tokens`, lowered if the window is short. */
+  maxTokens?: number;
+  /**
+   * The JSON schema sent for decoding when it should be tighter than `schema` (the real ids as an
+   * enum, `maxItems`): the server constrains the model with it while zod validates leniently.
+   */
+  decodeSchema?: Record<string, unknown>;
+  /** The fence nonce in the prompt: left out of the cache key, so a fresh nonce still hits. */
+  nonce?: string;
 }
 
 export interface TextRequest {
@@ -37,6 +49,8 @@ export interface TextRequest {
   messages: LlmMessage[];
   signal?: AbortSignal;
   temperature?: number;
+  maxTokens?: number;
+  nonce?: string;
 }
 
 export interface StructuredResult<T> {
@@ -93,6 +107,24 @@ function endpointKey(baseURL: string): string {
 /** How much of a bad answer to quote back in the repair call; enough to fix it, not to pay twice. */
 const MAX_QUOTED_CHARS = 6000;
 
+/** The answer length asked for when a caller names none. */
+export const DEFAULT_MAX_TOKENS = 1024;
+/** Below this much room for the answer a call is not worth sending: it would be cut off. */
+const MIN_ANSWER_TOKENS = 256;
+/** A usage count under this share of the estimate means the server dropped part of the prompt. */
+const TRUNCATION_RATIO = 0.5;
+
+/** Room kept free in the window for what the estimate misses (chat template, a tokenizer that splits finer). */
+export function safetyMargin(window: number): number {
+  return Math.max(64, Math.ceil(window * 0.04));
+}
+
+/**
+ * Parameters a model refused (reasoning models take no `temperature` and want
+ * `max_completion_tokens`), learnt per endpoint and model so each run pays one refusal at most.
+ */
+const refusedParams = new Map<string, Set<'temperature' | 'max_tokens'>>();
+
 /** Every model call of the app goes through here: one instance per run. */
 export class LlmClient {
   readonly usage: RunUsage;
@@ -144,13 +176,24 @@ export class LlmClient {
     return modelFor(this.config, role);
   }
 
+  /** The context window this role's model is planned with. */
+  contextWindow(role: LlmRole): number {
+    return contextTokensFor(this.config, role);
+  }
+
+  /** Tokens a prompt for this role may take when its answer may take `answerTokens`. */
+  promptRoom(role: LlmRole, answerTokens: number): number {
+    const window = this.contextWindow(role);
+    return window - Math.min(answerTokens, window) - safetyMargin(window);
+  }
+
   async structured<T>(req: StructuredRequest<T>): Promise<StructuredResult<T>> {
     const { role, schema, schemaName } = req;
     const model = this.modelFor(role);
     const signal = combineSignals(this.signal, req.signal);
-    const jsonSchema = toStrictJsonSchema(schema);
+    const jsonSchema = req.decodeSchema ?? toStrictJsonSchema(schema);
     const key = this.cache
-      ? cacheKey({ model, messages: req.messages, responseFormat: 'json_schema', schemaName, jsonSchema })
+      ? cacheKey({ model, messages: withoutNonce(req.messages, req.nonce), responseFormat: 'json_schema', schemaName, jsonSchema })
       : null;
 
     let settle: (entry: CachedResponse | null) => void = () => undefined;
@@ -189,17 +232,18 @@ export class LlmClient {
         mode === 'json_schema'
           ? { type: 'json_schema', json_schema: { name: schemaName, strict: true, schema: jsonSchema } }
           : { type: 'json_object' },
-      ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+      temperature: req.temperature ?? this.config.temperature ?? DEFAULT_TEMPERATURE,
     });
+    const wanted = req.maxTokens ?? DEFAULT_MAX_TOKENS;
 
     const send = async (messages: LlmMessage[]): Promise<ChatCompletion> => {
       try {
-        return await this.request(role, bodyFor(messages), signal, acc);
+        return await this.request(role, bodyFor(messages), signal, acc, wanted);
       } catch (err) {
         if (mode === 'json_schema' && refusesJsonSchema(err)) {
           refusedJsonSchema.add(endpointKey(this.config.baseURL));
           mode = 'json_object';
-          return await this.request(role, bodyFor(messages), signal, acc);
+          return await this.request(role, bodyFor(messages), signal, acc, wanted);
         }
         throw err;
       }
@@ -211,7 +255,7 @@ export class LlmClient {
     if (!outcome.ok) {
       const repairMessages: LlmMessage[] = [
         ...req.messages,
-        { role: 'assistant', content: quote(answer.content) },
+        { role: 'assistant', content: quote(answer.content, this.quoteRoom(role, req.messages, wanted)) },
         { role: 'user', content: repairInstruction(outcome.problem, answer.truncated) },
       ];
       completion = await send(repairMessages);
@@ -235,7 +279,7 @@ export class LlmClient {
     const { role } = req;
     const model = this.modelFor(role);
     const signal = combineSignals(this.signal, req.signal);
-    const key = this.cache ? cacheKey({ model, messages: req.messages, responseFormat: 'text' }) : null;
+    const key = this.cache ? cacheKey({ model, messages: withoutNonce(req.messages, req.nonce), responseFormat: 'text' }) : null;
     let settle: (entry: CachedResponse | null) => void = () => undefined;
     if (this.cache && key) {
       const begun = await this.cache.begin(key);
@@ -263,9 +307,10 @@ export class LlmClient {
     const acc = zeroUsage();
     const completion = await this.request(
       role,
-      { model, messages: req.messages, ...(req.temperature !== undefined ? { temperature: req.temperature } : {}) },
+      { model, messages: req.messages, temperature: req.temperature ?? this.config.temperature ?? DEFAULT_TEMPERATURE },
       signal,
       acc,
+      req.maxTokens ?? DEFAULT_MAX_TOKENS,
     );
     const answer = readAnswer(completion);
     // A cut-off answer is not worth keeping: the next identical call should get a fresh chance.
@@ -281,13 +326,56 @@ export class LlmClient {
     await this.cache.put(key, entry);
   }
 
+  /** Characters of a bad answer the repair call can quote and still fit the window. */
+  private quoteRoom(role: LlmRole, messages: LlmMessage[], wanted: number): number {
+    const spare = this.promptRoom(role, wanted) - estimateMessagesTokens(messages) - 200;
+    // Quoted answers are JSON: about 3 characters a token.
+    return Math.max(0, Math.min(MAX_QUOTED_CHARS, spare * 3));
+  }
+
+  /**
+   * Sets `max_tokens` so that the prompt estimate plus the answer fit the window; refuses, saying
+   * what to change, a prompt that leaves no room for an answer (agents split their input before
+   * this happens, so it means the window is set too small for even one piece).
+   */
+  private fit(role: LlmRole, body: ChatCompletionCreateParamsNonStreaming, wanted: number): { body: ChatCompletionCreateParamsNonStreaming; estimate: number } {
+    const window = this.contextWindow(role);
+    const estimate = estimateMessagesTokens(body.messages as LlmMessage[]);
+    const room = window - estimate - safetyMargin(window);
+    const maxTokens = Math.min(wanted, room);
+    if (maxTokens < Math.min(wanted, MIN_ANSWER_TOKENS)) {
+      throw new LlmError(
+        'context',
+        `The ${role} agent's prompt is about ${estimate} tokens, too long for a ${window}-token context window with room for an answer. ` +
+          `Raise "Context window (tokens)" (--context-tokens or GROUNDWORK_CONTEXT_TOKENS) to what the model supports, or choose a model with a larger window.`,
+        { role },
+      );
+    }
+    return { body: { ...body, max_tokens: maxTokens }, estimate };
+  }
+
+  /** The body as this endpoint and model accept it (parameters it refused before are renamed or left out). */
+  private adapt(body: ChatCompletionCreateParamsNonStreaming): ChatCompletionCreateParamsNonStreaming {
+    const refused = refusedParams.get(paramKey(this.config.baseURL, body.model));
+    if (!refused) return body;
+    const out = { ...body };
+    if (refused.has('temperature')) delete out.temperature;
+    if (refused.has('max_tokens') && out.max_tokens != null) {
+      out.max_completion_tokens = out.max_tokens;
+      delete out.max_tokens;
+    }
+    return out;
+  }
+
   /** One chat completion with budget, concurrency, retries, timeout and cancellation applied. */
   private async request(
     role: LlmRole,
-    body: ChatCompletionCreateParamsNonStreaming,
+    unfitted: ChatCompletionCreateParamsNonStreaming,
     signal: AbortSignal | undefined,
     acc: CallUsage,
+    wanted: number,
   ): Promise<ChatCompletion> {
+    const { body, estimate } = this.fit(role, unfitted, wanted);
     const { baseURL, maxRetries, timeoutMs } = this.config;
     const backoff = this.config.backoff ?? DEFAULT_BACKOFF;
     const limiter = limiterFor(baseURL, this.config.concurrency ?? DEFAULT_CONCURRENCY);
@@ -295,15 +383,23 @@ export class LlmClient {
       if (signal?.aborted) throw new LlmCancelled(`Cancelled: the ${role} agent's call was stopped.`, { role });
       this.usage.checkBudget(role);
       const release = await limiter.acquire(signal);
-      let failure: LlmError;
-      let delay: number | null;
+      let failure: LlmError | undefined;
+      let delay: number | null = null;
+      let completion: ChatCompletion | undefined;
       try {
-        const completion = await this.openai.chat.completions.create(body, { signal, timeout: timeoutMs, maxRetries: 0 });
+        completion = await this.openai.chat.completions.create(this.adapt(body), { signal, timeout: timeoutMs, maxRetries: 0 });
         this.account(role, body.model, completion, body, acc);
-        return completion;
       } catch (err) {
         if (signal?.aborted || isAbortError(err)) {
           throw new LlmCancelled(`Cancelled: the ${role} agent's call was stopped.`, { role });
+        }
+        const param = refusedParam(err);
+        const key = paramKey(baseURL, body.model);
+        if (param && !refusedParams.get(key)?.has(param)) {
+          // Not a failure of the server: the same request, without what this model does not take.
+          refusedParams.set(key, new Set([...(refusedParams.get(key) ?? []), param]));
+          retry--;
+          continue;
         }
         const classified = classify(err, role, baseURL, timeoutMs, this.config.apiKey);
         if (!classified.retryable || retry >= maxRetries) {
@@ -317,13 +413,35 @@ export class LlmClient {
       } finally {
         release();
       }
+      if (completion) {
+        this.checkNotTruncated(role, completion, estimate);
+        return completion;
+      }
       const serverAsked = delay !== null;
       const wait = delay !== null ? Math.min(delay, MAX_RETRY_AFTER_MS) : backoffMs(retry, backoff.baseMs, backoff.capMs);
       acc.retries++;
       this.usage.recordRetry(role);
-      this.options.onRetry?.({ role, retry: retry + 1, delayMs: wait, reason: failure.message, serverAsked });
+      this.options.onRetry?.({ role, retry: retry + 1, delayMs: wait, reason: failure?.message ?? '', serverAsked });
       await sleep(wait, signal);
     }
+  }
+
+  /**
+   * Ollama and others cut a prompt longer than the context they loaded the model with, silently,
+   * from the start, where the instructions are. Their usage count then falls far below the
+   * estimate: an answer to a prompt the model never fully read is refused, saying what to change.
+   */
+  private checkNotTruncated(role: LlmRole, completion: ChatCompletion, estimate: number): void {
+    const read = completion.usage?.prompt_tokens;
+    if (typeof read !== 'number' || estimate < 512 || read >= estimate * TRUNCATION_RATIO) return;
+    const window = this.contextWindow(role);
+    throw new LlmError(
+      'context',
+      `The model server read only ${read} tokens of the ${role} agent's prompt of about ${estimate}: it cut the prompt to fit a context smaller than the ${window} tokens Groundwork plans for. ` +
+        `Load the model with a context of at least ${window} tokens (Ollama: set OLLAMA_CONTEXT_LENGTH=${window} or num_ctx; LM Studio: the model's context length), ` +
+        `or set "Context window (tokens)" (--context-tokens or GROUNDWORK_CONTEXT_TOKENS) to the context the server really has.`,
+      { role },
+    );
   }
 
   private account(
@@ -333,7 +451,7 @@ export class LlmClient {
     body: ChatCompletionCreateParamsNonStreaming,
     acc: CallUsage,
   ): void {
-    // Some local servers omit usage; an estimate (4 characters a token) keeps token budgets meaningful.
+    // Some local servers omit usage; an estimate keeps token budgets meaningful.
     const prompt = completion.usage?.prompt_tokens ?? estimateTokens(JSON.stringify(body.messages));
     const output = completion.usage?.completion_tokens ?? estimateTokens(completion.choices[0]?.message.content ?? '');
     const prices = this.config.prices;
@@ -350,9 +468,6 @@ function zeroUsage(): CallUsage {
   return { calls: 0, promptTokens: 0, completionTokens: 0, retries: 0, cost: 0 };
 }
 
-function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
 
 interface Answer {
   content: string;
@@ -378,8 +493,26 @@ function judge<T>(schema: AnySchema<T>, answer: Answer): { ok: true; data: T } |
   return parseStructured(schema, answer.content);
 }
 
-function quote(content: string): string {
-  return content.length > MAX_QUOTED_CHARS ? `${content.slice(0, MAX_QUOTED_CHARS)}\n[… cut here]` : content;
+function quote(content: string, max: number): string {
+  return content.length > max ? `${content.slice(0, max)}\n[… cut here]` : content;
+}
+
+/** The messages as the cache sees them: the same prompt under a fresh nonce is the same call. */
+function withoutNonce(messages: LlmMessage[], nonce: string | undefined): LlmMessage[] {
+  return nonce ? messages.map((m) => ({ role: m.role, content: m.content.split(nonce).join('') })) : messages;
+}
+
+function paramKey(baseURL: string, model: string): string {
+  return `${endpointKey(baseURL)}\n${model}`;
+}
+
+/** A 400 that names a sampling or length parameter this model does not take. */
+function refusedParam(err: unknown): 'temperature' | 'max_tokens' | null {
+  if (!(err instanceof APIError) || (err.status !== 400 && err.status !== 422)) return null;
+  const text = `${err.message} ${JSON.stringify(err.error ?? '')}`;
+  if (/max_tokens/.test(text) && /max_completion_tokens|not supported|unsupported/i.test(text)) return 'max_tokens';
+  if (/temperature/.test(text) && /not supported|unsupported|only the default|does not support/i.test(text)) return 'temperature';
+  return null;
 }
 
 function withSchemaInstruction(messages: LlmMessage[], schemaName: string, jsonSchema: Record<string, unknown>): LlmMessage[] {

@@ -1,5 +1,5 @@
 /** Which agent a call is made for; prices, budgets and error messages are reported per role. */
-export const LLM_ROLES = ['scout', 'distiller', 'critic', 'mapper', 'actor'] as const;
+export const LLM_ROLES = ['scout', 'distiller', 'critic', 'mapper', 'actor', 'verifier'] as const;
 export type LlmRole = (typeof LLM_ROLES)[number];
 
 export type LlmErrorKind =
@@ -9,7 +9,9 @@ export type LlmErrorKind =
   | 'timeout'
   | 'invalid-output'
   | 'cancelled'
-  | 'budget';
+  | 'budget'
+  /** The prompt does not fit the context window, or the server cut it to fit its own. */
+  | 'context';
 
 /**
  * Every failure of the LLM layer is an LlmError, so callers need one `instanceof` check and can

@@ -1,4 +1,4 @@
-export { LlmClient, responseFormatFor, combineSignals } from './client';
+export { LlmClient, responseFormatFor, combineSignals, DEFAULT_MAX_TOKENS } from './client';
 export type {
   LlmClientOptions,
   LlmMessage,
@@ -20,6 +20,9 @@ export {
   llmSettingsSchema,
   llmConfigFromSettings,
   llmConfigFromEnv,
+  contextTokensFromEnv,
+  defaultContextTokens,
+  DEFAULT_TEMPERATURE,
   modelFor,
 } from './presets';
 export type { LlmConfig, LlmSettings, LlmPresetId, LlmBudget, ModelPrice, CacheLimits, LlmCliFlags } from './presets';
@@ -28,7 +31,7 @@ export type { CallUsage, UsageTotals } from './usage';
 export { ResponseCache, cacheKey } from './cache';
 export { Limiter, limiterFor } from './limiter';
 export { retryAfterMs, backoffMs } from './retry';
-export { toStrictJsonSchema, parseStructured } from './structured';
+export { toStrictJsonSchema, parseStructured, tightenSchema } from './structured';
 export { testConnection } from './connection';
 export type { ConnectionReport } from './connection';
 export { makeRequestUrlFetch } from './request-url-fetch';

@@ -48,6 +48,63 @@ export interface LlmConfig {
   backoff?: { baseMs: number; capMs: number };
   fetch?: typeof fetch;
   dangerouslyAllowBrowser?: boolean;
+  /**
+   * The model's context window in tokens: every request's prompt estimate plus its `max_tokens`
+   * stays under it. Absent: 8192 for a local server, the model's known window for a hosted one.
+   */
+  contextTokens?: number;
+  /** Sampling temperature sent with every request; low, so answers follow the schema and the sources. */
+  temperature?: number;
+}
+
+/** Ollama and LM Studio load models with 2–8k contexts unless told otherwise; 8192 is the usual setting. */
+export const LOCAL_CONTEXT_TOKENS = 8192;
+/** A hosted model of unknown window: the smallest window current hosted chat models have. */
+export const HOSTED_CONTEXT_TOKENS = 32_768;
+export const DEFAULT_TEMPERATURE = 0.1;
+/** The smallest window the agents can work in: a digest prompt, a chunk of source and its answer. */
+export const MIN_CONTEXT_TOKENS = 2048;
+
+/** Context windows of hosted models, by name (an OpenRouter id like "openai/gpt-4o" matches too). */
+const KNOWN_WINDOWS: ReadonlyArray<[RegExp, number]> = [
+  [/gpt-4\.1/i, 1_047_576],
+  [/gpt-5/i, 400_000],
+  [/(^|\/)o[134](-|$)/i, 200_000],
+  [/gpt-4o|gpt-4-turbo|chatgpt-4o/i, 128_000],
+  [/gpt-3\.5-turbo/i, 16_385],
+  [/claude/i, 200_000],
+  [/gemini-(1\.5|2|3)/i, 1_048_576],
+  [/mistral-large|mistral-medium|codestral/i, 128_000],
+  [/deepseek/i, 64_000],
+];
+
+function isLocalURL(baseURL: string): boolean {
+  try {
+    const host = new URL(baseURL).hostname.replace(/^\[|\]$/g, '');
+    return (
+      host === 'localhost' ||
+      host.endsWith('.local') ||
+      host === '::1' ||
+      /^127\./.test(host) ||
+      /^10\./.test(host) ||
+      /^192\.168\./.test(host) ||
+      /^172\.(1[6-9]|2\d|3[01])\./.test(host) ||
+      /^(fc|fd)[0-9a-f]{2}:/i.test(host)
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** The window to plan for when the person set none: see LlmConfig.contextTokens. */
+export function defaultContextTokens(baseURL: string, model: string): number {
+  if (isLocalURL(baseURL)) return LOCAL_CONTEXT_TOKENS;
+  for (const [pattern, window] of KNOWN_WINDOWS) if (pattern.test(model)) return window;
+  return HOSTED_CONTEXT_TOKENS;
+}
+
+export function contextTokensFor(config: Pick<LlmConfig, 'baseURL' | 'model' | 'roleModels' | 'contextTokens'>, role: LlmRole): number {
+  return config.contextTokens ?? defaultContextTokens(config.baseURL, modelFor(config, role));
 }
 
 export const DEFAULT_CONCURRENCY = 4;
@@ -76,6 +133,9 @@ export const llmSettingsSchema = z.object({
   cache: z._default(z.boolean(), true),
   cacheMaxEntries: z._default(positiveInt, DEFAULT_CACHE_LIMITS.maxEntries),
   cacheMaxBytes: z._default(positiveInt, DEFAULT_CACHE_LIMITS.maxBytes),
+  /** 0: automatic (8192 for a local server, the model's window for a hosted one). */
+  contextTokens: z._default(z.int().check(z.refine((n) => n === 0 || (n >= MIN_CONTEXT_TOKENS && n <= 10_000_000), `0 (automatic) or at least ${MIN_CONTEXT_TOKENS}`)), 0),
+  temperature: z._default(z.number().check(z.gte(0), z.lte(2)), DEFAULT_TEMPERATURE),
 });
 export type LlmSettings = z.output<typeof llmSettingsSchema>;
 
@@ -99,6 +159,8 @@ export function llmConfigFromSettings(
     budget: settings.budget,
     cache: settings.cache,
     cacheLimits: { maxEntries: settings.cacheMaxEntries, maxBytes: settings.cacheMaxBytes },
+    ...(settings.contextTokens > 0 ? { contextTokens: settings.contextTokens } : {}),
+    temperature: settings.temperature,
     ...transport,
   };
 }
@@ -107,6 +169,32 @@ export interface LlmCliFlags {
   baseUrl?: string;
   model?: string;
   noCache?: boolean;
+  /** `--context-tokens N`; wins over GROUNDWORK_CONTEXT_TOKENS. */
+  contextTokens?: string;
+}
+
+
+function contextFrom(raw: string | undefined, where: string): number | undefined {
+  const text = raw?.trim();
+  if (!text) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < MIN_CONTEXT_TOKENS || n > 10_000_000) {
+    throw new LlmError('config', `${where} must be a whole number of tokens from ${MIN_CONTEXT_TOKENS} up (the model's context window, e.g. 8192), not "${text}".`);
+  }
+  return n;
+}
+
+/** The CLI's context window setting: `--context-tokens` wins over GROUNDWORK_CONTEXT_TOKENS; undefined when neither is set. */
+export function contextTokensFromEnv(env: Record<string, string | undefined>, flags: LlmCliFlags = {}): number | undefined {
+  return flags.contextTokens !== undefined ? contextFrom(flags.contextTokens, '--context-tokens') : contextFrom(env.GROUNDWORK_CONTEXT_TOKENS, 'GROUNDWORK_CONTEXT_TOKENS');
+}
+
+function temperatureFrom(raw: string | undefined): number | undefined {
+  const text = raw?.trim();
+  if (!text) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0 || n > 2) throw new LlmError('config', `GROUNDWORK_TEMPERATURE must be a number from 0 to 2, not "${text}".`);
+  return n;
 }
 
 /** The CLI's config: environment first, flags win; missing essentials fail with what to set. */
@@ -133,14 +221,21 @@ export function llmConfigFromEnv(env: Record<string, string | undefined>, flags:
       throw new LlmError('config', `OPENAI_TIMEOUT_MS must be a positive whole number of milliseconds, not "${rawTimeout}".`);
     }
   }
+  const contextTokens = contextTokensFromEnv(env, flags);
+  const temperature = temperatureFrom(env.GROUNDWORK_TEMPERATURE);
+  const checkerModel = env.GROUNDWORK_CHECKER_MODEL?.trim();
   return {
     baseURL,
     apiKey,
     model,
+    // The critic and the verifier may run on a stronger model than the one that wrote the work.
+    ...(checkerModel ? { roleModels: { critic: checkerModel, verifier: checkerModel } } : {}),
     timeoutMs,
     maxRetries: DEFAULT_MAX_RETRIES,
     concurrency: DEFAULT_CONCURRENCY,
     cache: !flags.noCache,
+    ...(contextTokens !== undefined ? { contextTokens } : {}),
+    ...(temperature !== undefined ? { temperature } : {}),
   };
 }
 

@@ -128,3 +128,27 @@ export function repairInstruction(problem: string, truncated: boolean): string {
     : 'Reply again with only the corrected JSON object, matching the schema exactly.';
   return `${head}\n${ask}`;
 }
+
+/**
+ * The JSON schema sent for decoding, tightened where the caller knows more than the zod schema
+ * says: `maxItems` on lists, the real ids as an `enum`. The server then keeps a small model inside
+ * these bounds while it writes; zod still validates leniently, and code trims what got through.
+ * Paths name properties, `[]` steps into a list's items: `'concepts[].sources[]'`.
+ */
+export function tightenSchema(schema: Json, edits: Record<string, Json>): Json {
+  const out = structuredClone(schema);
+  for (const [path, patch] of Object.entries(edits)) {
+    let node: Json | undefined = out;
+    for (const step of path.split('.')) {
+      const many = step.endsWith('[]');
+      const name = many ? step.slice(0, -2) : step;
+      if (name) node = (node?.properties as Record<string, Json> | undefined)?.[name];
+      if (many) node = node?.items as Json | undefined;
+    }
+    if (!node) throw new Error(`No ${path} in the schema`);
+    // An enum of nothing would make the schema unsatisfiable: leave the field free instead.
+    if (Array.isArray(patch.enum) && patch.enum.length === 0) continue;
+    Object.assign(node, patch);
+  }
+  return out;
+}

@@ -29,8 +29,8 @@ export const settingsSchemaV1 = z.object({
 export const settingsSchemaV2 = z.extend(settingsSchemaV1, {
   version: z.literal(2),
   llm: z._default(llmSettingsSchema, () => llmSettingsSchema.parse({})),
-  /** Characters of each source the scout digests: the context budget per source. */
-  maxSourceChars: z._default(z.int().check(z.gte(1000), z.lte(200_000)), 20_000),
+  /** Characters of each source the scout reads: longer sources are split into parts to fit the model, and cut past this. */
+  maxSourceChars: z._default(z.int().check(z.gte(1000), z.lte(200_000)), 100_000),
   /** A SearXNG-compatible JSON search endpoint; empty means no web search. */
   searchEndpoint: z._default(
     z.string().check(

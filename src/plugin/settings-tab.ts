@@ -36,7 +36,7 @@ export class GroundworkSettingTab extends PluginSettingTab {
 
     new Setting(containerEl)
       .setName('Characters per source')
-      .setDesc('The context budget for each source: longer sources are cut here before they are digested. Fewer characters cost fewer tokens.')
+      .setDesc('The most the scout reads of one source. A source too long for the model is digested in parts; past this many characters it is cut, and the sources note says so. Fewer characters cost fewer tokens.')
       .addText((text) =>
         text.setValue(String(s.maxSourceChars)).onChange(async (value) => {
           const n = Number(value);
@@ -82,6 +82,40 @@ export class GroundworkSettingTab extends PluginSettingTab {
           this.testing = testConnection(llmConfigFromSettings(settings.llm, key, { fetch: makeRequestUrlFetch(requestUrl), dangerouslyAllowBrowser: true })).then((report) =>
             status.setText(report.message),
           );
+        }),
+      );
+    new Setting(containerEl)
+      .setName('Context window (tokens)')
+      .setDesc(
+        'How many tokens the model reads at once. Every request is planned to fit: long sources are split, and a server that cuts prompts is reported. 0 means automatic: 8192 for a local server, the model’s own window for a hosted one. Set it to the context your server loads the model with.',
+      )
+      .addText((text) =>
+        text.setValue(String(s.llm.contextTokens)).onChange(async (value) => {
+          const n = Number(value);
+          if (Number.isInteger(n) && (n === 0 || n >= 2048)) await setLlm({ contextTokens: n });
+        }),
+      );
+    new Setting(containerEl)
+      .setName('Temperature')
+      .setDesc('Sampling temperature for every agent, 0 to 2. Low values keep answers close to the sources and the schema.')
+      .addText((text) =>
+        text.setValue(String(s.llm.temperature)).onChange(async (value) => {
+          const n = Number(value);
+          if (value.trim() !== '' && Number.isFinite(n) && n >= 0 && n <= 2) await setLlm({ temperature: n });
+        }),
+      );
+    new Setting(containerEl)
+      .setName('Critic and verifier model')
+      .setDesc('Optional: a different, stronger model that checks the others’ work (the critique and every automatic change). Empty uses the default model.')
+      .addText((text) =>
+        text.setValue(s.llm.roleModels.critic ?? '').onChange(async (value) => {
+          const model = value.trim();
+          const roleModels = { ...this.plugin.settings.llm.roleModels };
+          for (const role of ['critic', 'verifier'] as const) {
+            if (model) roleModels[role] = model;
+            else delete roleModels[role];
+          }
+          await setLlm({ roleModels });
         }),
       );
     new Setting(containerEl)

@@ -26,8 +26,12 @@ export interface GatheredSource {
 /** A gathered source with its citation id (`S1`…`Sn`), as the scout numbers them. */
 export type NumberedSource = GatheredSource & { id: string };
 
-/** Default cap on a source's text: enough for a long article, small enough for a digest call. */
-export const DEFAULT_MAX_CHARS = 20_000;
+/**
+ * Default cap on a source's text: a long article or a short paper whole. A source longer than
+ * one digest call can take is split into parts, not cut; this cap only bounds the cost of one
+ * source, and text past it is marked as cut.
+ */
+export const DEFAULT_MAX_CHARS = 100_000;
 
 /**
  * The fingerprint of a source's text. Line endings and trailing blanks are normalized first, so

@@ -103,16 +103,16 @@ describe('the Gate decides by mode (CLI, real files)', () => {
     expect(read(target)).toBe(afterEdit);
   });
 
-  it('automate: a failing critic turns the change into an assist proposal carrying its reasons', async () => {
+  it('automate: a failing verifier turns the change into an assist proposal carrying its reasons', async () => {
     script.verdict = { pass: false, reasons: ['It contradicts the distillate'] };
     const target = 'Notes/Blog deploy checklist.md';
     const original = read(target);
     const r = await run('Static site builds', 'Remove the link checker', target);
-    expect(r.json).toMatchObject({ mode: 'automate', outcome: 'proposal', reasons: ['It contradicts the distillate'] });
+    expect(r.json).toMatchObject({ mode: 'automate', outcome: 'proposal', reasons: ['does_the_task (failed): It contradicts the distillate'] });
     expect(read(target)).toBe(original);
     const p = read(r.json!.proposalPath!);
     expect(parseNote(p).frontmatter!.mode).toBe('assist');
-    expect(p).toContain('The critic did not pass this change: It contradicts the distillate');
+    expect(p).toContain('The verifier did not pass this change: does_the_task (failed): It contradicts the distillate');
   });
 
   it('automate: a note edited while the agent worked is not overwritten; the proposal stays pending and says why', async () => {

@@ -36,7 +36,7 @@ const SAYS: Record<Fault | 'connection refused', RegExp> = {
 };
 
 const schemaOf = (b: ChatRequestBody): string =>
-  b.response_format?.json_schema?.name ?? (['source_digest', 'distillate', 'critique', 'skeleton', 'action', 'verdict'].find((n) => b.messages[0]?.content.includes(n)) ?? '?');
+  b.response_format?.json_schema?.name ?? (['source_digest', 'distillate', 'critique', 'skeleton', 'action', 'verification'].find((n) => b.messages[0]?.content.includes(n)) ?? '?');
 
 let server: OpenAiTestServer;
 let vault: { dir: string; cleanup: () => void };

@@ -139,8 +139,10 @@ describe('hostile content and the key, through main.js', () => {
     await idle();
     expect(noticeMessages.some((m) => m.includes('Research done'))).toBe(true);
 
-    // A hostile actor in an automate domain: traversal name, raw HTML, a frontmatter fence.
-    script = { actorOptions: [{ title: '../../.obsidian/x', rationale: 'r', kind: 'create-note', heading: '', noteName: payloads.noteNames[0], content: payloads.contents.join('\n\n'), links: [] }] };
+    // A hostile actor in an automate domain: traversal name, raw HTML, a frontmatter fence. (Content
+    // that adds URLs never gets this far: the verifier refuses it, see test/agents/verifier.e2e.test.ts.)
+    const content = [...payloads.contents.filter((c) => !/https?:/.test(c)), "<script>alert('content')</script>\n<img src=x onerror=alert(1)>"].join('\n\n');
+    script = { actorOptions: [{ title: '../../.obsidian/x', rationale: 'r', kind: 'create-note', heading: '', noteName: payloads.noteNames[0], content, links: [] }] };
     await open('Notes/Blog deploy checklist.md');
     await app.commands.run('groundwork:run-task');
     const { openModals } = await import('../support/obsidian/ui');

@@ -1,3 +1,4 @@
+import { countTokens } from 'gpt-tokenizer';
 import type { ChatRequestBody, Handler } from './openai-server';
 
 /**
@@ -11,7 +12,7 @@ function schemaName(body: ChatRequestBody): string {
   if (rf?.json_schema?.name) return rf.json_schema.name;
   // json_object fallback: the schema name is quoted in the system prompt.
   const sys = body.messages.find((m) => m.role === 'system')?.content ?? '';
-  for (const n of ['source_digest', 'distillate', 'critique', 'skeleton', 'action', 'verdict']) if (sys.includes(n)) return n;
+  for (const n of ['source_digest', 'distillate', 'critique', 'skeleton', 'action', 'verification']) if (sys.includes(n)) return n;
   return 'unknown';
 }
 
@@ -24,7 +25,7 @@ export interface ScriptOptions {
   inject?: string;
   /** Ids the distiller cites besides the real ones (unsupported-citation tests). */
   extraCitation?: string;
-  /** The critic's verdict on an automatic change. */
+  /** The verifier's verdict on an automatic change (its first check carries the reasons). */
   verdict?: { pass: boolean; reasons: string[] };
   /** Runs while the critic "thinks": a test can edit the vault in the middle of a run. */
   duringVerify?: () => void | Promise<void>;
@@ -32,20 +33,28 @@ export interface ScriptOptions {
   actorOptions?: unknown[];
 }
 
+/** What a real server reports as prompt tokens: a real tokenizer's count of every message. */
+export function realPromptTokens(body: ChatRequestBody): number {
+  return body.messages.reduce((n, m) => n + countTokens(m.content) + 4, 3);
+}
+
 export function scriptedAgents(opts: ScriptOptions = {}): Handler {
   return (body) => {
     const user = body.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+    const promptTokens = realPromptTokens(body);
     switch (schemaName(body)) {
       case 'source_digest': {
-        const id = /Source (S\d+): (.*)/.exec(user);
-        const text = user.split('⟧\n')[1]?.split('\n⟦END')[0] ?? '';
+        // The fenced source: its label names the id, its first line is the title.
+        const fenced = /⟦BEGIN UNTRUSTED SOURCE (S\d+)[^⟧]*⟧\nTitle: (.*)\n([\s\S]*?)\n⟦END/.exec(user);
+        const id = fenced ? [fenced[0], fenced[1], fenced[2]] : null;
+        const text = fenced?.[3] ?? '';
         const first = text.replace(/\s+/g, ' ').trim().slice(0, 120);
         return {
           json: {
             summary: `${id?.[2] ?? 'A source'} in brief.${opts.inject ? ` ${opts.inject}` : ''}`,
             keyPoints: [{ point: `What ${id?.[1] ?? 'it'} says first`, quote: first }],
           },
-          usage: { prompt_tokens: Math.ceil(user.length / 4), completion_tokens: 60 },
+          usage: { prompt_tokens: promptTokens, completion_tokens: 60 },
         };
       }
       case 'distillate': {
@@ -63,13 +72,13 @@ export function scriptedAgents(opts: ScriptOptions = {}): Handler {
             pitfalls: [{ pitfall: 'Overfitting.', sources: cite(1) }],
             open_questions: [{ question: 'What scales?', sources: [] }],
           },
-          usage: { prompt_tokens: Math.ceil(user.length / 4), completion_tokens: 400 },
+          usage: { prompt_tokens: promptTokens, completion_tokens: 400 },
         };
       }
       case 'critique':
         return {
           json: { verdict: 'revise', summary: 'Mostly supported.', issues: [{ kind: 'weak-spot', claim: 'Overfitting.', explanation: 'Only one source says so.', sources: ['S1'] }] },
-          usage: { prompt_tokens: Math.ceil(user.length / 4), completion_tokens: 120 },
+          usage: { prompt_tokens: promptTokens, completion_tokens: 120 },
         };
       case 'skeleton':
         return {
@@ -80,12 +89,11 @@ export function scriptedAgents(opts: ScriptOptions = {}): Handler {
               { name: 'Open questions', concepts: ['What scales?'] },
             ],
           },
-          usage: { prompt_tokens: Math.ceil(user.length / 4), completion_tokens: 80 },
+          usage: { prompt_tokens: promptTokens, completion_tokens: 80 },
         };
       case 'action': {
-        const sys = body.messages.find((m) => m.role === 'system')?.content ?? '';
-        const task = /Task: (.*)/.exec(user)?.[1] ?? 'the task';
-        const count = sys.includes('2 or 3') ? 3 : 1;
+        const task = /Your task: (.*)/.exec(user)?.[1] ?? 'the task';
+        const count = user.includes('2 or 3') ? 3 : 1;
         const options = opts.actorOptions ?? Array.from({ length: count }, (_, i) => ({
           title: `Option ${i + 1} for ${task}`,
           rationale: 'Because the task asks for it.',
@@ -95,12 +103,22 @@ export function scriptedAgents(opts: ScriptOptions = {}): Handler {
           content: `Done: ${task} (variant ${i + 1}).`,
           links: [],
         }));
-        return { json: { options }, usage: { prompt_tokens: Math.ceil(user.length / 4), completion_tokens: 150 } };
+        return { json: { options }, usage: { prompt_tokens: promptTokens, completion_tokens: 150 } };
       }
-      case 'verdict':
+      case 'verification':
         return (async () => {
           await opts.duringVerify?.();
-          return { json: opts.verdict ?? { pass: true, reasons: [] }, usage: { prompt_tokens: Math.ceil(user.length / 4), completion_tokens: 30 } };
+          const v = opts.verdict ?? { pass: true, reasons: [] };
+          // Every named check answered, evidence first; a failing verdict fails the first check with its reasons.
+          const ok = (passing: 'yes' | 'no') => ({ evidence: 'The diff shows it.', answer: passing });
+          const json = {
+            does_the_task: v.pass ? ok('yes') : { evidence: v.reasons.join('; ') || 'It does not.', answer: 'no' },
+            removes_unrequested_text: ok('no'),
+            adds_unsupported_claim: ok('no'),
+            contradicts_distillate: ok('no'),
+            adds_link_or_url: ok('no'),
+          };
+          return { json, usage: { prompt_tokens: promptTokens, completion_tokens: 30 } };
         })();
       default:
         return { status: 400, errorMessage: 'unexpected request' };

@@ -17,9 +17,11 @@ function report(io: CliIO, result: RunResult, usage: { calls: number; cachedCall
     io.out(`Dry run for ${result.domain} (${result.domainPath}): nothing was written and no model was called.`);
     io.out(`Sources (${result.sources.length}):`);
     for (const s of result.sources) io.out(`  ${s.id}  ${s.kind === 'note' ? s.ref : s.ref}  [${s.reason}]${s.error ? `  not usable: ${s.error}` : ''}`);
+    const split = p.splitSources > 0 ? `, ${p.splitSources} long source${p.splitSources === 1 ? '' : 's'} split into parts` : '';
+    const rounds = p.distillCalls === 1 ? '1 distill, 1 critique' : `${p.distillCalls} distill and ${p.distillCalls} critique batches`;
     io.out(
-      `Planned: ${p.calls} model calls (${p.digestCalls} digests, ${p.cachedDigests} already digested, 1 distill, 1 critique), ` +
-        `about ${p.estimatedTokens.toLocaleString('en-US')} tokens, ${fmtCost(p.estimatedCost)}; model ${p.model}.`,
+      `Planned: ${p.calls} model calls (${p.digestCalls} digests${split}, ${p.cachedDigests} already digested, ${rounds}), ` +
+        `about ${p.estimatedTokens.toLocaleString('en-US')} tokens, ${fmtCost(p.estimatedCost)}; model ${p.model}, context window ${p.contextTokens.toLocaleString('en-US')} tokens.`,
     );
     if (result.adopted) io.out(`${result.domainPath} is not a domain yet: a real run adopts it (groundwork: domain, confidence: low).`);
     return;
