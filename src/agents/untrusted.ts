@@ -56,7 +56,7 @@ export function fenceData(text: string): string {
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
       .replaceAll(OPEN, '[')
       .replaceAll(CLOSE, ']')
-      .replace(LABEL_LIKE, (m) => `(imitated label: ${m.toLowerCase().replace(/[\s_-]+/g, ' ')})`)
+      .replace(LABEL_LIKE, (_m, edge: string) => `(fence-label-imitation: ${edge.toLowerCase()})`)
   );
 }
 

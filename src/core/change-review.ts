@@ -10,7 +10,7 @@ export interface Section {
   /** The heading's text ('' for the lines before the first heading). */
   heading: string;
   level: number;
-  /** Lines of the note, not blank, under this heading and no deeper one. */
+  /** Lines of the note, not blank, from this heading (itself included) to the next heading. */
   lines: number;
 }
 
@@ -41,7 +41,7 @@ function sectionOfLines(lines: string[]): { owner: string[]; sections: Map<strin
       if (!sections.has(headingKey(current))) sections.set(headingKey(current), { heading: current, level: m[1]!.length, lines: 0 });
     }
     owner.push(current);
-    if (!m && line.trim() !== '') sections.get(headingKey(current))!.lines++;
+    if (line.trim() !== '') sections.get(headingKey(current))!.lines++;
   }
   return { owner, sections };
 }
