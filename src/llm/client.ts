@@ -107,6 +107,9 @@ function endpointKey(baseURL: string): string {
 /** How much of a bad answer to quote back in the repair call; enough to fix it, not to pay twice. */
 const MAX_QUOTED_CHARS = 6000;
 
+/** The request field every OpenAI-compatible server reads (the SDK marks it deprecated for OpenAI's own reasoning models). */
+const MAX_TOKENS = 'max_tokens';
+
 /** The answer length asked for when a caller names none. */
 export const DEFAULT_MAX_TOKENS = 1024;
 /** Below this much room for the answer a call is not worth sending: it would be cut off. */
@@ -351,20 +354,22 @@ export class LlmClient {
         { role },
       );
     }
-    return { body: { ...body, max_tokens: maxTokens }, estimate };
+    // `max_tokens`, not its newer name: Ollama, LM Studio and vLLM read this one; models that want the new name get it in adapt().
+    const sized: Record<string, unknown> = { ...body, [MAX_TOKENS]: maxTokens };
+    return { body: sized as unknown as ChatCompletionCreateParamsNonStreaming, estimate };
   }
 
   /** The body as this endpoint and model accept it (parameters it refused before are renamed or left out). */
   private adapt(body: ChatCompletionCreateParamsNonStreaming): ChatCompletionCreateParamsNonStreaming {
     const refused = refusedParams.get(paramKey(this.config.baseURL, body.model));
     if (!refused) return body;
-    const out = { ...body };
+    const out: Record<string, unknown> = { ...body };
     if (refused.has('temperature')) delete out.temperature;
-    if (refused.has('max_tokens') && out.max_tokens != null) {
-      out.max_completion_tokens = out.max_tokens;
-      delete out.max_tokens;
+    if (refused.has('max_tokens') && out[MAX_TOKENS] != null) {
+      out.max_completion_tokens = out[MAX_TOKENS];
+      delete out[MAX_TOKENS];
     }
-    return out;
+    return out as unknown as ChatCompletionCreateParamsNonStreaming;
   }
 
   /** One chat completion with budget, concurrency, retries, timeout and cancellation applied. */

@@ -87,7 +87,7 @@ export class GroundworkSettingTab extends PluginSettingTab {
     new Setting(containerEl)
       .setName('Context window (tokens)')
       .setDesc(
-        'How many tokens the model reads at once. Every request is planned to fit: long sources are split, and a server that cuts prompts is reported. 0 means automatic: 8192 for a local server, the model’s own window for a hosted one. Set it to the context your server loads the model with.',
+        'How many tokens the model reads at once. Every request is planned to fit: long sources are split, and a server that cuts prompts is reported. Leave it at zero for automatic: 8192 for a local server, the model’s own window for a hosted one. Set it to the context your server loads the model with.',
       )
       .addText((text) =>
         text.setValue(String(s.llm.contextTokens)).onChange(async (value) => {
