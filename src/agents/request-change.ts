@@ -7,7 +7,7 @@ import { changedPersonKeys } from '../core/person-keys';
 import type { Mode } from '../core/trust';
 import type { Journal } from '../journal';
 import { ChangedSinceRead } from '../journal';
-import { verify } from './actor';
+import { verifyChange } from './verifier';
 import { checkCancelled, nowIso, type AgentContext } from './context';
 import { domainName } from './domain-note';
 import { cleanDraft, modeOf, refreshDomain, textAfter } from './gate';
@@ -259,12 +259,17 @@ async function decide(ctx: AgentContext, journal: Journal, req: ChangeRequest, o
   const distillate = (await ctx.vault.stat(distPath)) ? parseNote(await ctx.vault.read(distPath)).body : null;
   let verdict;
   try {
-    verdict = (await verify(ctx.llm, task, t.path, t.before === null ? '' : parseNote(t.before).body, distillate, `${chosen.spec.kind} ${chosen.spec.heading ?? ''}\n${chosen.spec.content}`, ctx.signal)).verdict;
+    // The verifier reads the change as a diff of the whole note, code checks first (see verifier.ts).
+    verdict = await verifyChange(
+      ctx.llm,
+      { task, notePath: t.path, kind: chosen.spec.kind, heading: chosen.spec.heading, before: t.before ?? '', after: chosen.after, distillate },
+      ctx.signal,
+    );
   } catch (err) {
     checkCancelled(ctx);
     return fallback([`The critic could not check the change (${err instanceof Error ? err.message : String(err)}), so it waits for the person`]);
   }
-  if (!verdict.pass) return fallback((verdict.reasons.length ? verdict.reasons : ['no reason given']).map((r) => `The critic did not pass this change: ${r}`));
+  if (!verdict.pass) return fallback((verdict.reasons.length ? verdict.reasons : ['no reason given']).map((r) => `The verifier did not pass this change: ${r}`));
   // The trust may have changed while the critic worked: read it again right before applying.
   await refreshDomain(ctx, t.domain);
   if (modeOf(ctx.model, t.domain) !== 'automate') return fallback(['The domain left automate mode while the critic worked']);

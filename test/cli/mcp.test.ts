@@ -107,7 +107,7 @@ describe('groundwork mcp: the Gate for any agent', () => {
     const r = await requestChange({ path: target, task: 'Add a rollback step', options: [section('Rollback', '4. If the site breaks, revert the commit and push.', 'Rollback')] });
     expect(r).toMatchObject({ outcome: 'applied', mode: 'automate' });
     expect(read(target)).toBe(`${original}\n## Rollback\n\n4. If the site breaks, revert the commit and push.\n`);
-    expect(server.chatRequests.map((q) => q.body?.response_format?.json_schema?.name)).toEqual(['verdict']);
+    expect(server.chatRequests.map((q) => q.body?.response_format?.json_schema?.name)).toEqual(['verification']);
     const index = JSON.parse(read('.obsidian/plugins/groundwork/journal/index.json')) as { entries: { id: string; path: string; author?: string; state: string; by: string }[] };
     expect(index.entries).toHaveLength(1);
     expect(index.entries[0]).toMatchObject({ path: target, author: 'test-agent (MCP)', state: 'applied', by: 'agent' });
