@@ -8,7 +8,10 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
+    // Generous: tests assert behaviour, never time, and a busy two-core machine runs property
+    // tests and real processes several times slower than an idle one.
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
     pool: 'forks',
     globalSetup: ['test/support/global-setup.ts'],
   },
