@@ -71,6 +71,7 @@ function positiveInt(raw: string | undefined, flag: string, fallback: number): n
 const research = () => import('./commands/research');
 const act = () => import('./commands/act');
 const mcp = () => import('./commands/mcp');
+const hook = () => import('./commands/hook');
 
 type Parsed = { positionals: string[]; values: Record<string, string | boolean | string[] | undefined> };
 
@@ -164,6 +165,12 @@ async function dispatch(io: CliIO, argv: string[]): Promise<number> {
     case 'mcp': {
       const [vault] = positional(parse(rest, {}), 1, 'mcp <vault>');
       return (await mcp()).runMcp(io, vault!);
+    }
+    case 'hook': {
+      const p = parse(rest, { vault: { type: 'string' } });
+      const [agent] = positional(p, 1, 'hook claude-code --vault <vault>');
+      if (typeof p.values.vault !== 'string') throw new UsageError('hook needs --vault <vault>: the vault it guards');
+      return (await hook()).runHook(io, agent!, p.values.vault);
     }
     default:
       throw new UsageError(`unknown command "${command}"`);
