@@ -1,0 +1,51 @@
+// `node bench/hook.mjs [notes] [runs]`: the Claude Code hook's decision latency on a generated vault
+// (default 10,000 notes) with the example vault's domains added (one of each mode). Prints the
+// in-process time of a whole decision (median, p95) per decision, and the wall time of the hook as
+// Claude Code runs it (a new `node` process per decision) next to a bare `node -e 0`.
+// Only prints figures.
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import esbuild from 'esbuild';
+import { cli as cliOptions } from '../esbuild.config.mjs';
+import { buildEntries } from './build.mjs';
+import { generateVault } from './vault-gen.mjs';
+
+const BENCH = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(BENCH, '..');
+const TMP = path.join(BENCH, 'tmp', 'hook');
+const notes = Number(process.argv[2] ?? 10000);
+const runs = Number(process.argv[3] ?? 40);
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+const r1 = (x) => Math.round(x * 10) / 10;
+
+fs.rmSync(TMP, { recursive: true, force: true });
+fs.mkdirSync(TMP, { recursive: true });
+await esbuild.build({ ...cliOptions, absWorkingDir: ROOT, outfile: path.join(TMP, 'cli.cjs'), logLevel: 'warning' });
+fs.writeFileSync(path.join(TMP, 'groundwork.cjs'), "'use strict';\nrequire('./cli.cjs').main(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n");
+await buildEntries([path.join(BENCH, 'src', 'hook.ts')], TMP);
+const vault = path.join(TMP, 'vault');
+generateVault(vault, notes);
+fs.cpSync(path.join(ROOT, 'examples', 'vault'), vault, { recursive: true });
+const targets = { allow: 'Notes/Blog deploy checklist.md', ask: 'Projects/Staging cluster runbook.md', deny: 'Notes/Adapter rank experiments.md' };
+
+const inProcess = JSON.parse(execFileSync(process.execPath, [path.join(TMP, 'hook.cjs'), vault, String(runs), JSON.stringify(targets)], { encoding: 'utf8' }).trim());
+
+const wall = (args, input) => {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { input, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return Number(process.hrtime.bigint() - t) / 1e6;
+};
+const procRuns = Math.max(5, Math.round(runs / 2));
+const bare = Array.from({ length: procRuns }, () => wall(['-e', '0'], ''));
+const hookWall = Array.from({ length: procRuns }, () =>
+  wall([path.join(TMP, 'groundwork.cjs'), 'hook', 'claude-code', '--vault', vault], JSON.stringify({ hook_event_name: 'PreToolUse', tool_name: 'Edit', tool_input: { file_path: path.join(vault, targets.allow), old_string: '# ', new_string: '#  ', replace_all: true } })),
+);
+const fmt = (xs) => `median ${r1(quantile(xs, 0.5))} ms, p95 ${r1(quantile(xs, 0.95))} ms`;
+console.log(`Hook on ${notes} notes, ${runs} decisions each, node ${process.version}, load ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+console.log(`  first decision (builds the cache): ${inProcess.coldMs} ms`);
+for (const k of Object.keys(targets)) console.log(`  ${k}: median ${inProcess[k].medianMs} ms, p95 ${inProcess[k].p95Ms} ms (in process)`);
+console.log(`  whole process, allow: ${fmt(hookWall)}; bare "node -e 0": ${fmt(bare)}`);
+if (!process.argv.includes('--keep')) fs.rmSync(TMP, { recursive: true, force: true });
