@@ -3,13 +3,13 @@ import obsidianmd from 'eslint-plugin-obsidianmd';
 import globals from 'globals';
 
 export default defineConfig([
-  globalIgnores(['node_modules/', 'main.js', 'dist/', 'demo-vault/', 'examples/', 'coverage/', 'bench/tmp/']),
+  globalIgnores(['node_modules/', 'main.js', 'dist/', 'demo-vault/', 'examples/', 'coverage/', 'bench/tmp/', 'eval/tmp/']),
   ...obsidianmd.configs.recommended,
   {
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['eslint.config.mjs', 'esbuild.config.mjs', 'bin/*.cjs', 'scripts/*.mjs', 'bench/*.mjs'],
+          allowDefaultProject: ['eslint.config.mjs', 'esbuild.config.mjs', 'bin/*.cjs', 'scripts/*.mjs', 'bench/*.mjs', 'eval/*.mjs'],
           // The build, demo and bench scripts are plain .mjs outside the TS project; a dozen is fine.
           maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 24,
         },
@@ -28,7 +28,7 @@ export default defineConfig([
   },
   // Node is allowed only where the plugin never runs: the CLI, tests, benchmarks and build scripts.
   {
-    files: ['src/cli/**', 'test/**', 'bench/**', 'scripts/**', 'bin/**', '*.mjs', '*.ts'],
+    files: ['src/cli/**', 'test/**', 'bench/**', 'eval/**', 'scripts/**', 'bin/**', '*.mjs', '*.ts'],
     languageOptions: { globals: { ...globals.node } },
     rules: {
       'obsidianmd/no-nodejs-modules': 'off',

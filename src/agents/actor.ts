@@ -28,7 +28,7 @@ export const actorSchema = z.object({
       /** For add-links: note names to link. */
       links: z.array(z.string()),
     }),
-  ),
+  ).check(z.minLength(1)),
 });
 export type ActorOutput = z.infer<typeof actorSchema>;
 export type ActorOption = ActorOutput['options'][number];

@@ -82,6 +82,12 @@ export function parseStructured<T>(schema: AnySchema<T>, content: string): Parse
     const cleaned = dropRejectedNulls(value, result.error.issues);
     if (cleaned.changed) result = z.safeParse(schema, cleaned.value);
   }
+  if (!result.success) {
+    // Small models write null for an empty text or list; reading it as empty saves a repair call.
+    // Never for an enum or a boolean: a null decision stays invalid.
+    const emptied = emptyForNull(value, result.error.issues);
+    if (emptied.changed) result = z.safeParse(schema, emptied.value);
+  }
   if (result.success) return { ok: true, data: result.data };
   return { ok: false, problem: `the answer does not match the expected shape: ${describeIssues(result.error.issues)}` };
 }
@@ -102,6 +108,24 @@ function dropRejectedNulls(value: unknown, issues: readonly z.core.$ZodIssue[]):
         delete rec[last];
         changed = true;
       }
+    }
+  }
+  return { value: copy, changed };
+}
+
+function emptyForNull(value: unknown, issues: readonly z.core.$ZodIssue[]): { value: unknown; changed: boolean } {
+  const copy: unknown = structuredClone(value);
+  let changed = false;
+  for (const issue of issues) {
+    if (issue.code !== 'invalid_type' || issue.path.length === 0) continue;
+    const empty = issue.expected === 'string' ? '' : issue.expected === 'array' ? [] : undefined;
+    if (empty === undefined) continue;
+    let parent: unknown = copy;
+    for (const key of issue.path.slice(0, -1)) parent = typeof parent === 'object' && parent !== null ? (parent as Record<PropertyKey, unknown>)[key] : undefined;
+    const last = issue.path[issue.path.length - 1] as PropertyKey;
+    if (typeof parent === 'object' && parent !== null && (parent as Record<PropertyKey, unknown>)[last] === null) {
+      (parent as Record<PropertyKey, unknown>)[last] = empty;
+      changed = true;
     }
   }
   return { value: copy, changed };

@@ -99,3 +99,17 @@ describe('decoding aids', () => {
     }
   });
 });
+
+describe('lenient validation', () => {
+  it('reads a null text or list as empty (no repair call), but never a null decision', async () => {
+    const schema = z.object({ summary: z.string(), points: z.array(z.string()), verdict: z.enum(['pass', 'fail']) });
+    server.enqueue({ json: { summary: null, points: null, verdict: 'pass' } });
+    const llm = clientFor(server);
+    const r = await llm.structured({ role: 'critic', schema, schemaName: 'v', messages: ask('x') });
+    expect(r.data).toEqual({ summary: '', points: [], verdict: 'pass' });
+    expect(server.chatRequests).toHaveLength(1);
+    server.enqueue({ json: { summary: 's', points: [], verdict: null } }, { json: { summary: 's', points: [], verdict: null } });
+    const err = await llm.structured({ role: 'critic', schema, schemaName: 'v', messages: ask('y') }).catch((e: unknown) => e);
+    expect((err as LlmError).kind).toBe('invalid-output');
+  });
+});
