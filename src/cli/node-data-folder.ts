@@ -1,11 +1,34 @@
 import { promises as fs } from 'node:fs';
+import { hostname } from 'node:os';
 import * as path from 'node:path';
-import type { DataFolder } from '../vault/port';
+import type { DataFolder, LockIdentity } from '../vault/port';
 import { atomicWrite } from './atomic-write';
+
+/** True when a process with this pid runs here (EPERM: it runs, under another user). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** The plugin's data folder on disk, for the CLI and tests: `<vault>/<configDir>/plugins/groundwork/`. */
 export class NodeDataFolder implements DataFolder {
-  constructor(readonly root: string) {}
+  readonly lockIdentity: LockIdentity;
+
+  /** `app` names this process in lock files ('cli', 'mcp', 'hook'): what a person reads when one is stuck. */
+  constructor(
+    readonly root: string,
+    app = 'cli',
+  ) {
+    this.lockIdentity = { app, pid: process.pid, host: hostname() };
+  }
+
+  get lockKey(): string {
+    return this.root;
+  }
 
   private resolve(name: string): string {
     const abs = path.resolve(this.root, name);
@@ -26,6 +49,22 @@ export class NodeDataFolder implements DataFolder {
 
   async write(name: string, data: string): Promise<void> {
     await atomicWrite(this.resolve(name), data);
+  }
+
+  async createExclusive(name: string, data: string): Promise<boolean> {
+    try {
+      await atomicWrite(this.resolve(name), data, { exclusive: true });
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+  }
+
+  holderGone(holder: LockIdentity): boolean {
+    if (holder.host !== this.lockIdentity.host || holder.pid === undefined) return false;
+    if (holder.pid === process.pid) return false;
+    return !processRuns(holder.pid);
   }
 
   async remove(name: string): Promise<void> {

@@ -26,7 +26,8 @@ export interface JournalEntry {
   beforeHash: string | null;
   /** sha256Hex of the full text after; while `awaiting`, the before text's hash (nothing is known yet). */
   afterHash: string;
-  state: 'pending' | 'applied' | 'undone' | 'failed';
+  /** `undoing`: an undo started (its intent is recorded) and has not finished; the next load settles it. */
+  state: 'pending' | 'applied' | 'undoing' | 'undone' | 'failed';
   /**
    * Journaled before another program writes the note (an agent's tool, let through by the hook):
    * the text it writes is recorded when the note next changes, and the entry then becomes applied.
@@ -101,7 +102,7 @@ export const journalEntrySchema = z.object({
   author: z.optional(z.string()),
   beforeHash: z.nullable(hash),
   afterHash: hash,
-  state: z.enum(['pending', 'applied', 'undone', 'failed']),
+  state: z.enum(['pending', 'applied', 'undoing', 'undone', 'failed']),
   awaiting: z.optional(z.boolean()),
   undoneAt: z.optional(z.string()),
 });

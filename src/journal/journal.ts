@@ -1,6 +1,7 @@
 import { sha256Hex } from '../core/fingerprint';
 import { normalizeVaultPath, PathError } from '../core/layout';
 import { VaultError, type DataFolder, type VaultPort } from '../vault/port';
+import { withDataLock } from '../vault/data-lock';
 import {
   ChangedSinceRead,
   JournalDamaged,
@@ -26,6 +27,15 @@ import { isOwnJournalNote, JOURNAL_HEADING, journalNotePath, renderJournalNote }
  * A crash after 1 leaves orphan text files and nothing else; after 2 or 3, a `pending` entry that
  * the next load settles by looking at the note. At no point has the note changed without its
  * previous text being on disk.
+ *
+ * Undo has the same shape: the entry becomes `undoing` (the intent), the note is restored, then
+ * the entry becomes `undone`; a crash in between leaves `undoing`, which the next load settles by
+ * the note's text (restored: undone; not: applied again, so undo can be retried).
+ *
+ * Every operation holds the data folder's `journal` lock (src/vault/data-lock.ts) from its first
+ * read of the index to its last write: the plugin, the CLI and other processes share the folder,
+ * and an in-process queue alone let two processes each write back an index without the other's
+ * entry.
  */
 
 const INDEX = 'journal/index.json';
@@ -64,8 +74,6 @@ export class Journal {
   private readonly outputFolder: string;
   private readonly now: () => Date;
   private readonly onProblem: (message: string) => void;
-  /** Operations run one at a time: each is a read-modify-write of the index. */
-  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly vault: VaultPort,
@@ -230,8 +238,19 @@ export class Journal {
         );
       }
 
-      if (entry.kind === 'modify') await this.restore(entry);
-      else await this.trashCreated(entry);
+      // The intent first: a crash after the note is restored must not leave an `applied` entry whose
+      // undo would then be refused for a false reason and block the older entries behind it.
+      await this.updateEntry(entry, { state: 'undoing' });
+      try {
+        if (entry.kind === 'modify') await this.restore(entry);
+        else await this.trashCreated(entry);
+      } catch (err) {
+        // Refused: the note was left as is, so the change is still applied. Any other failure may
+        // have come after the note was written: the intent stays, and the next load settles it by
+        // the note's text, exactly as after a crash.
+        if (err instanceof UndoRefused) await this.updateEntry(entry, { state: 'applied' });
+        throw err;
+      }
 
       const entries = await this.updateEntry(entry, { state: 'undone', undoneAt: this.now().toISOString() });
       await this.renderNote(entries);
@@ -242,9 +261,7 @@ export class Journal {
   // ---------------------------------------------------------------------------------------------
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return withDataLock(this.data, 'journal', fn);
   }
 
   /** DESIGN §3: only normalized vault paths, never the config folder, never the journal note. */
@@ -313,13 +330,17 @@ export class Journal {
     const index = await this.readIndex();
     let settled = false;
     for (const e of index.entries) {
-      if (e.state !== 'pending') continue;
-      if (e.awaiting) {
+      if (e.state === 'pending' && e.awaiting) {
         settled = (await this.settleAwaiting(e)) || settled;
-        continue;
+      } else if (e.state === 'pending') {
+        e.state = await this.settle(e);
+        settled = true;
+      } else if (e.state === 'undoing') {
+        const undone = await this.settleUndo(e);
+        e.state = undone ? 'undone' : 'applied';
+        if (undone) e.undoneAt = this.now().toISOString();
+        settled = true;
       }
-      e.state = await this.settle(e);
-      settled = true;
     }
     if (settled) {
       await this.writeIndex(index);
@@ -372,6 +393,21 @@ export class Journal {
     }
     delete e.awaiting;
     return true;
+  }
+
+  /**
+   * An undo a crash interrupted took effect exactly when the note holds the text from before the
+   * change again (a created note: when it is gone). Otherwise the change still stands.
+   */
+  private async settleUndo(e: JournalEntry): Promise<boolean> {
+    try {
+      const current = await this.currentText(e.path);
+      if (e.kind === 'create') return current === null;
+      return current !== null && sha256Hex(current) === e.beforeHash;
+    } catch (err) {
+      if (err instanceof VaultError && err.kind === 'not-text') return false;
+      throw err;
+    }
   }
 
   private async currentText(path: string): Promise<string | null> {

@@ -29,15 +29,18 @@ const STAGE_LABEL: Record<Progress['stage'], string> = {
 export class AgentRunner {
   private controller: AbortController | null = null;
   private current: Promise<unknown> = Promise.resolve();
+  /** One data folder object for every job, so they all share its locks and its journal. */
+  readonly data: ObsidianDataFolder;
 
   constructor(
     private readonly app: App,
     private readonly port: ObsidianVault,
     private readonly live: LiveModel,
-    private readonly dataDir: string,
+    dataDir: string,
     private readonly settings: () => Settings,
     private readonly statusEl: HTMLElement,
   ) {
+    this.data = new ObsidianDataFolder(app, dataDir);
     statusEl.addClass('groundwork-status');
     statusEl.hide();
   }
@@ -70,7 +73,7 @@ export class AgentRunner {
     if (needsModel && !config.model) throw new AgentError('Choose a model in Groundwork settings first');
     // Local work never calls the model; a placeholder keeps the client constructible.
     if (!needsModel && !config.baseURL) config.baseURL = 'http://127.0.0.1:9/v1';
-    const data = new ObsidianDataFolder(this.app, this.dataDir);
+    const data = this.data;
     return {
       vault: this.port,
       data,

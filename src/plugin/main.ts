@@ -116,8 +116,15 @@ export default class GroundworkPlugin extends Plugin {
     this.live?.dispose();
   }
 
+  private journalOf: { outputFolder: string; journal: Journal } | null = null;
+
+  /** The one journal of the plugin's data folder, rebuilt only when the output folder changes. */
   journal(ctx: AgentContext): Journal {
-    return new Journal(ctx.vault, ctx.data, { outputFolder: ctx.outputFolder, onProblem: (m) => new Notice(`Groundwork: ${m}`) });
+    if (this.journalOf?.outputFolder !== ctx.outputFolder) {
+      const journal = new Journal(ctx.vault, this.runner.data, { outputFolder: ctx.outputFolder, onProblem: (m) => new Notice(`Groundwork: ${m}`) });
+      this.journalOf = { outputFolder: ctx.outputFolder, journal };
+    }
+    return this.journalOf.journal;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { normalizePath, TFile, TFolder, type App } from 'obsidian';
-import { VaultError, type DataFolder, type FileStat, type VaultPort } from '../vault/port';
+import { VaultError, type DataFolder, type FileStat, type LockIdentity, type VaultPort } from '../vault/port';
 import { normalizeVaultPath } from '../core/layout';
 
 function statOf(file: TFile): FileStat {
@@ -75,10 +75,47 @@ export class ObsidianVault implements VaultPort {
 
 /** The plugin's own data folder, `<configDir>/plugins/groundwork/`, through the vault adapter. */
 export class ObsidianDataFolder implements DataFolder {
+  /** Obsidian gives a plugin no process id; a lock it left is taken over once its heartbeat is stale. */
+  readonly lockIdentity: LockIdentity = { app: 'obsidian' };
+
   constructor(
     private readonly app: App,
     private readonly root: string,
   ) {}
+
+  get lockKey(): string {
+    return this.root;
+  }
+
+  holderGone(): boolean {
+    return false;
+  }
+
+  /**
+   * The adapter's copy refuses an existing destination, which makes it the exclusive create:
+   * the content is written under a unique name first, so the lock file is never seen half-written.
+   */
+  async createExclusive(name: string, data: string): Promise<boolean> {
+    const p = this.full(name);
+    if (await this.app.vault.adapter.exists(p)) return false;
+    await this.ensureFolder(p);
+    const tmp = `${p}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}.tmp`;
+    await this.app.vault.adapter.write(tmp, data);
+    try {
+      await this.app.vault.adapter.copy(tmp, p);
+      return true;
+    } catch (err) {
+      if (await this.app.vault.adapter.exists(p)) return false;
+      throw err;
+    } finally {
+      await this.app.vault.adapter.remove(tmp);
+    }
+  }
+
+  private async ensureFolder(p: string): Promise<void> {
+    const dir = p.slice(0, p.lastIndexOf('/'));
+    if (!(await this.app.vault.adapter.exists(dir))) await this.app.vault.adapter.mkdir(dir);
+  }
 
   private full(name: string): string {
     if (name.split('/').some((p) => p === '..' || p === '')) throw new Error(`Refused data path: ${name}`);
@@ -95,8 +132,7 @@ export class ObsidianDataFolder implements DataFolder {
 
   async write(name: string, data: string): Promise<void> {
     const p = this.full(name);
-    const dir = p.slice(0, p.lastIndexOf('/'));
-    if (!(await this.app.vault.adapter.exists(dir))) await this.app.vault.adapter.mkdir(dir);
+    await this.ensureFolder(p);
     // The adapter has no rename-over; write a sibling then swap, so a crash leaves the old file readable.
     const tmp = `${p}.tmp`;
     await this.app.vault.adapter.write(tmp, data);

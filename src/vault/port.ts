@@ -65,4 +65,26 @@ export interface DataFolder {
   write(name: string, data: string): Promise<void>;
   remove(name: string): Promise<void>;
   list(prefix?: string): Promise<string[]>;
+  /**
+   * Creates `name` holding `data` only when nothing has that name yet: true when it did, false
+   * when a file was already there (never replaced). The lock files of src/vault/data-lock.ts rest
+   * on it, so it is one atomic step where the platform has one (a hard link on Node).
+   */
+  createExclusive(name: string, data: string): Promise<boolean>;
+  /** Names this folder for the in-process lock queue: two objects over one folder share a key. */
+  readonly lockKey: string;
+  /** Who holds a lock taken here: the shell, and its process id and host where it can know them. */
+  readonly lockIdentity: LockIdentity;
+  /**
+   * True only when the holder is certainly gone (its process is not running on this host), so its
+   * lock can be taken over at once; false when it runs or when this shell cannot tell.
+   */
+  holderGone(holder: LockIdentity): boolean;
+}
+
+export interface LockIdentity {
+  /** 'cli', 'obsidian', 'mcp', … as the shell names itself. */
+  app: string;
+  pid?: number;
+  host?: string;
 }

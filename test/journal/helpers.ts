@@ -96,4 +96,20 @@ export class CrashingDataFolder implements DataFolder {
   list(prefix?: string): Promise<string[]> {
     return this.inner.list(prefix);
   }
+
+  createExclusive(name: string, data: string): Promise<boolean> {
+    return this.inner.createExclusive(name, data);
+  }
+
+  get lockKey(): string {
+    return this.inner.lockKey;
+  }
+
+  get lockIdentity() {
+    return this.inner.lockIdentity;
+  }
+
+  holderGone(holder: Parameters<DataFolder['holderGone']>[0]): boolean {
+    return this.inner.holderGone(holder);
+  }
 }
