@@ -1,24 +1,24 @@
-import { promises as fs } from 'node:fs';
+import { closeSync, fstatSync, linkSync, openSync, promises as fs, readSync, renameSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+
+/** A sibling name for a temp file: hidden, unique, and recognizable by the stale-file sweep. */
+export function siblingName(absPath: string, suffix: 'tmp' | 'held'): string {
+  return path.join(path.dirname(absPath), `.${path.basename(absPath)}.${randomBytes(6).toString('hex')}.${suffix}`);
+}
+
+/** Temp files this module leaves only when killed mid-write: `.<name>.<12 hex>.tmp`. */
+export const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
 /**
  * Writes through a temp file in the same folder and renames it over the target, so a reader (or
  * a crash) sees either the old bytes or the new ones, never half a file.
  */
-export async function atomicWrite(
-  absPath: string,
-  data: string,
-  opts: { exclusive?: boolean; /** Checked after the temp file is written, just before the swap; false aborts it. */ stillCurrent?: () => Promise<boolean> } = {},
-): Promise<boolean> {
+export async function atomicWrite(absPath: string, data: string, opts: { exclusive?: boolean } = {}): Promise<void> {
   await fs.mkdir(path.dirname(absPath), { recursive: true });
-  const tmp = path.join(path.dirname(absPath), `.${path.basename(absPath)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = siblingName(absPath, 'tmp');
   try {
     await fs.writeFile(tmp, data, { flag: 'wx' });
-    if (opts.stillCurrent && !(await opts.stillCurrent())) {
-      await fs.rm(tmp, { force: true });
-      return false;
-    }
     if (opts.exclusive) {
       // link() fails if the target exists, which rename() would silently replace.
       await fs.link(tmp, absPath);
@@ -26,9 +26,100 @@ export async function atomicWrite(
     } else {
       await fs.rename(tmp, absPath);
     }
-    return true;
   } catch (err) {
     await fs.rm(tmp, { force: true });
     throw err;
   }
+}
+
+function readAllSync(fd: number): Buffer {
+  const size = fstatSync(fd).size;
+  const buf = Buffer.alloc(size);
+  let off = 0;
+  while (off < size) {
+    const n = readSync(fd, buf, off, size - off, off);
+    if (n === 0) break;
+    off += n;
+  }
+  return buf.subarray(0, off);
+}
+
+export type SwapOutcome = { swapped: true } | { swapped: false; kept?: string };
+
+export interface SwapOptions {
+  /** How long the replaced text stays open after the swap to catch a write begun before it. */
+  graceMs?: number;
+  /** Moves a file that must be kept (a version no one else has) somewhere a person finds it; returns where. */
+  keepAside: (abs: string) => Promise<string>;
+}
+
+/**
+ * Replaces the file with `next` only if it still holds exactly `expected`, without ever
+ * destroying bytes written meanwhile by someone else (the person's editor, a sync tool).
+ *
+ * POSIX has no compare-and-rename, so the check and the swap cannot be one step. Instead the
+ * file is swapped with its old content kept under a second name (a hard link taken in the same
+ * synchronous step as the rename, so no edit falls between them), and the old content is checked
+ * after the swap, again after `graceMs` (a writer that opened the file before the swap writes
+ * into the old content, not the new) and once more after its name is gone. If it is not what was
+ * expected, an edit landed in the window: the person's text is put back in place, with anything
+ * they appended to the new text meanwhile, and the swap reports failure, so the caller starts
+ * over on the person's text.
+ */
+export async function swapIfUnchanged(absPath: string, expected: Buffer, next: string, opts: SwapOptions): Promise<SwapOutcome> {
+  const tmp = siblingName(absPath, 'tmp');
+  const held = siblingName(absPath, 'held');
+  await fs.writeFile(tmp, next, { flag: 'wx' });
+  try {
+    // Compare first: the common case of an edit made long before is refused without any swap.
+    if (!(await fs.readFile(absPath)).equals(expected)) {
+      await fs.rm(tmp, { force: true });
+      return { swapped: false };
+    }
+    // No await between these two: whatever is at the path at this instant is what `held` keeps.
+    linkSync(absPath, held);
+    renameSync(tmp, absPath);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    await fs.rm(held, { force: true });
+    throw err;
+  }
+  const nextBytes = Buffer.from(next, 'utf8');
+  const fd = openSync(held, 'r');
+  let old: Buffer;
+  try {
+    old = readAllSync(fd);
+    if (old.equals(expected) && (opts.graceMs ?? 0) > 0) {
+      await new Promise((r) => setTimeout(r, opts.graceMs));
+      old = readAllSync(fd);
+    }
+    if (old.equals(expected)) {
+      unlinkSync(held);
+      // Through the still-open descriptor: a write that landed just before the name went.
+      old = readAllSync(fd);
+      if (old.equals(expected)) return { swapped: true };
+      await fs.writeFile(held, old, { flag: 'wx' });
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return putBack(absPath, held, nextBytes, opts);
+}
+
+/**
+ * The person's version (in `theirs`) goes back in place of ours. What they appended to ours
+ * since the swap is appended to theirs; any other change to ours is a version no one else has,
+ * and is kept aside rather than dropped.
+ */
+async function putBack(absPath: string, theirs: string, nextBytes: Buffer, opts: SwapOptions): Promise<SwapOutcome> {
+  const mine = siblingName(absPath, 'held');
+  linkSync(absPath, mine);
+  renameSync(theirs, absPath);
+  const mineBytes = await fs.readFile(mine);
+  if (mineBytes.length >= nextBytes.length && mineBytes.subarray(0, nextBytes.length).equals(nextBytes)) {
+    if (mineBytes.length > nextBytes.length) await fs.appendFile(absPath, mineBytes.subarray(nextBytes.length));
+    await fs.rm(mine, { force: true });
+    return { swapped: false };
+  }
+  return { swapped: false, kept: await opts.keepAside(mine) };
 }

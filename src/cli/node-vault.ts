@@ -1,8 +1,17 @@
 import { promises as fs, readFile as readFileCb, stat as statCb, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { VaultError, type FileStat, type ListedFile, type VaultPort } from '../vault/port';
-import { normalizeVaultPath } from '../core/layout';
-import { atomicWrite } from './atomic-write';
+import { normalizeVaultPath, PathError } from '../core/layout';
+import { atomicWrite, swapIfUnchanged, TEMP_FILE } from './atomic-write';
+
+/** Temp files older than this were left by a killed process: a live write keeps one for milliseconds. */
+const STALE_TEMP_MS = 10 * 60_000;
+
+/**
+ * After the swap, how long the replaced text stays open to catch a write that an editor started
+ * just before it (such a write lands in the old text, not the new one).
+ */
+const SWAP_GRACE_MS = 15;
 
 // ignoreBOM keeps a BOM in the text: dropping it would change the bytes of every note written back.
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -55,6 +64,7 @@ function statFast(abs: string): Promise<Stats> {
 /** The Vault port over a folder on disk, for the CLI, the tests and the benchmarks. */
 export class NodeVault implements VaultPort {
   readonly root: string;
+  private realRoot: Promise<string> | null = null;
 
   constructor(
     root: string,
@@ -68,6 +78,43 @@ export class NodeVault implements VaultPort {
     return path.join(this.root, ...clean.split('/'));
   }
 
+  /**
+   * Where a write to `rel` really lands, symbolic links resolved: a linked note is written
+   * through its link (which stays a link), and a path whose real location is outside the vault,
+   * or inside its config folder, is refused before anything is written.
+   */
+  private async writablePath(rel: string): Promise<string> {
+    const abs = this.abs(rel);
+    this.realRoot ??= fs.realpath(this.root);
+    const root = await this.realRoot;
+    const rest: string[] = [];
+    let probe = abs;
+    for (;;) {
+      let real: string;
+      try {
+        real = await fs.realpath(probe);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if ((code === 'ENOENT' || code === 'ENOTDIR') && probe !== this.root) {
+          rest.unshift(path.basename(probe));
+          probe = path.dirname(probe);
+          continue;
+        }
+        throw this.wrap(rel, err);
+      }
+      const full = path.join(real, ...rest);
+      const inside = path.relative(root, full);
+      if (inside === '' || inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside)) {
+        throw new PathError(`Refused to write ${rel}: through a symbolic link it leads outside the vault (${full})`);
+      }
+      const realRel = inside.split(path.sep).join('/');
+      if (realRel.split('/')[0] === this.configDir) {
+        throw new PathError(`Refused to write ${rel}: through a symbolic link it leads into the config folder (${realRel})`);
+      }
+      return full;
+    }
+  }
+
   private wrap(rel: string, err: unknown): VaultError {
     if (err instanceof VaultError) return err;
     const kind = errnoKind(err);
@@ -76,6 +123,7 @@ export class NodeVault implements VaultPort {
 
   private async walk(dirRel: string, filter: (name: string) => boolean): Promise<ListedFile[]> {
     const out: ListedFile[] = [];
+    const temps: string[] = [];
     const visit = async (rel: string): Promise<void> => {
       let entries;
       try {
@@ -88,6 +136,7 @@ export class NodeVault implements VaultPort {
       const links: string[] = [];
       for (const e of entries) {
         const childRel = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isFile() && TEMP_FILE.test(e.name)) temps.push(childRel);
         if (e.name.startsWith('.')) continue; // the config folder, .git, .trash: not the vault's notes
         if (e.isDirectory()) subdirs.push(childRel);
         else if (e.isFile() && filter(e.name)) out.push({ path: childRel.normalize('NFC') });
@@ -105,7 +154,21 @@ export class NodeVault implements VaultPort {
       for (const d of subdirs) await visit(d);
     };
     await visit(dirRel);
+    await this.removeStaleTemps(temps);
     return out;
+  }
+
+  /** Temp files a killed write left (`.<note>.md.<hex>.tmp`): found by the listing, removed once stale. */
+  private async removeStaleTemps(rels: string[]): Promise<void> {
+    const now = Date.now();
+    for (const rel of rels) {
+      const abs = path.join(this.root, ...rel.split('/'));
+      try {
+        if (now - (await fs.stat(abs)).mtimeMs > STALE_TEMP_MS) await fs.rm(abs, { force: true });
+      } catch {
+        // Gone already, or not ours to remove: either way nothing to do.
+      }
+    }
   }
 
   listNotes(): Promise<ListedFile[]> {
@@ -123,6 +186,10 @@ export class NodeVault implements VaultPort {
     } catch (err) {
       throw this.wrap(rel, err);
     }
+    return this.decode(rel, buf);
+  }
+
+  private decode(rel: string, buf: Buffer): string {
     if (buf.subarray(0, 8192).includes(0)) throw new VaultError('not-text', rel, `Not a text file: ${rel}`);
     try {
       return decoder.decode(buf);
@@ -142,17 +209,21 @@ export class NodeVault implements VaultPort {
   }
 
   async create(rel: string, content: string): Promise<void> {
+    const target = await this.writablePath(rel);
     try {
-      await atomicWrite(this.abs(rel), content, { exclusive: true });
+      await atomicWrite(target, content, { exclusive: true });
     } catch (err) {
       throw this.wrap(rel, err);
     }
   }
 
   async trash(rel: string): Promise<void> {
+    // The link itself goes to the trash, never what it points to; but a note reached through a
+    // linked folder outside the vault is not the vault's to move.
+    const dir = path.posix.dirname(normalizeVaultPath(rel, this.configDir));
+    if (dir !== '.') await this.writablePath(dir);
     const from = this.abs(rel);
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    const to = path.join(this.root, '.trash', `${stamp} ${path.basename(from)}`);
+    const to = await this.trashName(path.basename(from));
     try {
       await fs.mkdir(path.dirname(to), { recursive: true });
       await fs.rename(from, to);
@@ -161,25 +232,47 @@ export class NodeVault implements VaultPort {
     }
   }
 
+  private async trashName(base: string): Promise<string> {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    return path.join(this.root, '.trash', `${stamp} ${base}`);
+  }
+
+  /** Moves a competing version found mid-swap into the trash, where a person can find it. */
+  private async keepAside(rel: string, abs: string): Promise<string> {
+    const to = await this.trashName(`${path.basename(rel, '.md')} (edited while Groundwork wrote it).md`);
+    await fs.mkdir(path.dirname(to), { recursive: true });
+    await fs.rename(abs, to);
+    return path.relative(this.root, to).split(path.sep).join('/');
+  }
+
   /**
-   * Read, transform, and swap in the result only if the file still holds what was read: an edit
-   * made meanwhile (the person's editor, a sync tool) makes it start over on the new text
-   * instead of being overwritten. The check and the rename are not one atomic step, but the gap
-   * is the time of one small read.
+   * Read, transform, and swap in the result only if the file still holds the bytes that were
+   * read: an edit made meanwhile (the person's editor, a sync tool) makes it start over on the new
+   * text instead of being overwritten. An edit that lands in the instant between the last check
+   * and the swap is put back in place (see swapIfUnchanged), so no byte of it is lost.
    */
   async process(rel: string, fn: (current: string) => string): Promise<string> {
-    const abs = this.abs(rel);
+    const target = await this.writablePath(rel);
     for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await this.read(rel);
-      const next = fn(current);
-      if (next === current) return current;
-      let swapped: boolean;
+      let raw: Buffer;
       try {
-        swapped = await atomicWrite(abs, next, { stillCurrent: async () => (await this.read(rel).catch(() => null)) === current });
+        raw = await readFast(target);
       } catch (err) {
         throw this.wrap(rel, err);
       }
-      if (swapped) return next;
+      const current = this.decode(rel, raw);
+      const next = fn(current);
+      if (next === current) return current;
+      let outcome;
+      try {
+        outcome = await swapIfUnchanged(target, raw, next, { graceMs: SWAP_GRACE_MS, keepAside: (abs) => this.keepAside(rel, abs) });
+      } catch (err) {
+        throw this.wrap(rel, err);
+      }
+      if (outcome.swapped) return next;
+      if (outcome.kept) {
+        throw new VaultError('changed', rel, `${rel} was edited while Groundwork wrote it: your text is in place, nothing of Groundwork's was applied, and a second version written in the same instant is kept in ${outcome.kept}`);
+      }
     }
     throw new VaultError('changed', rel, `${rel} kept changing while Groundwork tried to update it; nothing was written`);
   }

@@ -7,7 +7,7 @@ import { Journal } from '../../src/journal';
 import { tempVault } from '../support/temp-vault';
 import { bundleChild, runChild } from '../support/child-process';
 
-const CHILD = path.resolve(__dirname, '../support/lock-child.ts');
+const CHILD = path.resolve(__dirname, '../support/child-ops.ts');
 
 let vault: { dir: string; cleanup: () => void };
 beforeEach(() => {

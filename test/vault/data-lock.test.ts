@@ -7,7 +7,7 @@ import { DataLockTimeout, lockFileName, withDataLock } from '../../src/vault/dat
 import { tempVault } from '../support/temp-vault';
 import { bundleChild, runChild } from '../support/child-process';
 
-const CHILD = path.resolve(__dirname, '../support/lock-child.ts');
+const CHILD = path.resolve(__dirname, '../support/child-ops.ts');
 
 let vault: { dir: string; cleanup: () => void };
 let dataDir: string;

@@ -1,20 +1,39 @@
 /*
- * A child process for the cross-process lock and journal tests (bundled by child-process.ts).
+ * A child process for the cross-process tests (bundled by child-process.ts).
+ *   {op: 'append', file, n, tag}: appends n lines `<tag><i>` to a file, as an editor would, with
+ *     pauses of 0–2 ms between them.
  *   {op: 'count', data, n}: n times, under the `counter` lock, read counter.txt, add 1, write it.
  *   {op: 'hold', data, ms}: takes the `counter` lock, prints "held", holds it ms (or until killed).
+ *   {op: 'generated', vault, prefix, n}: n generated notes `Groundwork/<prefix>-<i>.md`, recorded.
  *   {op: 'journal', vault, prefix, n}: n journal applies, each creating a note `<prefix>-<i>.md`.
  */
+import { appendFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { NodeDataFolder } from '../../src/cli/node-data-folder';
 import { NodeVault } from '../../src/cli/node-vault';
+import { GeneratedNotes } from '../../src/agents/generated-notes';
 import { Journal } from '../../src/journal';
 import { withDataLock } from '../../src/vault/data-lock';
 
-type Arg = { op: 'count'; data: string; n: number } | { op: 'hold'; data: string; ms: number } | { op: 'journal'; vault: string; prefix: string; n: number };
+type Arg = { op: 'generated'; vault: string; prefix: string; n: number } | { op: 'append'; file: string; n: number; tag: string } | { op: 'count'; data: string; n: number } | { op: 'hold'; data: string; ms: number } | { op: 'journal'; vault: string; prefix: string; n: number };
 
 async function main(): Promise<void> {
   const arg = JSON.parse(process.argv[2] ?? '{}') as Arg;
-  if (arg.op === 'count') {
+  if (arg.op === 'append') {
+    for (let i = 0; i < arg.n; i++) {
+      appendFileSync(arg.file, `${arg.tag}${i}\n`);
+      await new Promise((r) => setTimeout(r, i % 3));
+    }
+    process.stdout.write(JSON.stringify({ ok: true }));
+  } else if (arg.op === 'generated') {
+    const vault = new NodeVault(arg.vault);
+    const notes = new GeneratedNotes(vault, new NodeDataFolder(path.join(vault.root, '.obsidian', 'plugins', 'groundwork')), 'Groundwork');
+    for (let i = 0; i < arg.n; i++) {
+      const r = await notes.write(`Groundwork/${arg.prefix}-${i}.md`, `generated ${arg.prefix} ${i}\n`, { domainPath: 'D.md', task: 'research', now: new Date().toISOString() });
+      if (r.outcome !== 'created') throw new Error(`unexpected outcome ${r.outcome}`);
+    }
+    process.stdout.write(JSON.stringify({ ok: true }));
+  } else if (arg.op === 'count') {
     const data = new NodeDataFolder(arg.data);
     for (let i = 0; i < arg.n; i++) {
       await withDataLock(data, 'counter', async () => {
