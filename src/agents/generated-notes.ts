@@ -1,6 +1,7 @@
 import { sha256Hex } from '../core/fingerprint';
 import { isInside, normalizeVaultPath, PathError } from '../core/layout';
 import { VaultError, type DataFolder, type VaultPort } from '../vault/port';
+import { withDataLock } from '../vault/data-lock';
 import { writeProposal } from './proposals';
 
 /**
@@ -21,31 +22,40 @@ export interface WriteResult {
   proposalPath?: string;
 }
 
-export class GeneratedNotes {
-  private ledger: Ledger | null = null;
+/** The data folder lock every read-modify-write of the record takes (src/vault/data-lock.ts). */
+const LOCK = 'generated';
 
+export class GeneratedNotes {
   constructor(
     private readonly vault: VaultPort,
     private readonly data: DataFolder,
     private readonly outputFolder: string,
   ) {}
 
+  /*
+   * The record is read fresh for every decision, never cached: another process (three research
+   * runs at once, the plugin and the CLI) may have written a note and recorded it meanwhile, and
+   * judging by an old copy would call Groundwork's own text "edited by the person".
+   */
   private async load(): Promise<Ledger> {
-    if (this.ledger) return this.ledger;
     const raw = await this.data.read(LEDGER);
     try {
-      this.ledger = raw ? (JSON.parse(raw) as Ledger) : {};
+      return raw ? (JSON.parse(raw) as Ledger) : {};
     } catch {
       // A damaged ledger only means "treat every existing note as the person's": safe.
-      this.ledger = {};
+      return {};
     }
-    return this.ledger;
   }
 
-  private async remember(path: string, text: string): Promise<void> {
+  /** Call only while holding the lock. */
+  private async rememberHeld(path: string, text: string): Promise<void> {
     const ledger = await this.load();
     ledger[path] = sha256Hex(text);
     await this.data.write(LEDGER, JSON.stringify(ledger));
+  }
+
+  private remember(path: string, text: string): Promise<void> {
+    return withDataLock(this.data, LOCK, () => this.rememberHeld(path, text));
   }
 
   /** Refuses any path outside the output folder: generated notes live nowhere else. */
@@ -57,26 +67,31 @@ export class GeneratedNotes {
 
   async write(path: string, text: string, proposal: { domainPath: string; task: string; now: string }): Promise<WriteResult> {
     const target = this.checkPath(path);
-    try {
-      await this.vault.create(target, text);
-      await this.remember(target, text);
-      return { path: target, outcome: 'created' };
-    } catch (err) {
-      if (!(err instanceof VaultError && err.kind === 'exists')) throw err;
-    }
-    // Decided inside the atomic process() callback, read after it.
-    const state: { outcome: WriteResult['outcome']; edited: string | null } = { outcome: 'unchanged', edited: null };
-    const ledger = await this.load();
-    await this.vault.process(target, (current) => {
-      if (current === text) return current;
-      if (ledger[target] !== sha256Hex(current)) {
-        state.edited = current;
-        return current;
+    // The write and its record in one locked step, so a concurrent run never sees one without the other.
+    const state = await withDataLock(this.data, LOCK, async () => {
+      // Decided inside the atomic process() callback, read after it.
+      const s: { outcome: WriteResult['outcome']; edited: string | null } = { outcome: 'unchanged', edited: null };
+      try {
+        await this.vault.create(target, text);
+        await this.rememberHeld(target, text);
+        s.outcome = 'created';
+        return s;
+      } catch (err) {
+        if (!(err instanceof VaultError && err.kind === 'exists')) throw err;
       }
-      state.outcome = 'replaced';
-      return text;
+      const ledger = await this.load();
+      await this.vault.process(target, (current) => {
+        if (current === text) return current;
+        if (ledger[target] !== sha256Hex(current)) {
+          s.edited = current;
+          return current;
+        }
+        s.outcome = 'replaced';
+        return text;
+      });
+      if (s.outcome === 'replaced') await this.rememberHeld(target, text);
+      return s;
     });
-    if (state.outcome === 'replaced') await this.remember(target, text);
     if (state.edited === null) return { path: target, outcome: state.outcome };
     const proposalPath = await this.writeReplacementProposal(target, text, proposal, state.edited);
     return { path: target, outcome: 'proposal', proposalPath };
@@ -89,27 +104,29 @@ export class GeneratedNotes {
    */
   async writeUnlessEdited(path: string, text: string): Promise<Exclude<WriteResult['outcome'], 'proposal'> | 'kept-edited'> {
     const target = this.checkPath(path);
-    try {
-      await this.vault.create(target, text);
-      await this.remember(target, text);
-      return 'created';
-    } catch (err) {
-      if (!(err instanceof VaultError && err.kind === 'exists')) throw err;
-    }
-    const ledger = await this.load();
-    // Decided inside the atomic process() callback, read after it.
-    const state: { outcome: 'replaced' | 'unchanged' | 'kept-edited' } = { outcome: 'unchanged' };
-    await this.vault.process(target, (current) => {
-      if (current === text) return current;
-      if (ledger[target] !== sha256Hex(current)) {
-        state.outcome = 'kept-edited';
-        return current;
+    return withDataLock(this.data, LOCK, async () => {
+      try {
+        await this.vault.create(target, text);
+        await this.rememberHeld(target, text);
+        return 'created' as const;
+      } catch (err) {
+        if (!(err instanceof VaultError && err.kind === 'exists')) throw err;
       }
-      state.outcome = 'replaced';
-      return text;
+      const ledger = await this.load();
+      // Decided inside the atomic process() callback, read after it.
+      const state: { outcome: 'replaced' | 'unchanged' | 'kept-edited' } = { outcome: 'unchanged' };
+      await this.vault.process(target, (current) => {
+        if (current === text) return current;
+        if (ledger[target] !== sha256Hex(current)) {
+          state.outcome = 'kept-edited';
+          return current;
+        }
+        state.outcome = 'replaced';
+        return text;
+      });
+      if (state.outcome !== 'kept-edited') await this.rememberHeld(target, text);
+      return state.outcome;
     });
-    if (state.outcome !== 'kept-edited') await this.remember(target, text);
-    return state.outcome;
   }
 
   /** A proposal to replace an edited generated note; the person accepts or rejects it. */
