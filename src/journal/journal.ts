@@ -39,6 +39,8 @@ import { isOwnJournalNote, JOURNAL_HEADING, journalNotePath, renderJournalNote }
  */
 
 const INDEX = 'journal/index.json';
+/** What Groundwork last wrote to the readable Journal.md. */
+const RENDERED = 'journal/note.json';
 
 /** How long an entry journaled ahead of another program's write waits for that write. */
 const AWAIT_MS = 10 * 60 * 1000;
@@ -500,25 +502,49 @@ export class Journal {
       if ((await this.vault.stat(path)) === null) {
         try {
           await this.vault.create(path, text);
+          await this.recordRendered(text);
           return;
         } catch (err) {
           // Created meanwhile (another process): fall through to the guarded update.
           if (!(err instanceof VaultError && err.kind === 'exists')) throw err;
         }
       }
-      let replaced = false;
+      const last = await this.lastRendered();
+      let kept: 'replaced' | 'edited' | null = null;
       await this.vault.process(path, (current) => {
-        if (isOwnJournalNote(current)) return text;
-        replaced = true;
+        if (!isOwnJournalNote(current)) kept = 'replaced';
+        // A note rendered before this record existed has no hash: it counts as Groundwork's own.
+        else if (last !== null && sha256Hex(current) !== last && current !== text) kept = 'edited';
+        else return text;
         return current;
       });
-      if (replaced) {
+      if (kept === null) await this.recordRendered(text);
+      else if (kept === 'replaced') {
         this.onProblem(
           `${path} was not updated: its first line is no longer "${JOURNAL_HEADING}", so a person replaced it. The journal itself is intact in the plugin's data folder.`,
+        );
+      } else {
+        this.onProblem(
+          `${path} was not updated: it was edited since Groundwork wrote it, and your text is kept as it is. The journal itself is intact in the plugin's data folder; move ${path} away to get a fresh one.`,
         );
       }
     } catch (err) {
       this.onProblem(`Could not update ${path}: ${messageOf(err)}`);
     }
+  }
+
+  /** The hash of the journal note as Groundwork last wrote it: what tells a person's edit apart. */
+  private async lastRendered(): Promise<string | null> {
+    const raw = await this.data.read(RENDERED);
+    try {
+      const parsed = raw === null ? null : (JSON.parse(raw) as { path?: string; sha256?: string } | null);
+      return parsed?.path === this.notePath && typeof parsed.sha256 === 'string' ? parsed.sha256 : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private async recordRendered(text: string): Promise<void> {
+    await this.data.write(RENDERED, JSON.stringify({ path: this.notePath, sha256: sha256Hex(text) }));
   }
 }

@@ -61,6 +61,20 @@ describe('groundwork map', () => {
     expect(readFileSync(path.join(dir, 'Groundwork/Autonomy map.md'), 'utf8')).toBe('# My own notes\n');
   });
 
+  it('--write leaves a generated map the person added a line to as it is, and says so', async () => {
+    const dir = vault();
+    expect((await runCli(['map', dir, '--write'])).code).toBe(0);
+    const mapPath = path.join(dir, 'Groundwork/Autonomy map.md');
+    const edited = `${readFileSync(mapPath, 'utf8')}\nMy note on the zones: revisit Kubernetes in May.\n`;
+    writeFileSync(mapPath, edited);
+    const again = await runCli(['map', dir, '--write']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^groundwork: Groundwork\/Autonomy map\.md was edited since Groundwork wrote it, so it was left as is/);
+    // The map itself is still printed; the person's text is intact.
+    expect(again.stdout).toContain('Static site builds');
+    expect(readFileSync(mapPath, 'utf8')).toBe(edited);
+  });
+
   it('--write writes Groundwork/Domains.base once, keeps it current, and never over a base the person edited', async () => {
     const dir = vault();
     const basePath = path.join(dir, 'Groundwork/Domains.base');

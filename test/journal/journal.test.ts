@@ -297,6 +297,20 @@ describe('the readable Journal.md', () => {
     expect(fx.bytes(JOURNAL_MD).toString('utf8')).toMatch(/\| undone \d{4}-/);
   });
 
+  it('keeps a line a person added to it: an edited journal note is left as is, and the journal keeps working', async () => {
+    fx.put(NOTE, TRICKY);
+    const journal = fx.journal();
+    await journal.apply(change());
+    const edited = `${fx.bytes(JOURNAL_MD).toString('utf8')}\nMy remark: the intro change was good.\n`;
+    fx.put(JOURNAL_MD, edited);
+
+    const entry = await journal.undo();
+    expect(entry.state).toBe('undone');
+    expect(fx.bytes(JOURNAL_MD).toString('utf8')).toBe(edited);
+    expect(fx.problems.some((p) => p.includes(`${JOURNAL_MD} was not updated: it was edited since Groundwork wrote it`))).toBe(true);
+    expect((await journal.get(entry.id))?.state).toBe('undone');
+  });
+
   it('is not overwritten once a person replaced it; the journal keeps working', async () => {
     fx.put(NOTE, TRICKY);
     const journal = fx.journal();

@@ -3,7 +3,6 @@ import { mapToJson } from '../../core/vault-model';
 import { autonomyMapPath, DEFAULT_OUTPUT_FOLDER } from '../../core/layout';
 import { parseNote } from '../../core/frontmatter';
 import { loadModel } from '../../vault/load-model';
-import { VaultError } from '../../vault/port';
 import { CliFailure } from '../errors';
 import type { CliIO } from '../io';
 import { openVault } from '../open-vault';
@@ -21,16 +20,15 @@ export async function runMap(io: CliIO, vaultArg: string, flags: { json: boolean
   if (flags.write) {
     const target = autonomyMapPath(DEFAULT_OUTPUT_FOLDER);
     const text = renderMapMarkdown(map, new Date().toISOString());
-    try {
-      await vault.create(target, text);
-    } catch (err) {
-      if (!(err instanceof VaultError && err.kind === 'exists')) throw err;
-      // The map note is regenerated, but only over a note the plugin wrote: never over a person's note.
-      await vault.process(target, (current) => {
-        const role = parseNote(current).frontmatter?.groundwork;
-        if (role !== 'map') throw new CliFailure(`${target} exists and is not a generated map (no "groundwork: map"); move it away first`);
-        return text;
-      });
+    const data = new NodeDataFolder(path.join(vault.root, vault.configDir, 'plugins', 'groundwork'));
+    // Regenerated only over the text Groundwork last wrote there: a person's own note at that path,
+    // or the map with a line the person added, is never overwritten.
+    const outcome = await new GeneratedNotes(vault, data, DEFAULT_OUTPUT_FOLDER).writeUnlessEdited(target, text);
+    if (outcome === 'kept-edited') {
+      io.out(flags.json ? JSON.stringify(mapToJson(map), null, 2) : renderMapText(map));
+      const current = await vault.read(target);
+      const why = parseNote(current).frontmatter?.groundwork === 'map' ? 'was edited since Groundwork wrote it' : 'is not a generated map (no "groundwork: map")';
+      throw new CliFailure(`${target} ${why}, so it was left as is; move it away (or delete it) to get a fresh map`);
     }
     io.err(`Wrote ${target}`);
     await writeDomainsBase(io, vault);
