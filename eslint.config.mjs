@@ -2,6 +2,31 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import obsidianmd from 'eslint-plugin-obsidianmd';
 import globals from 'globals';
 
+const LAYERS = ['core', 'vault', 'llm', 'sources', 'journal', 'agents', 'plugin', 'cli'];
+
+/** One no-restricted-imports block per src/ folder: the folders it may not import, by relative path. */
+function layerRules(allowed) {
+  return allowed.map(([folder, may]) => {
+    const banned = LAYERS.filter((l) => l !== folder && !may.includes(l));
+    return {
+      files: [`src/${folder}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                regex: `^(\\.\\./)+(${banned.join('|')})(/|$)`,
+                message: `src/${folder}/ may import only ${may.length ? may.map((m) => `src/${m}/`).join(', ') : 'nothing else of the project'} (DESIGN §4 layers).`,
+              },
+            ],
+          },
+        ],
+      },
+    };
+  });
+}
+
 export default defineConfig([
   globalIgnores(['node_modules/', 'main.js', 'dist/', 'demo-vault/', 'examples/', 'coverage/', 'bench/tmp/', 'eval/tmp/']),
   ...obsidianmd.configs.recommended,
@@ -26,6 +51,18 @@ export default defineConfig([
       'obsidianmd/settings-tab/prefer-setting-definitions': 'off',
     },
   },
+  // DESIGN §4 layers: each folder of src/ imports only the folders listed before it (cli and
+  // plugin are peer shells), so a cycle such as agents <-> journal cannot come back.
+  ...layerRules([
+    ['core', []],
+    ['vault', ['core']],
+    ['llm', ['core', 'vault']],
+    ['sources', ['core', 'vault', 'llm']],
+    ['journal', ['core', 'vault', 'llm', 'sources']],
+    ['agents', ['core', 'vault', 'llm', 'sources', 'journal']],
+    ['plugin', ['core', 'vault', 'llm', 'sources', 'journal', 'agents']],
+    ['cli', ['core', 'vault', 'llm', 'sources', 'journal', 'agents']],
+  ]),
   // Node is allowed only where the plugin never runs: the CLI, tests, benchmarks and build scripts.
   {
     files: ['src/cli/**', 'test/**', 'bench/**', 'eval/**', 'scripts/**', 'bin/**', '*.mjs', '*.ts'],

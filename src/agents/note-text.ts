@@ -8,11 +8,5 @@ export function noteText(frontmatter: Record<string, unknown>, body: string): st
   return `---\n${fm}---\n${body.endsWith('\n') ? body : `${body}\n`}`;
 }
 
-/** The link text for a note path: its path without `.md`, which resolves whatever else shares its name. */
-export function linkPath(path: string): string {
-  return path.replace(/\.md$/i, '');
-}
-
-export function wikilink(path: string, label?: string): string {
-  return label ? `[[${linkPath(path)}|${label}]]` : `[[${linkPath(path)}]]`;
-}
+// The link helpers live in core (the journal, below agents, renders links too); re-exported for agents.
+export { linkPath, wikilink } from '../core/links';

@@ -133,3 +133,12 @@ export class LinkResolver {
     return best;
   }
 }
+
+/** The link text for a note path: its path without `.md`, which resolves whatever else shares its name. */
+export function linkPath(path: string): string {
+  return path.replace(/\.md$/i, '');
+}
+
+export function wikilink(path: string, label?: string): string {
+  return label ? `[[${linkPath(path)}|${label}]]` : `[[${linkPath(path)}]]`;
+}

@@ -1,4 +1,4 @@
-import { wikilink } from '../agents/note-text';
+import { wikilink } from '../core/links';
 import type { JournalEntry } from './entry';
 
 /**
