@@ -14,6 +14,11 @@ export class LiveModel {
   private model: VaultModel | null = null;
   private readonly listeners = new Set<(map: AutonomyMap) => void>();
   private loading: Promise<VaultModel> | null = null;
+  /**
+   * Changes seen while the model loads, replayed onto it once loaded: the load may have read a
+   * note before the person's edit to it, and dropping the event would keep the old text for good.
+   */
+  private missed: ((model: VaultModel) => void)[] = [];
   /** The scout's full-text index: built on the first research run, then kept up to date. */
   private index: FullTextIndex | null = null;
   private indexing: Promise<FullTextIndex> | null = null;
@@ -29,41 +34,60 @@ export class LiveModel {
   attach(register: (ref: EventRef) => void): void {
     register(
       this.app.metadataCache.on('changed', (file, data) => {
-        if (!this.model || file.extension !== 'md') return;
-        const record = analyzeNote(file.path, data);
-        this.model.set(record);
-        if (this.index) syncNote(this.index, record, data, this.outputFolder());
-        this.notifySoon();
+        if (file.extension !== 'md') return;
+        this.apply((model) => {
+          const record = analyzeNote(file.path, data);
+          model.set(record);
+          if (this.index) syncNote(this.index, record, data, this.outputFolder());
+        });
       }),
     );
     register(
       this.app.vault.on('rename', (file, oldPath) => {
-        if (!this.model || !(file instanceof TFile)) return;
-        const old = this.model.get(oldPath);
-        if (file.extension !== 'md') {
-          if (old) this.model.delete(oldPath);
-        } else if (old) this.model.rename(oldPath, { ...old, path: file.path });
-        this.index?.rename(oldPath, file.path);
-        this.notifySoon();
+        if (!(file instanceof TFile)) return;
+        const newPath = file.path;
+        const isNote = file.extension === 'md';
+        this.apply((model) => {
+          const old = model.get(oldPath);
+          if (!isNote) {
+            if (old) model.delete(oldPath);
+          } else if (old) model.rename(oldPath, { ...old, path: newPath });
+          this.index?.rename(oldPath, newPath);
+        });
       }),
     );
     register(
       this.app.vault.on('delete', (file) => {
-        if (!this.model) return;
-        this.model.delete(file.path);
-        this.index?.remove(file.path);
-        this.notifySoon();
+        const path = file.path;
+        this.apply((model) => {
+          model.delete(path);
+          this.index?.remove(path);
+        });
       }),
     );
+  }
+
+  /** Applies a change now, or after the load when the model is loading; before any load, the load will read it. */
+  private apply(change: (model: VaultModel) => void): void {
+    if (this.model) {
+      change(this.model);
+      this.notifySoon();
+    } else if (this.loading) this.missed.push(change);
   }
 
   /** Builds the model on first use (after layout-ready), reading through Obsidian's cache. */
   ensure(): Promise<VaultModel> {
     if (this.model) return Promise.resolve(this.model);
-    this.loading ??= loadModel(this.port, this.outputFolder()).then((m) => {
-      this.model = m;
-      return m;
-    });
+    if (!this.loading) {
+      const loading: Promise<VaultModel> = loadModel(this.port, this.outputFolder()).then((m) => {
+        // A reset() during the load started another one: this model is not current.
+        if (this.loading !== loading) return m;
+        for (const change of this.missed.splice(0)) change(m);
+        this.model = m;
+        return m;
+      });
+      this.loading = loading;
+    }
     return this.loading;
   }
 
@@ -83,6 +107,7 @@ export class LiveModel {
   reset(): void {
     this.model = null;
     this.loading = null;
+    this.missed = [];
     this.index = null;
     this.indexing = null;
   }
