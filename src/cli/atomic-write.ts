@@ -10,6 +10,41 @@ export function siblingName(absPath: string, suffix: 'tmp' | 'held'): string {
 /** Temp files this module leaves only when killed mid-write: `.<name>.<12 hex>.tmp`. */
 export const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/;
 
+/** Temp files older than this were left by a killed process: a live write keeps one for milliseconds. */
+export const STALE_TEMP_MS = 10 * 60_000;
+
+/** Removes the stale temp files among `paths` (absolute); anything else, or anything fresh, stays. */
+export async function removeStaleTemps(paths: string[]): Promise<void> {
+  const now = Date.now();
+  for (const abs of paths) {
+    if (!TEMP_FILE.test(path.basename(abs))) continue;
+    try {
+      if (now - (await fs.stat(abs)).mtimeMs > STALE_TEMP_MS) await fs.rm(abs, { force: true });
+    } catch {
+      // Gone already, or not ours to remove: either way nothing to do.
+    }
+  }
+}
+
+/** Every stale temp file under a folder (the plugin's data folder: small), removed. */
+export async function sweepStaleTemps(dir: string): Promise<void> {
+  const found: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await fs.readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.isDirectory()) await walk(path.join(d, e.name));
+      else if (e.isFile() && TEMP_FILE.test(e.name)) found.push(path.join(d, e.name));
+    }
+  };
+  await walk(dir);
+  await removeStaleTemps(found);
+}
+
 /**
  * Writes through a temp file in the same folder and renames it over the target, so a reader (or
  * a crash) sees either the old bytes or the new ones, never half a file.

@@ -2,10 +2,7 @@ import { promises as fs, readFile as readFileCb, stat as statCb, type Stats } fr
 import * as path from 'node:path';
 import { VaultError, type FileStat, type ListedFile, type VaultPort } from '../vault/port';
 import { normalizeVaultPath, PathError } from '../core/layout';
-import { atomicWrite, swapIfUnchanged, TEMP_FILE } from './atomic-write';
-
-/** Temp files older than this were left by a killed process: a live write keeps one for milliseconds. */
-const STALE_TEMP_MS = 10 * 60_000;
+import { atomicWrite, removeStaleTemps, swapIfUnchanged, TEMP_FILE } from './atomic-write';
 
 /**
  * After the swap, how long the replaced text stays open to catch a write that an editor started
@@ -154,21 +151,9 @@ export class NodeVault implements VaultPort {
       for (const d of subdirs) await visit(d);
     };
     await visit(dirRel);
-    await this.removeStaleTemps(temps);
+    // Temp files a killed write left (`.<note>.md.<hex>.tmp`): found by the listing, removed once stale.
+    await removeStaleTemps(temps.map((rel) => path.join(this.root, ...rel.split('/'))));
     return out;
-  }
-
-  /** Temp files a killed write left (`.<note>.md.<hex>.tmp`): found by the listing, removed once stale. */
-  private async removeStaleTemps(rels: string[]): Promise<void> {
-    const now = Date.now();
-    for (const rel of rels) {
-      const abs = path.join(this.root, ...rel.split('/'));
-      try {
-        if (now - (await fs.stat(abs)).mtimeMs > STALE_TEMP_MS) await fs.rm(abs, { force: true });
-      } catch {
-        // Gone already, or not ours to remove: either way nothing to do.
-      }
-    }
   }
 
   listNotes(): Promise<ListedFile[]> {
