@@ -10,7 +10,7 @@ import { loadModel } from '../../src/vault/load-model';
 import { analyzeNote } from '../../src/core/note-record';
 import { parseNote } from '../../src/core/frontmatter';
 import { stripGroundworkSection } from '../../src/core/groundwork-section';
-import { buildIndex } from '../../src/sources/fulltext-index';
+import { buildIndex } from '../../src/sources/index-store';
 import { domainQuery, gatherVaultCandidates } from '../../src/sources/vault-retrieval';
 import { gc, median, quantile, round, rng } from './stats';
 

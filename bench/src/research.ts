@@ -25,7 +25,7 @@ import { digestMessages } from '../../src/agents/scout';
 import { estimateMessagesTokens } from '../../src/core/tokens';
 import type { Progress } from '../../src/agents/context';
 import { DEFAULT_OUTPUT_FOLDER } from '../../src/core/layout';
-import { buildIndex } from '../../src/sources/fulltext-index';
+import { buildIndex } from '../../src/sources/index-store';
 import { gatherSources } from '../../src/sources/gather';
 import { DEFAULT_MAX_CHARS } from '../../src/sources/types';
 import { median, round, unionLength } from './stats';

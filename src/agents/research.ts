@@ -1,7 +1,8 @@
 import { generatedPath } from '../core/layout';
 import { analyzeNote } from '../core/note-record';
 import { parseNote } from '../core/frontmatter';
-import { buildIndex, type FullTextIndex } from '../sources/fulltext-index';
+import type { FullTextIndex } from '../sources/fulltext-index';
+import { openIndex } from '../sources/index-store';
 import { gatherSources } from '../sources/gather';
 import type { NumberedSource } from '../sources/types';
 import { costOf } from '../llm';
@@ -93,9 +94,11 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
   };
 
   ctx.onProgress?.({ stage: 'gather', message: `Gathering up to ${opts.maxSources} sources for ${name}` });
-  // The index is built only if the full-text stage has room: a domain whose own notes fill every
-  // slot never pays for it (16 s at 10k notes).
-  const index = opts.index ?? (() => buildIndex(ctx.vault, ctx.model, ctx.outputFolder));
+  // The saved index, brought up to date with the notes that changed since, and saved again
+  // (a dry run too: the index is a cache in the data folder, not a change to the vault).
+  const index =
+    opts.index ??
+    (async () => (await openIndex(ctx.vault, ctx.data, ctx.model, ctx.outputFolder, { onProgress: (message) => ctx.onProgress?.({ stage: 'gather', message }) })).index);
   // Each source's digest starts as soon as the source is read, so the model is busy while the
   // scout still reads notes and fetches pages; the LLM layer's endpoint limit bounds them.
   const digests = new Map<string, Digest>();

@@ -22,6 +22,11 @@ export interface NoteRecord {
   tags: string[];
   /** A domain note's `include` rules (only read on domain notes; invalid ones are problems). */
   include: IncludeRule[];
+  /** Characters of the body: with the link count, what tells a hub (a list of links) from a page. */
+  bodyChars: number;
+  /** The file's size and mtime when it was read (-1 when unknown): the full-text index's key. */
+  size: number;
+  mtime: number;
   problems: string[];
   /** Fingerprint of the body, kept for distillates (sign-off freshness). */
   fingerprint: string | null;
@@ -54,7 +59,7 @@ function declaresDomain(text: string): boolean {
   return /^groundwork:[ \t]*(["']?)domain\1[ \t]*(#.*)?\r?$/im.test(text.slice(split.contentStart, split.contentEnd));
 }
 
-export function analyzeNote(path: string, text: string): NoteRecord {
+export function analyzeNote(path: string, text: string, stat?: { size: number; mtime: number }): NoteRecord {
   const parsed = parseNote(text);
   const problems = [...parsed.problems];
   const fm = parsed.frontmatter;
@@ -109,6 +114,9 @@ export function analyzeNote(path: string, text: string): NoteRecord {
     links: extractLinks(parsed.body, fm).map(detach),
     tags: tags.length === 0 ? NONE : tags.map(detach),
     include: include.length === 0 ? NONE_RULES : include,
+    bodyChars: parsed.body.length,
+    size: stat?.size ?? -1,
+    mtime: stat?.mtime ?? -1,
     problems,
     fingerprint: role === 'distillate' ? bodyFingerprint(parsed.body) : null,
     openTasks: role === 'critique' ? (parsed.body.match(TASK_OPEN) ?? []).length : 0,
@@ -128,6 +136,9 @@ export function unreadableRecord(path: string, message: string): NoteRecord {
     links: [],
     tags: NONE,
     include: NONE_RULES,
+    bodyChars: 0,
+    size: -1,
+    mtime: -1,
     problems: [message],
     fingerprint: null,
     openTasks: 0,

@@ -2,7 +2,10 @@ import { TFile, debounce, type App, type EventRef } from 'obsidian';
 import { analyzeNote } from '../core/note-record';
 import { VaultModel, type AutonomyMap } from '../core/vault-model';
 import { loadModel } from '../vault/load-model';
-import { buildIndex, syncNote, type FullTextIndex } from '../sources/fulltext-index';
+import { syncNote, type FullTextIndex } from '../sources/fulltext-index';
+import { openIndex, saveIndex } from '../sources/index-store';
+import { slicer } from '../sources/slicer';
+import type { DataFolder } from '../vault/port';
 import type { ObsidianVault } from './obsidian-vault';
 
 /**
@@ -23,11 +26,16 @@ export class LiveModel {
   private index: FullTextIndex | null = null;
   private indexing: Promise<FullTextIndex> | null = null;
   private readonly notifySoon = debounce(() => this.notify(), 100, false);
+  /** Edits reach the saved index a while after the last one, not on every keystroke. */
+  private readonly saveIndexSoon = debounce(() => void this.saveIndexNow(), 30_000, true);
+  /** The longest main-thread slice of the last index build, in ms (the bench reads it). */
+  lastIndexSliceMs = 0;
 
   constructor(
     private readonly app: App,
     private readonly port: ObsidianVault,
     private readonly outputFolder: () => string,
+    private readonly data: DataFolder,
   ) {}
 
   /** Registers the event handlers through `register` so they are removed on unload. */
@@ -35,10 +43,14 @@ export class LiveModel {
     register(
       this.app.metadataCache.on('changed', (file, data) => {
         if (file.extension !== 'md') return;
+        const stat = { size: file.stat.size, mtime: file.stat.mtime };
         this.apply((model) => {
-          const record = analyzeNote(file.path, data);
+          const record = analyzeNote(file.path, data, stat);
           model.set(record);
-          if (this.index) syncNote(this.index, record, data, this.outputFolder());
+          if (this.index) {
+            syncNote(this.index, record, data, this.outputFolder());
+            this.saveIndexSoon();
+          }
         });
       }),
     );
@@ -52,7 +64,9 @@ export class LiveModel {
           if (!isNote) {
             if (old) model.delete(oldPath);
           } else if (old) model.rename(oldPath, { ...old, path: newPath });
-          this.index?.rename(oldPath, newPath);
+          if (!isNote) this.index?.remove(oldPath);
+          else this.index?.rename(oldPath, newPath);
+          if (this.index) this.saveIndexSoon();
         });
       }),
     );
@@ -61,7 +75,10 @@ export class LiveModel {
         const path = file.path;
         this.apply((model) => {
           model.delete(path);
-          this.index?.remove(path);
+          if (this.index?.has(path)) {
+            this.index.remove(path);
+            this.saveIndexSoon();
+          }
         });
       }),
     );
@@ -91,16 +108,31 @@ export class LiveModel {
     return this.loading;
   }
 
-  /** The full-text index, built once from the model and kept current by the change events. */
+  /**
+   * The full-text index: the saved one from the data folder, brought up to date with what
+   * changed since (or built), in slices of ~10 ms so that typing never waits behind it; then
+   * kept current by the change events and saved a while after the last one.
+   */
   async ensureIndex(): Promise<FullTextIndex> {
     if (this.index) return this.index;
-    this.indexing ??= this.ensure()
-      .then((model) => buildIndex(this.port, model, this.outputFolder()))
-      .then((index) => {
-        this.index = index;
-        return index;
-      });
+    this.indexing ??= this.ensure().then(async (model) => {
+      const slices = slicer(10);
+      // Reads stay few at a time: each one hands a note back to index inside a slice.
+      const { index } = await openIndex(this.port, this.data, model, this.outputFolder(), { pause: slices.pause, concurrency: 4 });
+      this.lastIndexSliceMs = slices.longestMs;
+      this.index = index;
+      return index;
+    });
     return this.indexing;
+  }
+
+  private async saveIndexNow(): Promise<void> {
+    if (!this.index) return;
+    try {
+      await saveIndex(this.data, this.index, slicer(10).pause);
+    } catch {
+      // A cache that cannot be saved costs the next start time, nothing else; the next edit retries.
+    }
   }
 
   /** Forgets everything, for a change of output folder. */
@@ -130,6 +162,7 @@ export class LiveModel {
 
   dispose(): void {
     this.notifySoon.cancel();
+    this.saveIndexSoon.cancel();
     this.listeners.clear();
   }
 }

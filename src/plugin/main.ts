@@ -27,8 +27,8 @@ export default class GroundworkPlugin extends Plugin {
     const { settings, warnings } = loadSettings(await this.loadData());
     this.settings = settings;
     const port = new ObsidianVault(this.app);
-    this.live = new LiveModel(this.app, port, () => this.settings.outputFolder);
     const dataDir = this.manifest.dir ?? `${this.app.vault.configDir}/plugins/${this.manifest.id}`;
+    this.live = new LiveModel(this.app, port, () => this.settings.outputFolder, new ObsidianDataFolder(this.app, dataDir));
     this.runner = new AgentRunner(this.app, port, this.live, dataDir, () => this.settings, this.addStatusBarItem());
     this.registerView(VIEW_TYPE_AUTONOMY_MAP, (leaf) => new AutonomyMapView(leaf, this.live));
     this.addCommand({

@@ -44,6 +44,12 @@ export class ObsidianVault implements VaultPort {
     return text;
   }
 
+  async readWithStat(path: string): Promise<{ text: string; stat: FileStat }> {
+    const file = this.file(path);
+    const text = await this.read(path);
+    return { text, stat: statOf(file) };
+  }
+
   stat(path: string): Promise<FileStat | null> {
     const f = this.app.vault.getFileByPath(normalizeVaultPath(path, this.configDir));
     return Promise.resolve(f ? statOf(f) : null);

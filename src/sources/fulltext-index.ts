@@ -1,19 +1,22 @@
-import MiniSearch from 'minisearch';
 import { parseNote } from '../core/frontmatter';
 import { basename } from '../core/layout';
 import type { NoteRecord } from '../core/note-record';
-import type { VaultModel } from '../core/vault-model';
-import type { VaultPort } from '../vault/port';
 import { isSourceEligible } from './eligibility';
+import { guessLanguage } from './language';
 import { noteTitle } from './note-title';
 
 export { isSourceEligible } from './eligibility';
 
 /**
- * A BM25 full-text index over the vault's notes (MiniSearch), for the scout's "full-text matches".
- * Only the title is stored; bodies are tokenized and dropped, so a large vault costs its terms,
- * not its text. Documents carry a numeric id and the path lives in a side map, which is what
- * makes `rename` cheap: the indexed terms stay, only the path they answer to changes.
+ * The scout's full-text index: BM25 over each note's name, aliases, headings and opening text.
+ *
+ * Its own compact inverted index rather than MiniSearch's: MiniSearch keeps a Map per term and
+ * field and took 137 MB of heap at 10k notes (633 MB at 50k), and its JSON has to be parsed in
+ * one blocking piece. Here a posting is one small integer (document id × 16 + term frequency) in
+ * a plain array per term, ids only ever grow (so every list stays sorted and delta-encodes well),
+ * and a removed note is a tombstone until the next save compacts the lists. The index keeps no
+ * note text: only terms, lengths, and each note's size, mtime and language, so that a saved
+ * index tells which notes changed since (see index-store.ts).
  */
 
 export interface FullTextHit {
@@ -27,10 +30,10 @@ export interface FullTextSearchOptions {
   exclude?: (path: string) => boolean;
 }
 
-interface Doc {
-  id: number;
-  title: string;
-  body: string;
+/** What the index remembers of a note's file, to tell whether it changed since it was indexed. */
+export interface IndexStamp {
+  size: number;
+  mtime: number;
 }
 
 /*
@@ -46,23 +49,71 @@ const STOP_WORDS = new Set(
 
 /** Hits scoring below this share of the best hit are dropped as noise. */
 const MIN_RELATIVE_SCORE = 0.2;
+const K1 = 1.2;
+const B = 0.75;
+/** A title term counts as this many body occurrences. */
+const TITLE_WEIGHT = 3;
+const MAX_TF = 15;
 
-function processTerm(term: string): string | null {
-  const t = term.toLowerCase();
-  return t.length < 2 || STOP_WORDS.has(t) ? null : t;
+const WORDS = /[\p{L}\p{M}\p{N}]+/gu;
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/** A word as the index keeps it, or null for noise: lowercase, plural `s` dropped. */
+function processTerm(word: string): string | null {
+  const t = word.toLowerCase();
+  if (t.length < 2 || t.length > 40 || STOP_WORDS.has(t) || /^\d+$/.test(t)) return null;
+  // "adapters" finds "adapter": the one suffix worth folding for names and headings.
+  if (t.length > 4 && t.endsWith('s') && !/(ss|us|is)$/.test(t) && !CJK.test(t)) return t.slice(0, -1);
+  return t;
 }
 
+/**
+ * The terms of a text, in order. CJK runs are written without spaces, so they are indexed as
+ * overlapping pairs of characters, which is how search engines without a dictionary read them.
+ */
+export function terms(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(WORDS)) {
+    const w = m[0];
+    if (CJK.test(w)) {
+      if (w.length === 1) continue;
+      for (let i = 0; i + 1 < w.length; i++) out.push(w.slice(i, i + 2));
+      continue;
+    }
+    const t = processTerm(w);
+    if (t !== null) out.push(t);
+  }
+  return out;
+}
+
+export class IndexDamaged extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IndexDamaged';
+  }
+}
+
+/** The file format's version: a file of another version is rebuilt, never read. */
+export const INDEX_VERSION = 2;
+const FORMAT = 'groundwork-fulltext';
+const DOCS_PER_LINE = 2000;
+const POSTINGS_PER_LINE = 50_000;
+
+/** Lets long loops give the event loop back; resolves at once when there is nothing to yield to. */
+export type Pause = () => Promise<void>;
+
 export class FullTextIndex {
-  private readonly search_ = new MiniSearch<Doc>({
-    idField: 'id',
-    fields: ['title', 'body'],
-    storeFields: ['title'],
-    processTerm,
-    searchOptions: { boost: { title: 2 }, prefix: (term) => term.length >= 6, fuzzy: false, processTerm },
-  });
   private readonly idByPath = new Map<string, number>();
-  private readonly pathById = new Map<number, string>();
-  private nextId = 1;
+  private paths: (string | null)[] = [];
+  private sizes: number[] = [];
+  private mtimes: number[] = [];
+  private lens: number[] = [];
+  private langs: (string | null)[] = [];
+  private postings = new Map<string, number[]>();
+  private totalLen = 0;
+  private dead = 0;
+  /** Changed since it was loaded or saved. */
+  dirty = false;
 
   get size(): number {
     return this.idByPath.size;
@@ -72,24 +123,61 @@ export class FullTextIndex {
     return this.idByPath.has(path);
   }
 
+  indexedPaths(): IterableIterator<string> {
+    return this.idByPath.keys();
+  }
+
+  stamp(path: string): IndexStamp | undefined {
+    const id = this.idByPath.get(path);
+    return id === undefined ? undefined : { size: this.sizes[id]!, mtime: this.mtimes[id]! };
+  }
+
+  /** The note's language as guessed from its text when indexed (`en`, `de`, `ja`…), or null. */
+  langOf(path: string): string | null {
+    const id = this.idByPath.get(path);
+    return id === undefined ? null : this.langs[id]!;
+  }
+
   /** Adds the note, or replaces what was indexed for it. */
-  upsert(path: string, title: string, body: string): void {
+  upsert(path: string, title: string, body: string, meta: Partial<IndexStamp> & { lang?: string | null } = {}): void {
     this.remove(path);
-    const id = this.nextId++;
+    const id = this.paths.length;
+    const counts = new Map<string, number>();
     // The basename is indexed with the title: links and searches name notes by file name.
     const name = basename(path);
-    const fullTitle = title === name ? title : `${title} ${name}`;
-    this.search_.add({ id, title: fullTitle, body });
+    let len = 0;
+    for (const t of terms(title === name ? title : `${title} ${name}`)) {
+      counts.set(t, (counts.get(t) ?? 0) + TITLE_WEIGHT);
+      len += TITLE_WEIGHT;
+    }
+    for (const t of terms(body)) {
+      counts.set(t, (counts.get(t) ?? 0) + 1);
+      len++;
+    }
+    for (const [t, tf] of counts) {
+      const list = this.postings.get(t);
+      const p = id * 16 + Math.min(tf, MAX_TF);
+      if (list) list.push(p);
+      else this.postings.set(t, [p]);
+    }
+    this.paths.push(path);
+    this.sizes.push(meta.size ?? -1);
+    this.mtimes.push(meta.mtime ?? -1);
+    this.lens.push(len);
+    this.langs.push(meta.lang === undefined ? guessLanguage(`${title}\n${body}`) : meta.lang);
     this.idByPath.set(path, id);
-    this.pathById.set(id, path);
+    this.totalLen += len;
+    this.dirty = true;
   }
 
   remove(path: string): void {
     const id = this.idByPath.get(path);
     if (id === undefined) return;
-    this.search_.discard(id);
     this.idByPath.delete(path);
-    this.pathById.delete(id);
+    this.paths[id] = null;
+    this.totalLen -= this.lens[id]!;
+    this.dead++;
+    this.dirty = true;
   }
 
   /**
@@ -102,36 +190,236 @@ export class FullTextIndex {
     this.remove(newPath);
     this.idByPath.delete(oldPath);
     this.idByPath.set(newPath, id);
-    this.pathById.set(id, newPath);
+    this.paths[id] = newPath;
+    this.dirty = true;
+  }
+
+  /** BM25 per live document id for the query's terms; only `only` ids when given. */
+  private score(query: string, only?: Set<number>): Map<number, { score: number; matched: number }> {
+    const out = new Map<number, { score: number; matched: number }>();
+    const n = this.idByPath.size;
+    if (n === 0) return out;
+    const avg = this.totalLen / n || 1;
+    for (const t of new Set(terms(query))) {
+      const list = this.postings.get(t);
+      if (!list) continue;
+      const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
+      for (const p of list) {
+        const id = Math.floor(p / 16);
+        if (this.paths[id] === null || (only && !only.has(id))) continue;
+        const tf = p % 16;
+        const s = (idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * this.lens[id]!) / avg));
+        const acc = out.get(id);
+        if (acc) {
+          acc.score += s;
+          acc.matched++;
+        } else out.set(id, { score: s, matched: 1 });
+      }
+    }
+    return out;
+  }
+
+  /** The BM25 score of each given note for the query (0 when it shares no term, or is not indexed). */
+  scores(query: string, paths: Iterable<string>): Map<string, number> {
+    const ids = new Set<number>();
+    for (const p of paths) {
+      const id = this.idByPath.get(p);
+      if (id !== undefined) ids.add(id);
+    }
+    const out = new Map<string, number>();
+    for (const [id, s] of this.score(query, ids)) out.set(this.paths[id]!, s.score);
+    return out;
   }
 
   search(query: string, opts: FullTextSearchOptions): FullTextHit[] {
     if (opts.limit <= 0 || query.trim() === '') return [];
-    const out: FullTextHit[] = [];
-    const results = this.search_.search(query);
-    const queryTermCount = new Set(query.split(/\s+/).map((t) => processTerm(t)).filter((t): t is string => t !== null)).size;
+    // Ties go by path, so that answers do not depend on the order notes were indexed in.
+    const results = [...this.score(query)].sort((a, b) => b[1].score - a[1].score || (this.paths[a[0]]! < this.paths[b[0]]! ? -1 : 1));
     // A note sharing one common word with a long query is noise, not a source: ask for two
     // matched terms (when the query has two) and a score near the best one's.
-    const minTerms = Math.min(2, queryTermCount);
+    const minTerms = Math.min(2, new Set(terms(query)).size);
+    const out: FullTextHit[] = [];
     let floor = -1;
-    for (const r of results) {
-      const path = this.pathById.get(r.id as number);
-      if (path === undefined || opts.exclude?.(path)) continue;
+    for (const [id, r] of results) {
+      const path = this.paths[id]!;
+      if (opts.exclude?.(path)) continue;
       // Relative to the best note the caller can use (the domain note itself is usually excluded).
       if (floor < 0) floor = r.score * MIN_RELATIVE_SCORE;
       if (r.score < floor) break;
-      if (new Set(r.queryTerms).size < minTerms) continue;
+      if (r.matched < minTerms) continue;
       out.push({ path, score: r.score });
       if (out.length >= opts.limit) break;
     }
     return out;
   }
+
+  /**
+   * Drops tombstones and renumbers ids densely, keeping their order (so every list stays
+   * sorted). After it, document frequencies count live notes only, as a fresh build's do.
+   */
+  async compact(pause: Pause = noPause): Promise<void> {
+    if (this.dead === 0) return;
+    const newId = new Int32Array(this.paths.length).fill(-1);
+    const paths: string[] = [];
+    const sizes: number[] = [];
+    const mtimes: number[] = [];
+    const lens: number[] = [];
+    const langs: (string | null)[] = [];
+    for (let id = 0; id < this.paths.length; id++) {
+      const p = this.paths[id];
+      if (p === null || p === undefined) continue;
+      newId[id] = paths.length;
+      this.idByPath.set(p, paths.length);
+      paths.push(p);
+      sizes.push(this.sizes[id]!);
+      mtimes.push(this.mtimes[id]!);
+      lens.push(this.lens[id]!);
+      langs.push(this.langs[id]!);
+    }
+    for (const [t, list] of this.postings) {
+      let w = 0;
+      for (const p of list) {
+        const to = newId[Math.floor(p / 16)]!;
+        if (to >= 0) list[w++] = to * 16 + (p % 16);
+      }
+      if (w === 0) this.postings.delete(t);
+      else list.length = w;
+      await pause();
+    }
+    this.paths = paths;
+    this.sizes = sizes;
+    this.mtimes = mtimes;
+    this.lens = lens;
+    this.langs = langs;
+    this.dead = 0;
+  }
+
+  /** The index as text, one JSON value per line so that loading can stop between lines. */
+  async serialize(pause: Pause = noPause): Promise<string> {
+    await this.compact(pause);
+    const n = this.paths.length;
+    const lines: string[] = [JSON.stringify({ format: FORMAT, version: INDEX_VERSION, docs: n, terms: this.postings.size })];
+    for (let i = 0; i < n; i += DOCS_PER_LINE) {
+      const row: unknown[] = [];
+      for (let id = i; id < Math.min(n, i + DOCS_PER_LINE); id++) row.push(this.paths[id], this.sizes[id], this.mtimes[id], this.lens[id], this.langs[id]);
+      lines.push(JSON.stringify(row));
+      await pause();
+    }
+    let row: unknown[] = [];
+    let count = 0;
+    for (const [t, list] of this.postings) {
+      // Delta-encoded ids: small numbers, a short file.
+      const enc = new Array<number>(list.length);
+      let prev = 0;
+      for (let j = 0; j < list.length; j++) {
+        const id = Math.floor(list[j]! / 16);
+        enc[j] = (id - prev) * 16 + (list[j]! % 16);
+        prev = id;
+      }
+      row.push(t, enc);
+      count += list.length;
+      if (count >= POSTINGS_PER_LINE) {
+        lines.push(JSON.stringify(row));
+        row = [];
+        count = 0;
+        await pause();
+      }
+    }
+    if (row.length > 0) lines.push(JSON.stringify(row));
+    lines.push(JSON.stringify({ end: true, docs: n, terms: this.postings.size }));
+    return `${lines.join('\n')}\n`;
+  }
+
+  /**
+   * Reads a serialized index, checking everything it relies on: a file of another version, cut
+   * short, or with a value of the wrong shape throws IndexDamaged (the caller rebuilds).
+   */
+  static async parse(text: string, pause: Pause = noPause): Promise<FullTextIndex> {
+    const lines = lineReader(text);
+    const header = json(lines.next(), 'header') as { format?: unknown; version?: unknown; docs?: unknown; terms?: unknown };
+    if (header?.format !== FORMAT) throw new IndexDamaged('not a Groundwork full-text index');
+    if (header.version !== INDEX_VERSION) throw new IndexDamaged(`index version ${String(header.version)}, expected ${INDEX_VERSION}`);
+    const docs = header.docs;
+    const termCount = header.terms;
+    if (!isCount(docs) || !isCount(termCount)) throw new IndexDamaged('bad header');
+    const index = new FullTextIndex();
+    while (index.paths.length < docs) {
+      const row = json(lines.next(), 'documents');
+      if (!Array.isArray(row) || row.length % 5 !== 0 || row.length === 0) throw new IndexDamaged('bad document line');
+      for (let i = 0; i < row.length; i += 5) {
+        const [path, size, mtime, len, lang] = row.slice(i, i + 5) as unknown[];
+        if (typeof path !== 'string' || typeof size !== 'number' || typeof mtime !== 'number' || !isCount(len) || !(lang === null || typeof lang === 'string')) throw new IndexDamaged('bad document');
+        if (index.idByPath.has(path)) throw new IndexDamaged('duplicate document');
+        index.idByPath.set(path, index.paths.length);
+        index.paths.push(path);
+        index.sizes.push(size);
+        index.mtimes.push(mtime);
+        index.lens.push(len);
+        index.langs.push(lang);
+        index.totalLen += len;
+      }
+      await pause();
+    }
+    if (index.paths.length !== docs) throw new IndexDamaged('document count differs from the header');
+    while (index.postings.size < termCount) {
+      const row = json(lines.next(), 'terms');
+      if (!Array.isArray(row) || row.length % 2 !== 0 || row.length === 0) throw new IndexDamaged('bad term line');
+      for (let i = 0; i < row.length; i += 2) {
+        const t = row[i] as unknown;
+        const list = row[i + 1] as unknown;
+        if (typeof t !== 'string' || !Array.isArray(list) || list.length === 0) throw new IndexDamaged('bad term');
+        let id = 0;
+        for (let j = 0; j < list.length; j++) {
+          const v = list[j] as unknown;
+          if (!isCount(v)) throw new IndexDamaged('bad posting');
+          id += Math.floor(v / 16);
+          if (id >= docs || (j > 0 && v < 16)) throw new IndexDamaged('posting out of order or out of range');
+          list[j] = id * 16 + (v % 16);
+        }
+        index.postings.set(t, list as number[]);
+      }
+      await pause();
+    }
+    const end = json(lines.next(), 'end') as { end?: unknown; docs?: unknown; terms?: unknown };
+    if (end?.end !== true || end.docs !== docs || end.terms !== termCount || index.postings.size !== termCount) throw new IndexDamaged('the file is cut short');
+    index.dirty = false;
+    return index;
+  }
 }
 
-/** Index text of a note: its title and its body without frontmatter. */
-export function indexableText(path: string, text: string): { title: string; body: string } {
-  const { body } = parseNote(text);
-  return { title: noteTitle(path, body), body: indexedPart(body) };
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+}
+
+function* lineReader(text: string): Generator<string> {
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    yield text.slice(start, end);
+    start = end + 1;
+  }
+}
+
+function json(next: IteratorResult<string>, what: string): unknown {
+  if (next.done) throw new IndexDamaged(`the file is cut short (${what})`);
+  try {
+    return JSON.parse(next.value);
+  } catch {
+    throw new IndexDamaged(`unreadable ${what} line`);
+  }
+}
+
+const noPause: Pause = () => Promise.resolve();
+
+/** Index text of a note: its title (and aliases), its body without frontmatter, and its language. */
+export function indexableText(path: string, text: string): { title: string; body: string; lang: string | null } {
+  const { body, frontmatter } = parseNote(text);
+  const aliases = frontmatter?.aliases;
+  const names = (Array.isArray(aliases) ? aliases : [aliases]).filter((a): a is string => typeof a === 'string');
+  const title = [noteTitle(path, body), ...names].join(' ');
+  const part = indexedPart(body);
+  return { title, body: part, lang: guessLanguage(part) };
 }
 
 /** How much of a note's text the index reads: enough to say what the note is about. */
@@ -158,36 +446,6 @@ export function syncNote(index: FullTextIndex, record: NoteRecord, text: string,
     index.remove(record.path);
     return;
   }
-  const { title, body } = indexableText(record.path, text);
-  index.upsert(record.path, title, body);
-}
-
-/**
- * Builds the index from every note the agents may read, reading each one once. A note that
- * cannot be read is left out rather than stopping the build: the map reports it already.
- */
-export async function buildIndex(
-  vault: VaultPort,
-  model: VaultModel,
-  outputFolder: string,
-  opts: { concurrency?: number } = {},
-): Promise<FullTextIndex> {
-  const index = new FullTextIndex();
-  const paths = [...model.all()].filter((r) => isSourceEligible(r, outputFolder)).map((r) => r.path);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < paths.length) {
-      const path = paths[next++]!;
-      let text: string;
-      try {
-        text = await vault.read(path);
-      } catch {
-        continue;
-      }
-      const { title, body } = indexableText(path, text);
-      index.upsert(path, title, body);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 16, paths.length) }, worker));
-  return index;
+  const { title, body, lang } = indexableText(record.path, text);
+  index.upsert(record.path, title, body, { size: record.size, mtime: record.mtime, lang });
 }

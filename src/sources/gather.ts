@@ -46,12 +46,14 @@ export interface GatherSourcesOptions {
 }
 
 type Planned =
-  | { kind: 'note'; path: string; reason: string }
+  | { kind: 'note'; path: string; reason: string; score: number }
   | { kind: 'web'; url: string; reason: string }
   | { kind: 'failed'; source: GatheredSource };
 
 export const DEFAULT_MAX_SOURCES = 10;
 const DEFAULT_FETCH_CONCURRENCY = 4;
+/** Ranked notes kept in reserve for sources that turn out unusable. */
+const SPARE_NOTES = 10;
 
 async function domainNoteUrls(vault: VaultPort, domainPath: string): Promise<string[]> {
   try {
@@ -97,12 +99,16 @@ export async function gatherSources(opts: GatherSourcesOptions): Promise<Numbere
 
   /*
    * Vault candidates come first in the list, but room is kept for the person's URLs: a URL they
-   * named is never crowded out by the scout's own guesses (full-text matches, 2-hop neighbours).
-   * The domain note itself always keeps its place.
+   * named is never crowded out by the scout's own guesses. The domain note always keeps its
+   * place. A source that cannot be used (a page that does not answer, a note gone) does not use
+   * up a slot: it stays listed with its reason, and the next-best note takes the slot. So the
+   * ranking is asked for spare notes beyond the ones planned.
    */
   const reservedForUrls = Math.min(personUrls.length, maxSources - 1);
-  const candidates = await gatherVaultCandidates({ vault, model, index, domainPath, outputFolder, limit: maxSources - reservedForUrls });
-  const plan: Planned[] = candidates.map((c) => ({ kind: 'note', path: c.path, reason: c.reason }));
+  const noteSlots = maxSources - reservedForUrls;
+  const ranked = await gatherVaultCandidates({ vault, model, index, domainPath, outputFolder, limit: noteSlots + reservedForUrls + SPARE_NOTES });
+  const spare = ranked.slice(noteSlots);
+  const plan: Planned[] = ranked.slice(0, noteSlots).map((c) => ({ kind: 'note', path: c.path, reason: c.reason, score: c.score }));
   for (const url of personUrls) if (plan.length < maxSources) plan.push({ kind: 'web', url, reason: 'url' });
 
   if (opts.searchEndpoint && plan.length < maxSources) {
@@ -121,23 +127,25 @@ export async function gatherSources(opts: GatherSourcesOptions): Promise<Numbere
     }
   }
 
-  const total = plan.length;
+  // The total grows while spare notes replace failed sources; progress reports the current one.
+  const results: GatheredSource[] = [];
   let done = 0;
-  const results = new Array<GatheredSource>(total);
   const report = (label: string, i: number): void => {
     done++;
-    opts.onProgress?.(done, total, label);
+    opts.onProgress?.(done, plan.length, label);
     opts.onSource?.({ id: `S${i + 1}`, ...results[i]! });
+  };
+  const readPlanned = async (i: number): Promise<void> => {
+    const p = plan[i]!;
+    if (p.kind === 'web') return;
+    throwIfAborted(signal);
+    results[i] = p.kind === 'note' ? { ...(await readNoteSource(vault, p.path, p.reason, maxChars)), score: p.score } : p.source;
+    report(p.kind === 'note' ? p.path : p.source.ref, i);
   };
 
   // Notes first, one at a time: local reads are quick and keep the vault's I/O calm.
-  for (let i = 0; i < total; i++) {
-    const p = plan[i]!;
-    if (p.kind === 'web') continue;
-    throwIfAborted(signal);
-    results[i] = p.kind === 'note' ? await readNoteSource(vault, p.path, p.reason, maxChars) : p.source;
-    report(p.kind === 'note' ? p.path : p.source.ref, i);
-  }
+  const planned = plan.length;
+  for (let i = 0; i < planned; i++) await readPlanned(i);
 
   const web = plan.flatMap((p, i) => (p.kind === 'web' ? [{ p, i }] : []));
   await pool(web, opts.fetchConcurrency ?? DEFAULT_FETCH_CONCURRENCY, async ({ p, i }) => {
@@ -153,6 +161,16 @@ export async function gatherSources(opts: GatherSourcesOptions): Promise<Numbere
     });
     report(p.url, i);
   });
+
+  // Every failed source hands its slot to the next-best note, until the slots are full or the
+  // spare notes run out.
+  let usable = results.filter((r) => !r.error).length;
+  while (usable < maxSources && spare.length > 0 && results.length > usable) {
+    const c = spare.shift()!;
+    plan.push({ kind: 'note', path: c.path, reason: c.reason, score: c.score });
+    await readPlanned(plan.length - 1);
+    if (!results[plan.length - 1]!.error) usable++;
+  }
 
   return results.map((s, i) => ({ id: `S${i + 1}`, ...s }));
 }

@@ -17,8 +17,10 @@ export interface GatheredSource {
   text: string;
   /** `sha256:` + 12 hex of the normalized text (use sha256Hex from src/core/fingerprint.ts). */
   fingerprint: string;
-  /** Why the scout picked it: 'domain note' | 'link' | 'backlink' | 'member' | 'full-text' | 'url' | 'search'. */
+  /** Why the scout picked it: 'domain note' | 'link' | 'backlink' | 'member' | 'full-text' | 'url' | 'search', or the domain's own generated note's kind ('distillate', 'skeleton'…). */
   reason: string;
+  /** For vault notes: the scout's ranking score, 0–1 (relevance to the domain with link distance). */
+  score?: number;
   /** For failed sources, a plain reason ('HTTP 404', 'timed out after 15 s', 'not text (image/png)', 'larger than 2 MB', 'only http(s) URLs are fetched'); the text is empty. */
   error?: string;
 }

@@ -1,32 +1,39 @@
 import { stripGroundworkSection } from '../core/groundwork-section';
 import { parseNote } from '../core/frontmatter';
-import { basename } from '../core/layout';
+import { basename, GENERATED_KINDS, generatedPath, type GeneratedKind } from '../core/layout';
 import type { VaultModel } from '../core/vault-model';
 import { VaultError, type VaultPort } from '../vault/port';
 import { isSourceEligible } from './eligibility';
 import type { FullTextIndex } from './fulltext-index';
+import { guessLanguage } from './language';
 import { noteTitle, stripFences } from './note-title';
 import { capText, DEFAULT_MAX_CHARS, failedSource, sourceFingerprint, type GatheredSource } from './types';
 
 /**
- * Which notes of the vault the scout reads for a domain, nearest first: the domain note, its
- * members, what it links to and what links to it (1 hop, then 2), then full-text matches. Only
- * notes that may be fed to agents (isSourceEligible) are offered, and a note the scout may not
- * read is not walked through either: a low-confidence generated note's links are agent output,
- * and following them would let that output steer what the next agent reads.
+ * Which notes of the vault the scout reads for a domain, best first. Candidates are the domain
+ * note, its members, what it links to and what links to it (1 hop, then 2), and full-text
+ * matches; each is scored by its relevance to the domain (BM25 of the domain's name, aliases,
+ * headings and opening lines against the note's) combined with its link distance, and scaled
+ * down for hubs (index pages: many links, little own text; or pages everything links to) and for
+ * notes in another language than the domain note's. Only notes that may be fed to agents
+ * (isSourceEligible) are offered, and a note the scout may not read is not walked through
+ * either: a low-confidence generated note's links are agent output, and following them would
+ * let that output steer what the next agent reads.
  */
 
-export type VaultReason = 'domain note' | 'member' | 'link' | 'backlink' | 'full-text';
+export type VaultReason = 'domain note' | 'member' | 'link' | 'backlink' | 'full-text' | GeneratedKind;
 
 export interface VaultCandidate {
   path: string;
   reason: VaultReason;
+  /** 0–1, higher is better; the domain note is 1. */
+  score: number;
 }
 
 export interface GatherVaultOptions {
   vault: VaultPort;
   model: VaultModel;
-  /** The index, or how to get it: built only when the full-text stage has room to fill. */
+  /** The index, or how to get it. */
   index: FullTextIndex | (() => Promise<FullTextIndex>);
   domainPath: string;
   outputFolder: string;
@@ -63,11 +70,11 @@ function resolvedLinks(model: VaultModel, path: string): string[] {
 const MAX_QUERY_TERMS = 24;
 
 /**
- * The full-text query for a domain: its name, its headings and the first lines of its
- * paragraphs, where people put what the domain is about. Link brackets and markup are dropped.
+ * The full-text query for a domain: its name, its aliases, its headings and the first lines of
+ * its paragraphs, where people put what the domain is about. Link brackets and markup are dropped.
  */
-export function domainQuery(domainPath: string, body: string): string {
-  const parts = [basename(domainPath)];
+export function domainQuery(domainPath: string, body: string, aliases: string[] = []): string {
+  const parts = [basename(domainPath), ...aliases];
   const lines = stripFences(body).split(/\r?\n/);
   let firstLines = 0;
   let inParagraph = false;
@@ -95,51 +102,69 @@ export function domainQuery(domainPath: string, body: string): string {
   return words.slice(0, MAX_QUERY_TERMS).join(' ');
 }
 
+/** How far a candidate is from the domain note: members and direct links 1, two hops 2, text only 3. */
+const PROXIMITY: Record<number, number> = { 0: 1, 1: 1, 2: 0.5, 3: 0.25 };
+const RELEVANCE_WEIGHT = 0.6;
+/** Full-text matches taken into the pool beyond the linked notes. */
+const FULL_TEXT_POOL = 50;
+/** Notes reached at two hops, at most: past a hub, the second hop is most of the vault. */
+const MAX_POOL = 5000;
+/** A note in another language than the domain note's keeps this share of its score. */
+const OTHER_LANGUAGE = 0.2;
+
+/**
+ * How much of its score a note keeps for being a hub. An index page (many links, under ~200
+ * characters of own text per link) or a page nearly everything links to is rarely what a
+ * domain is about, even when it is one link away.
+ */
+export function hubFactor(links: number, bodyChars: number, backlinks: number): number {
+  let f = 1;
+  if (links >= 10) f *= Math.min(1, Math.max(0.25, bodyChars / links / 200));
+  if (backlinks > 25) f *= Math.max(0.25, 1 / (1 + Math.log2(backlinks / 25)));
+  return f;
+}
+
+function aliasesOf(fm: Record<string, unknown> | null): string[] {
+  const a = fm?.aliases;
+  return (Array.isArray(a) ? a : [a]).filter((x): x is string => typeof x === 'string');
+}
+
 export async function gatherVaultCandidates(opts: GatherVaultOptions): Promise<VaultCandidate[]> {
   const { vault, model, index, domainPath, outputFolder, limit } = opts;
-  const out: VaultCandidate[] = [];
-  const seen = new Set<string>();
-  if (limit <= 0) return out;
+  if (limit <= 0) return [];
+  const domain = model.get(domainPath);
+  if (!domain) return [];
   const eligible = (path: string): boolean => {
     const r = model.get(path);
     return r !== undefined && isSourceEligible(r, outputFolder);
   };
-  const add = (path: string, reason: VaultReason): boolean => {
-    if (out.length >= limit) return false;
-    if (seen.has(path) || !eligible(path)) return false;
-    seen.add(path);
-    out.push({ path, reason });
-    return true;
+
+  // The pool: each candidate with the nearest way it was reached.
+  const pool = new Map<string, { reason: VaultReason; distance: number }>();
+  const offer = (path: string, reason: VaultReason, distance: number): void => {
+    if (path === domainPath || pool.has(path) || !eligible(path)) return;
+    pool.set(path, { reason, distance });
   };
-  const full = (): boolean => out.length >= limit;
-
-  const domain = model.get(domainPath);
-  if (!domain) return out;
-  add(domainPath, 'domain note');
-
-  // Members as the map counts them: the person's notes, not generated ones (those that were
-  // raised to medium or high still come in below, as the backlinks they are).
-  const members = model.membersOf(domainPath);
-  for (const p of members) add(p, 'member');
-  if (full()) return out;
+  // Members as the map counts them (linked or included): the person's notes, not generated ones
+  // (those raised to medium or high still come in below, as the backlinks they are).
+  for (const p of model.membersOf(domainPath)) offer(p, 'member', 1);
 
   // Links and backlinks, breadth first, walking only through notes the agents may read.
   const backlinks = buildBacklinks(model);
   const visited = new Set<string>([domainPath]);
   let frontier = [domainPath];
-  for (let hop = 1; hop <= 2 && !full(); hop++) {
+  for (let hop = 1; hop <= 2; hop++) {
     const next: string[] = [];
     const reach = (path: string, reason: VaultReason): void => {
-      if (visited.has(path) || !eligible(path)) return;
+      if (visited.has(path) || !eligible(path) || pool.size >= MAX_POOL) return;
       visited.add(path);
       next.push(path);
-      add(path, reason);
+      offer(path, reason, hop);
     };
     for (const from of frontier) for (const p of resolvedLinks(model, from)) reach(p, 'link');
     for (const from of frontier) for (const p of backlinks.get(from) ?? []) reach(p, 'backlink');
     frontier = next;
   }
-  if (full()) return out;
 
   let body = '';
   try {
@@ -147,12 +172,38 @@ export async function gatherVaultCandidates(opts: GatherVaultOptions): Promise<V
   } catch {
     // The domain note's name alone still makes a query.
   }
+  const query = domainQuery(domainPath, body, aliasesOf(domain.frontmatter));
   const fullText = typeof index === 'function' ? await index() : index;
-  const hits = fullText.search(domainQuery(domainPath, body), {
-    limit: limit - out.length,
-    exclude: (p) => seen.has(p) || !eligible(p),
-  });
-  for (const h of hits) add(h.path, 'full-text');
+  for (const h of fullText.search(query, { limit: FULL_TEXT_POOL, exclude: (p) => p === domainPath || pool.has(p) || !eligible(p) })) offer(h.path, 'full-text', 3);
+
+  // The domain's own generated notes (once the person raised them) say what they are.
+  const name = basename(domainPath);
+  for (const [path, c] of pool) {
+    const role = model.get(path)?.role;
+    if (role && (GENERATED_KINDS as readonly string[]).includes(role) && path === generatedPath(outputFolder, name, role as GeneratedKind)) c.reason = role as GeneratedKind;
+  }
+
+  const raw = fullText.scores(query, pool.keys());
+  let best = 0;
+  for (const v of raw.values()) best = Math.max(best, v);
+  const domainLang = fullText.langOf(domainPath) ?? guessLanguage(body);
+  const ranked: (VaultCandidate & { distance: number })[] = [];
+  for (const [path, c] of pool) {
+    const r = model.get(path)!;
+    const relevance = best > 0 ? (raw.get(path) ?? 0) / best : 0;
+    const lang = fullText.langOf(path);
+    const langFactor = domainLang && lang && lang !== domainLang ? OTHER_LANGUAGE : 1;
+    const hub = hubFactor(r.links.length, r.bodyChars, backlinks.get(path)?.length ?? 0);
+    const score = hub * langFactor * (RELEVANCE_WEIGHT * relevance + (1 - RELEVANCE_WEIGHT) * PROXIMITY[c.distance]!);
+    ranked.push({ path, reason: c.reason, score, distance: c.distance });
+  }
+  ranked.sort((a, b) => b.score - a.score || a.distance - b.distance || a.path.localeCompare(b.path));
+  const out: VaultCandidate[] = [{ path: domainPath, reason: 'domain note', score: 1 }];
+  if (!eligible(domainPath)) out.pop();
+  for (const c of ranked) {
+    if (out.length >= limit) break;
+    out.push({ path: c.path, reason: c.reason, score: Math.round(c.score * 1000) / 1000 });
+  }
   return out;
 }
 

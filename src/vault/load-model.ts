@@ -27,6 +27,10 @@ export async function loadModel(
 
 export async function readRecord(vault: VaultPort, path: string) {
   try {
+    if (vault.readWithStat) {
+      const { text, stat } = await vault.readWithStat(path);
+      return analyzeNote(path, text, stat);
+    }
     return analyzeNote(path, await vault.read(path));
   } catch (err) {
     if (err instanceof VaultError && err.kind === 'not-text') return unreadableRecord(path, 'Not a text file (binary content in a .md file)');

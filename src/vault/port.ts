@@ -41,6 +41,11 @@ export interface VaultPort {
   /** The file's text; throws VaultError 'not-found' or 'not-text' (binary content). */
   read(path: string): Promise<string>;
   stat(path: string): Promise<FileStat | null>;
+  /**
+   * The text and the size and mtime it was read with, for the full-text index's freshness key.
+   * Optional: without it the model is loaded without stamps and the index re-reads its notes.
+   */
+  readWithStat?(path: string): Promise<{ text: string; stat: FileStat }>;
   /** Creates a new file atomically (parents as needed); throws VaultError 'exists' if it is there. */
   create(path: string, content: string): Promise<void>;
   /**

@@ -161,8 +161,16 @@ describe('research cycle end to end (CLI, real openai client, loopback server)',
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Planned: \d+ model calls/);
     expect(r.stdout).toContain('Projects/Staging cluster runbook.md');
+    // Each source with why it was picked and its ranking score.
+    expect(r.stdout).toMatch(/S1 {2}Kubernetes\.md {2}\[domain note, score 1\.00\]/);
+    expect(r.stdout).toMatch(/Projects\/Staging cluster runbook\.md {2}\[member, score [01]\.\d\d\]/);
     expect(server.requests.length).toBe(0);
-    expect(snapshot(vault.dir)).toEqual(before);
+    // Nothing in the vault changed; only the full-text index, a cache, was saved in the data folder (DESIGN §5).
+    const index = '.obsidian/plugins/groundwork/index/fulltext.jsonl';
+    const after = snapshot(vault.dir);
+    expect(after.has(index)).toBe(true);
+    after.delete(index);
+    expect(after).toEqual(before);
   });
 
   it('the per-source context budget (GROUNDWORK_SOURCE_CHARS) cuts long sources and the planned tokens', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildIndex } from '../../src/sources/fulltext-index';
+import { buildIndex } from '../../src/sources/index-store';
 import { gatherSources } from '../../src/sources/gather';
 import { searxAnswer, startWebServer, type WebServer } from '../support/web-server';
 import { htmlToText, OUT, vaultWith } from './helpers';
@@ -48,12 +48,15 @@ describe('gatherSources', () => {
       onProgress: (d, t, l) => progress.push([d, t, l]),
     });
     expect(sources.map((s) => s.id)).toEqual(sources.map((_, i) => `S${i + 1}`));
-    expect(sources.map((s) => [s.kind, s.reason, s.ref])).toEqual([
-      ['note', 'domain note', 'LoRA.md'],
-      ['note', 'member', 'Member.md'],
-      ['note', 'link', 'Linked.md'],
+    // Notes first (ranked: see vault-retrieval.test.ts), then the person's URLs, then search results.
+    expect(sources[0]).toMatchObject({ kind: 'note', reason: 'domain note', ref: 'LoRA.md' });
+    expect(sources.slice(1, 5).map((s) => [s.kind, s.reason, s.ref]).sort()).toEqual([
       ['note', 'backlink', 'Backlinker.md'],
       ['note', 'full-text', 'Words.md'],
+      ['note', 'link', 'Linked.md'],
+      ['note', 'member', 'Member.md'],
+    ]);
+    expect(sources.slice(5).map((s) => [s.kind, s.reason, s.ref])).toEqual([
       ['web', 'url', web.at('/paper')],
       ['web', 'url', web.at('/blog')],
       ['web', 'url', web.at('/given')],
@@ -76,15 +79,18 @@ describe('gatherSources', () => {
     for (const req of web.requests) expect(req.headers.authorization).toBeUndefined();
   });
 
-  it('caps at maxSources counting failed ones, keeping room for the URLs the person gave', async () => {
+  it('caps at maxSources usable sources, keeping room for the URLs the person gave; a failed URL hands its slot to the next note', async () => {
     const base = await setup('No URLs here. [[Linked]]');
+    const ranked = (await gatherSources({ ...base, maxSources: 10 })).map((s) => s.ref);
     const sources = await gatherSources({ ...base, maxSources: 4, urls: [web.at('/image.png'), web.at('/given')] });
     expect(sources.map((s) => [s.id, s.ref, s.error ?? null])).toEqual([
       ['S1', 'LoRA.md', null],
-      ['S2', 'Member.md', null],
+      ['S2', ranked[1], null],
       ['S3', web.at('/image.png'), 'not text (image/png)'],
       ['S4', web.at('/given'), null],
+      ['S5', ranked[2], null],
     ]);
+    expect(sources.filter((s) => !s.error)).toHaveLength(4);
     const one = await gatherSources({ ...base, maxSources: 1, urls: [web.at('/given')] });
     expect(one.map((s) => s.ref)).toEqual(['LoRA.md']);
     expect(await gatherSources({ ...base, maxSources: 0 })).toEqual([]);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeNote } from '../../src/core/note-record';
-import { buildIndex, FullTextIndex, isSourceEligible, syncNote } from '../../src/sources/fulltext-index';
+import { FullTextIndex, isSourceEligible, syncNote } from '../../src/sources/fulltext-index';
+import { buildIndex } from '../../src/sources/index-store';
 import { domainQuery, gatherVaultCandidates, readNoteSource } from '../../src/sources/vault-retrieval';
 import { LORA_VAULT, OUT, vaultWith, writeNotes } from './helpers';
 
@@ -90,33 +91,33 @@ describe('FullTextIndex', () => {
 });
 
 describe('gatherVaultCandidates', () => {
-  it('orders domain note, members, 1-hop, 2-hop links and backlinks, then full text', async () => {
+  it('offers the domain note first, then members, links and backlinks 2 hops out and full-text matches, best score first', async () => {
     const { vault, model, index } = await loraVault();
     const got = await gatherVaultCandidates({ vault, model, index, domainPath: 'LoRA.md', outputFolder: OUT, limit: 50 });
     const paths = got.map((c) => c.path);
-    expect(got[0]).toEqual({ path: 'LoRA.md', reason: 'domain note' });
-    expect(got.slice(1, 3)).toEqual([
-      { path: 'Notes/QLoRA.md', reason: 'member' },
-      { path: 'Notes/Rank experiments.md', reason: 'member' },
-    ]);
+    expect(got[0]).toEqual({ path: 'LoRA.md', reason: 'domain note', score: 1 });
     const reasonOf = (p: string) => got.find((c) => c.path === p)?.reason;
+    expect(reasonOf('Notes/QLoRA.md')).toBe('member');
+    expect(reasonOf('Notes/Rank experiments.md')).toBe('member');
     expect(reasonOf('Adapters.md')).toBe('link');
     expect(reasonOf('Journal/2024-05-01.md')).toBe('backlink');
     // 2 hops: a link of a link, a backlink of a backlink.
     expect(reasonOf('Prefix tuning.md')).toBe('link');
     expect(reasonOf('Journal/2024-05-02.md')).toBe('backlink');
-    expect(paths.indexOf('Adapters.md')).toBeLessThan(paths.indexOf('Prefix tuning.md'));
-    expect(paths.indexOf('Journal/2024-05-01.md')).toBeLessThan(paths.indexOf('Journal/2024-05-02.md'));
     // Full text: no link reaches it, its words do (low-rank, rank selection).
     expect(reasonOf('Misc/Matrix factorization.md')).toBe('full-text');
-    expect(paths.indexOf('Misc/Matrix factorization.md')).toBeGreaterThan(paths.indexOf('Journal/2024-05-02.md'));
+    const scores = got.map((c) => c.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    // Nearer beats farther when neither says more about the domain.
+    expect(paths.indexOf('Adapters.md')).toBeLessThan(paths.indexOf('Prefix tuning.md'));
+    expect(paths.indexOf('Journal/2024-05-01.md')).toBeLessThan(paths.indexOf('Journal/2024-05-02.md'));
     expect(paths).not.toContain('Misc/Cooking.md');
     // Excluded: low-confidence generated notes and the output folder, even though they link to the domain.
     expect(paths).not.toContain('Groundwork/LoRA/LoRA distillate.md');
     expect(paths).not.toContain('Groundwork/Scratch.md');
     expect(paths).not.toContain('Elsewhere/Moved sources.md');
-    // The critique the person raised to medium is a source again (it is a member and a backlink).
-    expect(reasonOf('Groundwork/LoRA/LoRA critique.md')).toBe('backlink');
+    // The domain's own critique, raised to medium by the person, is a source again, labelled as what it is.
+    expect(reasonOf('Groundwork/LoRA/LoRA critique.md')).toBe('critique');
     expect(new Set(paths).size).toBe(paths.length);
   });
 
@@ -129,10 +130,11 @@ describe('gatherVaultCandidates', () => {
     expect(got.map((c) => c.path)).not.toContain('Hidden behind agent output.md');
   });
 
-  it('cuts at limit, nearest first', async () => {
+  it('cuts at limit, best first', async () => {
     const { vault, model, index } = await loraVault();
+    const all = await gatherVaultCandidates({ vault, model, index, domainPath: 'LoRA.md', outputFolder: OUT, limit: 50 });
     const got = await gatherVaultCandidates({ vault, model, index, domainPath: 'LoRA.md', outputFolder: OUT, limit: 3 });
-    expect(got.map((c) => c.reason)).toEqual(['domain note', 'member', 'member']);
+    expect(got).toEqual(all.slice(0, 3));
     expect(await gatherVaultCandidates({ vault, model, index, domainPath: 'LoRA.md', outputFolder: OUT, limit: 0 })).toEqual([]);
   });
 

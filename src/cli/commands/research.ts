@@ -16,7 +16,7 @@ function report(io: CliIO, result: RunResult, usage: { calls: number; cachedCall
     const p = result.plan;
     io.out(`Dry run for ${result.domain} (${result.domainPath}): nothing was written and no model was called.`);
     io.out(`Sources (${result.sources.length}):`);
-    for (const s of result.sources) io.out(`  ${s.id}  ${s.kind === 'note' ? s.ref : s.ref}  [${s.reason}]${s.error ? `  not usable: ${s.error}` : ''}`);
+    for (const s of result.sources) io.out(`  ${s.id}  ${s.ref}  [${s.reason}${s.score !== undefined ? `, score ${s.score.toFixed(2)}` : ''}]${s.error ? `  not usable: ${s.error}` : ''}`);
     const split = p.splitSources > 0 ? `, ${p.splitSources} long source${p.splitSources === 1 ? '' : 's'} split into parts` : '';
     const rounds = p.distillCalls === 1 ? '1 distill, 1 critique' : `${p.distillCalls} distill and ${p.distillCalls} critique batches`;
     io.out(
