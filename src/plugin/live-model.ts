@@ -8,6 +8,8 @@ import { slicer } from '../sources/slicer';
 import type { DataFolder } from '../vault/port';
 import type { ObsidianVault } from './obsidian-vault';
 
+const yieldToUi = (): Promise<void> => new Promise((resolve) => window.setTimeout(resolve, 0));
+
 /**
  * The VaultModel kept live inside Obsidian: built once after layout-ready, then updated one note
  * at a time from metadataCache `changed` (which hands us the text: no re-read) and vault
@@ -116,7 +118,7 @@ export class LiveModel {
   async ensureIndex(): Promise<FullTextIndex> {
     if (this.index) return this.index;
     this.indexing ??= this.ensure().then(async (model) => {
-      const slices = slicer(10);
+      const slices = slicer(10, yieldToUi);
       // Reads stay few at a time: each one hands a note back to index inside a slice.
       const { index } = await openIndex(this.port, this.data, model, this.outputFolder(), { pause: slices.pause, concurrency: 4 });
       this.lastIndexSliceMs = slices.longestMs;
@@ -129,7 +131,7 @@ export class LiveModel {
   private async saveIndexNow(): Promise<void> {
     if (!this.index) return;
     try {
-      await saveIndex(this.data, this.index, slicer(10).pause);
+      await saveIndex(this.data, this.index, slicer(10, yieldToUi).pause);
     } catch {
       // A cache that cannot be saved costs the next start time, nothing else; the next edit retries.
     }

@@ -41,7 +41,7 @@ describe('the saved full-text index', () => {
     const fresh = await buildIndex(v.vault, v.model, OUT);
     expect(observable(again.index)).toEqual(observable(fresh));
     // Parsing in slices (as the plugin does) reads the same index.
-    const sliced = await FullTextIndex.parse(readFileSync(v.file, 'utf8'), slicer(0).pause);
+    const sliced = await FullTextIndex.parse(readFileSync(v.file, 'utf8'), slicer(0, () => new Promise((r) => setTimeout(r, 0))).pause);
     expect(observable(sliced)).toEqual(observable(fresh));
   });
 
