@@ -12,7 +12,8 @@ import { DEFAULT_OUTPUT_FOLDER, isInside, normalizeVaultPath, PathError } from '
 import { mapToJson } from '../../core/vault-model';
 import { Journal } from '../../journal';
 import { llmConfigFromEnv, type LlmConfig } from '../../llm';
-import { buildIndex, syncNote, type FullTextIndex } from '../../sources/fulltext-index';
+import { syncNote, type FullTextIndex } from '../../sources/fulltext-index';
+import { openIndex } from '../../sources/index-store';
 import { nodeAgentContext } from '../agent-context';
 import type { CliIO } from '../io';
 import { LiveVault } from '../live-vault';
@@ -213,7 +214,8 @@ export async function runMcp(io: CliIO, vaultArg: string): Promise<number> {
     ({ query, limit }) =>
       one(async () => {
         await refresh();
-        index ??= await buildIndex(vault, live.model, ctx.outputFolder);
+        // The scout's saved index, brought up to date (and saved) once per server run.
+        index ??= (await openIndex(vault, data, live.model, ctx.outputFolder)).index;
         const hits = index.search(query, { limit: limit ?? 10 });
         return text(
           hits.map((h) => {
