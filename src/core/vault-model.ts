@@ -1,5 +1,5 @@
 import { LinkResolver } from './links';
-import { RuleIndex } from './membership';
+import { RuleIndex, type IncludeRule } from './membership';
 import { basename, generatedPath, inboxFolder, isInside, type GeneratedKind } from './layout';
 import type { NoteRecord } from './note-record';
 import { decideMode, type ModeReason } from './policy';
@@ -118,6 +118,19 @@ export class VaultModel {
   includedBy(record: NoteRecord): string[] {
     if (record.role !== null || isInside(record.path, this.outputFolder)) return [];
     return this.ruleIndex().match(record.path, record.tags).sort();
+  }
+
+  /** The person's notes a rule would take (never domain or generated notes), sorted: a preview of adopting it. */
+  matching(rule: IncludeRule): string[] {
+    const one = new RuleIndex();
+    // A key no note has, so that no note is left out as "the domain note itself".
+    one.add('\u0000', [rule]);
+    const out: string[] = [];
+    for (const r of this.records.values()) {
+      if (r.role !== null || isInside(r.path, this.outputFolder)) continue;
+      if (one.match(r.path, r.tags).length > 0) out.push(r.path);
+    }
+    return out.sort();
   }
 
   /** Every member note of a domain, linked or included, sorted by path. */

@@ -14,6 +14,7 @@ import { listInbox, parseOptions } from '../agents/proposals';
 import type { AgentContext } from '../agents/context';
 import { Journal } from '../journal';
 import { describe } from './agent-runner';
+import { registerAdoptAsDomain } from './adopt-as-domain';
 import { AcceptModal, InboxModal, SignOffModal, TaskModal } from './modals';
 import { writeDomainsBase } from './domains-base-command';
 
@@ -103,6 +104,7 @@ export default class GroundworkPlugin extends Plugin {
         return true;
       },
     });
+    registerAdoptAsDomain(this, this.live, () => this.runner.localContext(), () => this.settings.outputFolder);
     this.addSettingTab(new GroundworkSettingTab(this.app, this));
     this.app.workspace.onLayoutReady(() => {
       this.live.attach((ref) => this.registerEvent(ref));
