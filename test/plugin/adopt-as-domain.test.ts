@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cpSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { createApp, createTempVault, destroyApp, Menu, removeTempVault, settle, TFolder, type App } from '../support/obsidian/index';
+import { createApp, createTempVault, destroyApp, Menu, removeTempVault, settle, type App } from '../support/obsidian/index';
 import { enablePlugin, loadBuiltPlugin, readManifest } from '../support/obsidian/load-plugin';
 import { openModals } from '../support/obsidian/ui';
 import { EXAMPLE_VAULT } from '../support/temp-vault';
@@ -35,7 +35,7 @@ describe('Adopt as domain on a folder', () => {
 
     const menuFor = (folder: string) => {
       const menu = new Menu();
-      app!.workspace.trigger('file-menu', menu, app!.vault.getAbstractFileByPath(folder) as TFolder, 'file-explorer');
+      app!.workspace.trigger('file-menu', menu, app!.vault.getAbstractFileByPath(folder)!, 'file-explorer');
       return menu;
     };
     // Not offered on the output folder: generated notes never join by a rule.
