@@ -44,7 +44,9 @@ export async function refreshIndex(
   const stale: string[] = [];
   let kept = 0;
   let removed = 0;
+  let seen = 0;
   for (const r of model.all()) {
+    if (opts.pause && ++seen % 500 === 0) await opts.pause();
     if (!isSourceEligible(r, outputFolder)) {
       if (index.has(r.path)) {
         index.remove(r.path);
@@ -57,6 +59,7 @@ export async function refreshIndex(
     else stale.push(r.path);
   }
   for (const p of [...index.indexedPaths()]) {
+    if (opts.pause && ++seen % 500 === 0) await opts.pause();
     if (!model.get(p)) {
       index.remove(p);
       removed++;

@@ -107,8 +107,8 @@ const PROXIMITY: Record<number, number> = { 0: 1, 1: 1, 2: 0.5, 3: 0.25 };
 const RELEVANCE_WEIGHT = 0.6;
 /** Full-text matches taken into the pool beyond the linked notes. */
 const FULL_TEXT_POOL = 50;
-/** Notes reached at two hops, at most: past a hub, the second hop is most of the vault. */
-const MAX_POOL = 5000;
+/** Notes reached by links, at most: past a hub, the second hop is most of the vault. */
+const MAX_POOL = 1000;
 /** A note in another language than the domain note's keeps this share of its score. */
 const OTHER_LANGUAGE = 0.2;
 
