@@ -19,6 +19,8 @@ const TMP = path.join(BENCH, 'tmp');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const keep = args.includes('--keep');
+// Only the vault-scale figures (map, index, research at scale): skips onload and the research pipeline.
+const onlyScale = args.includes('--only-scale');
 const sizesArg = args[args.indexOf('--sizes') + 1];
 const SIZES = args.includes('--sizes') ? sizesArg.split(',').map(Number) : quick ? [1000, 10000] : [1000, 10000, 50000];
 const started = Date.now();
@@ -44,7 +46,7 @@ async function build() {
   // The CLI as dist/cli.cjs, with a bin wrapper like bin/groundwork.cjs.
   await esbuild.build({ ...cliOptions, absWorkingDir: ROOT, outfile: path.join(TMP, 'cli', 'cli.cjs'), logLevel: 'warning' });
   fs.writeFileSync(path.join(TMP, 'cli', 'groundwork.cjs'), "'use strict';\nrequire('./cli.cjs').main(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n");
-  await buildEntries(['model', 'research', 'onload'].map((n) => path.join(BENCH, 'src', `${n}.ts`)), path.join(TMP, 'bin'));
+  await buildEntries(['model', 'research', 'onload', 'large-vault', 'scout-precision', 'first-request'].map((n) => path.join(BENCH, 'src', `${n}.ts`)), path.join(TMP, 'bin'));
   return plugin.metafile;
 }
 
@@ -94,6 +96,17 @@ function scale(size) {
       read.push(measure([path.join(BENCH, 'read-all.mjs'), dir]));
     }
     log(`${size}: map ${r1(median(map.map((x) => x.ms)), 0)} ms vs read ${r1(median(read.map((x) => x.ms)), 0)} ms`);
+    // research at scale: a cold dry run builds and saves the index; warm ones load it.
+    const cli = path.join(TMP, 'cli', 'groundwork.cjs');
+    const domain = JSON.parse(map[0].stdout).domains[0].name;
+    const coldDry = measure([cli, 'research', dir, domain, '--dry-run']);
+    const warmDry = [];
+    for (let i = 0; i < runs; i++) warmDry.push(measure([cli, 'research', dir, domain, '--dry-run']));
+    log(`${size}: research --dry-run cold ${r1(coldDry.ms, 0)} ms, warm ${r1(median(warmDry.map((x) => x.ms)), 0)} ms`);
+    const firstRequest = nodeJson(path.join(TMP, 'bin', 'first-request.cjs'), [cli, dir, domain, '3']);
+    log(`${size}: first model request after ${firstRequest.medianMs} ms`);
+    const large = nodeJson(path.join(TMP, 'bin', 'large-vault.cjs'), [dir], ['--expose-gc']);
+    log(`${size}: index build ${large.cli.buildMs} ms, load ${large.cli.loadMs} ms; plugin slice ${large.plugin.buildLongestSliceMs} ms`);
     t = Date.now();
     const model = nodeJson(path.join(TMP, 'bin', 'model.cjs'), [dir, '50', size >= 50000 ? '5' : '20'], ['--expose-gc']);
     log(`${size}: in-process model/index/query in ${Date.now() - t} ms`);
@@ -110,6 +123,14 @@ function scale(size) {
       runs,
       map: { medianMs: r1(mapMs, 0), rssMB: r1(mapRss, 0), allMs: map.map((x) => r1(x.ms, 0)) },
       readAll: { medianMs: r1(readMs, 0), rssMB: r1(readRss, 0), allMs: read.map((x) => r1(x.ms, 0)) },
+      research: {
+        domain,
+        coldDryRun: { ms: r1(coldDry.ms, 0), rssMB: r1(coldDry.rssMB, 0) },
+        warmDryRun: { medianMs: r1(median(warmDry.map((x) => x.ms)), 0), rssMB: r1(median(warmDry.map((x) => x.rssMB)), 0), allMs: warmDry.map((x) => r1(x.ms, 0)) },
+        warmVsMap: r1(median(warmDry.map((x) => x.ms)) / mapMs, 2),
+        firstRequest,
+      },
+      index: large,
       timeRatio: r1(mapMs / readMs, 2),
       rssRatio: r1(mapRss / readRss, 2),
       model,
@@ -123,7 +144,7 @@ function scale(size) {
 function table(res) {
   const R = res.research;
   const ok = (v, goal) => (v <= goal ? 'met' : '**missed**');
-  const rows = [
+  const rows = !R ? [] : [
     ['Research, cold: wall / model-busy (median)', `${R.cold.wallMs} / ${R.cold.busyMs} ms = **${R.cold.ratio}** (each run: ${R.cold.ratios.join(', ')})`, '≤ 1.10', ok(R.cold.ratio, 1.1)],
     ['Research, cold: idle model before the first call / between calls / after the last', `${R.cold.beforeFirstRequestMs} / ${R.cold.gapsMs} / ${R.cold.afterLastRequestMs} ms`, '', ''],
     ['Research, cold: peak concurrency, calls, tokens', `${R.cold.peakConcurrency}, ${R.cold.calls} (${R.cold.digestCalls} digests), ${R.cold.tokens.total}`, '', ''],
@@ -149,14 +170,27 @@ function table(res) {
     rows.push([`${s.size / 1000}k notes: full-text index build (time, heap)`, `${s.model.index.buildMs} ms, ${s.model.index.heapMB} MB`, '', '']);
     rows.push([`${s.size / 1000}k notes: scout query: index.search / gatherVaultCandidates (median)`, `${s.model.query.searchMedianMs} / ${s.model.query.gatherCandidatesMedianMs} ms`, '', '']);
   }
-  const P = res.plugin;
-  rows.push(['Plugin: main.js minified', `**${r1(P.bytes / 1024)} KB**`, '≤ 400 KB', ok(P.bytes, 400 * 1024)]);
-  rows.push(['Plugin: largest parts', P.deps.slice(0, 6).map((d) => `${d.name} ${r1(d.bytes / 1024)} KB`).join(', '), '', '']);
-  rows.push(['Plugin: `onload()` before layout-ready (median of fresh loads)', `**${res.onload.onloadMedianMs} ms** (p90 ${res.onload.onloadP90Ms}; eval of main.js ${res.onload.evalMedianMs})`, '≤ 5 ms', ok(res.onload.onloadMedianMs, 5)]);
-  const c = R.cold.byRole;
-  rows.push(['Tokens per source digest (prompt + completion)', `${c.scout.promptPerCall} + ${c.scout.completionPerCall}`, '', '']);
-  rows.push(['Tokens per distillate (prompt + completion)', `${c.distiller.promptPerCall} + ${c.distiller.completionPerCall}`, '', '']);
-  rows.push(['Digest prompt tokens for the 12 sources at cap 5k / 10k / 20k chars', ['5k', '10k', '20k'].map((k) => `${R.caps[k].digestPromptTokens}`).join(' / '), '', '']);
+  for (const s of res.scale) {
+    const k = `${s.size / 1000}k notes`;
+    const I = s.index;
+    const Rs = s.research;
+    rows.push([`${k}: full-text index, cold build vs warm load (CLI, in-process)`, `${I.cli.buildMs} ms (${I.cli.buildHeapMB} MB heap) vs **${I.cli.loadMs} ms** (${I.cli.loadHeapMB} MB); file ${I.cli.fileMB} MB`, '', '']);
+    rows.push([`${k}: warm \`research --dry-run\` vs \`map --json\` (time)`, `${Rs.warmDryRun.medianMs} vs ${s.map.medianMs} ms = **${Rs.warmVsMap}×** (cold, index built: ${Rs.coldDryRun.ms} ms)`, '≤ 2×', ok(Rs.warmVsMap, 2)]);
+    rows.push([`${k}: warm \`research --dry-run\` peak RSS`, `**${Rs.warmDryRun.rssMB} MB** (cold ${Rs.coldDryRun.rssMB} MB)`, s.size === 50000 ? '≤ 300 MB' : '', s.size === 50000 ? ok(Rs.warmDryRun.rssMB, 300) : '']);
+    rows.push([`${k}: CLI \`research\` start → first model request vs \`map --json\``, `**${Rs.firstRequest.medianMs}** vs ${s.map.medianMs} ms`, '≤ map', ok(Rs.firstRequest.medianMs, s.map.medianMs)]);
+    rows.push([`${k}: plugin index build, longest main-thread slice (build / load of the saved file)`, `**${I.plugin.buildLongestSliceMs} ms** / ${I.plugin.loadLongestSliceMs} ms (build ${I.plugin.buildMs} ms, load ${I.plugin.loadMs} ms)`, '≤ 50 ms', ok(Math.max(I.plugin.buildLongestSliceMs, I.plugin.loadLongestSliceMs), 50)]);
+  }
+  if (res.precision) rows.push(['Scout precision on the ranking vault (5 sources: on-topic share of the notes picked)', `**${r1(res.precision.precision, 2)}** (${res.precision.picked.length} notes; the unreachable URL listed, took no slot: ${res.precision.usable} usable)`, '', '']);
+  if (R) {
+    const P = res.plugin;
+    rows.push(['Plugin: main.js minified', `**${r1(P.bytes / 1024)} KB**`, '≤ 400 KB', ok(P.bytes, 400 * 1024)]);
+    rows.push(['Plugin: largest parts', P.deps.slice(0, 6).map((d) => `${d.name} ${r1(d.bytes / 1024)} KB`).join(', '), '', '']);
+    rows.push(['Plugin: `onload()` before layout-ready (median of fresh loads)', `**${res.onload.onloadMedianMs} ms** (p90 ${res.onload.onloadP90Ms}; eval of main.js ${res.onload.evalMedianMs})`, '≤ 5 ms', ok(res.onload.onloadMedianMs, 5)]);
+    const c = R.cold.byRole;
+    rows.push(['Tokens per source digest (prompt + completion)', `${c.scout.promptPerCall} + ${c.scout.completionPerCall}`, '', '']);
+    rows.push(['Tokens per distillate (prompt + completion)', `${c.distiller.promptPerCall} + ${c.distiller.completionPerCall}`, '', '']);
+    rows.push(['Digest prompt tokens for the 12 sources at cap 5k / 10k / 20k chars', ['5k', '10k', '20k'].map((k) => `${R.caps[k].digestPromptTokens}`).join(' / '), '', '']);
+  }
   const lines = ['| figure | value | goal | |', '|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)];
   return lines.join('\n');
 }
@@ -168,10 +202,12 @@ async function main() {
   const metafile = await build();
   const plugin = pluginSize(metafile);
   log(`main.js ${plugin.bytes} bytes`);
-  const onload = nodeJson(path.join(TMP, 'bin', 'onload.cjs'), [path.join(TMP, 'plugin', 'main.js'), ROOT, '20']);
-  log(`onload median ${onload.onloadMedianMs} ms`);
-  const research = nodeJson(path.join(TMP, 'bin', 'research.cjs'), [quick ? '3' : '5', TMP]);
-  log(`research cold ratio ${research.cold.ratio}, warm digest calls ${research.warm.digestCalls}`);
+  const onload = onlyScale ? null : nodeJson(path.join(TMP, 'bin', 'onload.cjs'), [path.join(TMP, 'plugin', 'main.js'), ROOT, '20']);
+  if (onload) log(`onload median ${onload.onloadMedianMs} ms`);
+  const research = onlyScale ? null : nodeJson(path.join(TMP, 'bin', 'research.cjs'), [quick ? '3' : '5', TMP]);
+  if (research) log(`research cold ratio ${research.cold.ratio}, warm digest calls ${research.warm.digestCalls}`);
+  const precision = nodeJson(path.join(TMP, 'bin', 'scout-precision.cjs'), []);
+  log(`scout precision ${precision.precision}`);
   const scaleResults = [];
   for (const size of SIZES) scaleResults.push(scale(size));
   const totalS = r1((Date.now() - started) / 1000, 0);
@@ -189,12 +225,13 @@ async function main() {
     plugin,
     onload,
     research,
+    precision,
     scale: scaleResults,
   };
   const md = table(results);
-  fs.writeFileSync(path.join(BENCH, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(BENCH, onlyScale ? 'results-scale.json' : 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   const readme = path.join(BENCH, 'README.md');
-  if (fs.existsSync(readme) && !quick && !args.includes('--sizes')) {
+  if (fs.existsSync(readme) && !quick && !onlyScale && !args.includes('--sizes')) {
     const text = fs.readFileSync(readme, 'utf8');
     const start = '<!-- results:start -->';
     const end = '<!-- results:end -->';

@@ -1,0 +1,100 @@
+/**
+ * The persistent full-text index on one generated vault (argv[2]), in-process, run with
+ * --expose-gc: a cold build (no saved file) as the CLI does it, then a warm open (the saved file
+ * loaded, every note's size and mtime checked, nothing re-read), then the same two as the plugin
+ * runs them (LiveModel.ensureIndex: slices of 10 ms, 4 reads at once, yielding through a timer),
+ * with the longest main-thread slice measured by an event-loop lag probe. Prints one JSON object.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { NodeVault } from '../../src/cli/node-vault';
+import { NodeDataFolder } from '../../src/cli/node-data-folder';
+import { loadModel } from '../../src/vault/load-model';
+import { INDEX_FILE, openIndex } from '../../src/sources/index-store';
+import { slicer } from '../../src/sources/slicer';
+import { gc, round } from './stats';
+
+const OUT = 'Groundwork';
+
+/** The longest stretch the event loop was blocked while `work` ran, from a 1 ms timer chain. */
+async function withLagProbe<T>(work: () => Promise<T>): Promise<{ result: T; longestBlockMs: number }> {
+  let longest = 0;
+  let last = performance.now();
+  let running = true;
+  const tick = (): void => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (running) setTimeout(tick, 1);
+  };
+  setTimeout(tick, 1);
+  const result = await work();
+  running = false;
+  return { result, longestBlockMs: longest };
+}
+
+async function main(): Promise<void> {
+  const dir = process.argv[2]!;
+  const vault = new NodeVault(dir);
+  const model = await loadModel(vault, OUT);
+  const fresh = (): NodeDataFolder => new NodeDataFolder(fs.mkdtempSync(path.join(os.tmpdir(), 'gw-index-')));
+
+  const cliData = fresh();
+  gc();
+  let heap0 = process.memoryUsage().heapUsed;
+  let t = performance.now();
+  const cold = await openIndex(vault, cliData, model, OUT);
+  const buildMs = performance.now() - t;
+  gc();
+  const buildHeapMB = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;
+  const fileMB = fs.statSync(path.join(cliData.root, INDEX_FILE)).size / 2 ** 20;
+  const notes = cold.index.size;
+  cold.index.dirty = false;
+
+  gc();
+  heap0 = process.memoryUsage().heapUsed;
+  t = performance.now();
+  const warm = await openIndex(vault, cliData, model, OUT);
+  const loadMs = performance.now() - t;
+  gc();
+  const loadHeapMB = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;
+  if (warm.loaded !== 'loaded' || warm.indexed !== 0) throw new Error(`warm open re-read ${warm.indexed} notes (${warm.loaded})`);
+
+  // As the plugin runs it: fresh data folder (a first build), then a load of what it saved.
+  const pluginData = fresh();
+  const yieldNow = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+  const s1 = slicer(10, yieldNow);
+  t = performance.now();
+  const pb = await withLagProbe(() => openIndex(vault, pluginData, model, OUT, { pause: s1.pause, concurrency: 4 }));
+  const pluginBuildMs = performance.now() - t;
+  const s2 = slicer(10, yieldNow);
+  t = performance.now();
+  const pl = await withLagProbe(() => openIndex(vault, pluginData, model, OUT, { pause: s2.pause, concurrency: 4 }));
+  const pluginLoadMs = performance.now() - t;
+
+  for (const d of [cliData, pluginData]) fs.rmSync(d.root, { recursive: true, force: true });
+  process.stdout.write(
+    `${JSON.stringify({
+      notes,
+      cli: { buildMs: round(buildMs, 0), buildHeapMB: round(buildHeapMB, 1), loadMs: round(loadMs, 0), loadHeapMB: round(loadHeapMB, 1), fileMB: round(fileMB, 1) },
+      plugin: {
+        buildMs: round(pluginBuildMs, 0),
+        buildLongestSliceMs: round(pb.longestBlockMs, 1),
+        buildSlicerLongestMs: round(s1.longestMs, 1),
+        loadMs: round(pluginLoadMs, 0),
+        loadLongestSliceMs: round(pl.longestBlockMs, 1),
+        loaded: pl.result.loaded,
+      },
+    })}\n`,
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
