@@ -16,7 +16,7 @@ import { NodeVault } from '../../src/cli/node-vault';
 import { NodeDataFolder } from '../../src/cli/node-data-folder';
 import { nodeAgentContext } from '../../src/cli/agent-context';
 import { loadModel } from '../../src/vault/load-model';
-import { buildIndex } from '../../src/sources/fulltext-index';
+import { buildIndex } from '../../src/sources/index-store';
 import { gatherSources } from '../../src/sources/gather';
 import { makeHtmlToText, type DomParserConstructor } from '../../src/sources/html-text';
 import { DEFAULT_OUTPUT_FOLDER } from '../../src/core/layout';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { asObsidian, createApp, destroyApp, settle, type App } from '../support/obsidian/index';
 import { LiveModel } from '../../src/plugin/live-model';
-import { ObsidianVault } from '../../src/plugin/obsidian-vault';
+import { ObsidianDataFolder, ObsidianVault } from '../../src/plugin/obsidian-vault';
 
 let dir: string;
 let app: App;
@@ -46,7 +46,7 @@ class EditDuringLoad extends ObsidianVault {
 it('keeps an edit the person made while the model was loading', async () => {
   const file = app.vault.getFileByPath('Kubernetes.md')!;
   const port = new EditDuringLoad(app, () => app.vault.modify(file, '---\ngroundwork: domain\nconfidence: high\n---\n# Kubernetes\n'));
-  const live = new LiveModel(asObsidian(app), port, () => 'Groundwork');
+  const live = new LiveModel(asObsidian(app), port, () => 'Groundwork', new ObsidianDataFolder(asObsidian(app), '.obsidian/plugins/groundwork'));
   const refs: unknown[] = [];
   live.attach((ref) => refs.push(ref));
   const model = await live.ensure();
@@ -58,7 +58,7 @@ it('keeps a note created, and forgets a note deleted, while the model was loadin
     await app.vault.create('Fresh.md', '---\ndomain: "[[Kubernetes]]"\n---\nNew.\n');
     await app.vault.delete(app.vault.getFileByPath('Note 19.md')!);
   });
-  const live = new LiveModel(asObsidian(app), port, () => 'Groundwork');
+  const live = new LiveModel(asObsidian(app), port, () => 'Groundwork', new ObsidianDataFolder(asObsidian(app), '.obsidian/plugins/groundwork'));
   live.attach(() => undefined);
   const model = await live.ensure();
   expect(model.get('Fresh.md')).toBeDefined();
