@@ -1,4 +1,5 @@
-import { abortError, anySignal, formatSeconds, raceAbort, timeoutSignal } from './abort';
+import { abortError, anySignal, formatSeconds, raceAbort, timeoutSignal } from '../core/abort';
+import { BodyTooLarge, readCappedBody } from '../llm/bounded-body';
 import type { HtmlToText } from './html-text';
 import { capText, DEFAULT_MAX_CHARS, failedSource, sourceFingerprint, type GatheredSource } from './types';
 import { checkFetchableUrl, normalizeUrl } from './urls';
@@ -39,12 +40,6 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
 /** A failure the page is to blame for, reported on its source instead of thrown. */
 class PageError extends Error {}
 
-export function formatBytes(n: number): string {
-  if (n >= 1_000_000) return `${Math.round(n / 100_000) / 10} MB`;
-  if (n >= 1_000) return `${Math.round(n / 100) / 10} kB`;
-  return `${n} bytes`;
-}
-
 type TextKind = 'html' | 'plain' | 'json';
 
 function textKind(mediaType: string): TextKind | null {
@@ -52,44 +47,6 @@ function textKind(mediaType: string): TextKind | null {
   if (mediaType === 'text/plain' || mediaType === 'text/markdown' || mediaType === 'text/x-markdown') return 'plain';
   if (mediaType === 'application/json' || mediaType.endsWith('+json')) return 'json';
   return null;
-}
-
-/** Reads the body, stopping as soon as it passes `maxBytes` rather than after the whole download. */
-async function readBody(res: Response, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
-  const tooLarge = (): PageError => new PageError(`larger than ${formatBytes(maxBytes)}`);
-  const declared = Number(res.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    void res.body?.cancel().catch(() => undefined);
-    throw tooLarge();
-  }
-  const reader = res.body?.getReader?.();
-  if (!reader) {
-    // No stream (some fetch adapters): the length check after the fact is all there is.
-    const buf = new Uint8Array(await raceAbort(res.arrayBuffer(), signal));
-    if (buf.byteLength > maxBytes) throw tooLarge();
-    return buf;
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await raceAbort(reader.read(), signal);
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) throw tooLarge();
-      chunks.push(value);
-    }
-  } catch (err) {
-    void reader.cancel().catch(() => undefined);
-    throw err;
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
 
 function decode(bytes: Uint8Array, charset: string | null): string {
@@ -178,7 +135,7 @@ export async function fetchPage(url: string, opts: FetchPageOptions): Promise<Ga
       void res.body?.cancel().catch(() => undefined);
       throw new PageError(`not text (${mediaType})`);
     }
-    const bytes = await readBody(res, maxBytes, signal);
+    const bytes = await readCappedBody(res, maxBytes, signal);
     if (kind === undefined) {
       kind = sniff(bytes);
       if (kind === null) throw new PageError('not text (no content type, binary content)');
@@ -206,7 +163,7 @@ export async function fetchPage(url: string, opts: FetchPageOptions): Promise<Ga
   } catch (err) {
     if (run?.aborted) throw abortError(run);
     if (timeout?.aborted) return failedSource('web', ref, reason, `timed out after ${formatSeconds(timeoutMs)}`);
-    if (err instanceof PageError) return failedSource('web', ref, reason, err.message);
+    if (err instanceof PageError || err instanceof BodyTooLarge) return failedSource('web', ref, reason, err.message);
     return failedSource('web', ref, reason, describeNetworkError(err));
   } finally {
     dispose();

@@ -2,7 +2,7 @@ import { parseNote } from '../core/frontmatter';
 import { basename } from '../core/layout';
 import type { VaultModel } from '../core/vault-model';
 import type { VaultPort } from '../vault/port';
-import { throwIfAborted } from './abort';
+import { throwIfAborted } from '../core/abort';
 import { fetchPage, type FetchLike } from './fetch-page';
 import type { FullTextIndex } from './fulltext-index';
 import type { HtmlToText } from './html-text';

@@ -1,4 +1,4 @@
-import { abortError, anySignal, formatSeconds, raceAbort, timeoutSignal } from './abort';
+import { abortError, anySignal, formatSeconds, raceAbort, timeoutSignal } from '../core/abort';
 import type { FetchLike } from './fetch-page';
 import { PAGE_HEADERS } from './fetch-page';
 import { checkFetchableUrl, normalizeUrl } from './urls';
