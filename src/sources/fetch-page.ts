@@ -2,6 +2,7 @@ import { abortError, anySignal, formatSeconds, raceAbort, timeoutSignal } from '
 import { BodyTooLarge, readCappedBody } from '../llm/bounded-body';
 import type { HtmlToText } from './html-text';
 import { capText, DEFAULT_MAX_CHARS, failedSource, sourceFingerprint, type GatheredSource } from './types';
+import { checkAddress, type AddressPolicy } from './address-policy';
 import { checkFetchableUrl, normalizeUrl } from './urls';
 
 /**
@@ -17,6 +18,8 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 export interface FetchPageOptions {
   fetch: FetchLike;
   htmlToText: HtmlToText;
+  /** Which hosts may be reached, checked on the URL and on every redirect hop. */
+  addresses: AddressPolicy;
   timeoutMs?: number;
   maxBytes?: number;
   /** Cap on the text kept (characters). */
@@ -38,7 +41,7 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** A failure the page is to blame for, reported on its source instead of thrown. */
-class PageError extends Error {}
+export class PageError extends Error {}
 
 type TextKind = 'html' | 'plain' | 'json';
 
@@ -71,19 +74,34 @@ function firstHeading(text: string): string | null {
   return m?.[1]?.trim() ?? null;
 }
 
-/** Follows redirects one by one (at most 5), refusing any that leaves http(s). */
-async function fetchFollowing(url: string, fetchFn: FetchLike, signal: AbortSignal): Promise<{ res: Response; finalUrl: string }> {
+/**
+ * Follows redirects one by one (at most 5), refusing any that leaves http(s) or reaches a refused
+ * address: the address is checked before each hop is requested. (Obsidian's requestUrl follows
+ * redirects itself, out of sight; there only the first URL and where it landed can be checked.)
+ */
+export async function fetchFollowing(
+  url: string,
+  fetchFn: FetchLike,
+  signal: AbortSignal,
+  addresses: AddressPolicy,
+  headers: Record<string, string> = PAGE_HEADERS,
+): Promise<{ res: Response; finalUrl: string }> {
   let current = url;
   for (let hop = 0; ; hop++) {
+    const refusedHost = await raceAbort(checkAddress(current, addresses), signal);
+    if (refusedHost) throw new PageError(hop === 0 ? refusedHost : `redirected to ${current}, ${refusedHost}`);
     const res = await raceAbort(
-      fetchFn(current, { method: 'GET', headers: { ...PAGE_HEADERS }, redirect: 'manual', credentials: 'omit', signal }),
+      fetchFn(current, { method: 'GET', headers: { ...headers }, redirect: 'manual', credentials: 'omit', signal }),
       signal,
     );
     if (res.type === 'opaqueredirect') throw new PageError('redirected, and the redirect could not be followed safely');
     // Adapters that follow redirects themselves report where they ended up.
     const landed = res.url && res.url !== '' ? res.url : current;
-    const landedProblem = checkFetchableUrl(landed);
-    if (landedProblem) throw new PageError(`redirected to a refused URL: ${landedProblem}`);
+    const landedProblem = checkFetchableUrl(landed) ?? (landed !== current ? await raceAbort(checkAddress(landed, addresses), signal) : null);
+    if (landedProblem) {
+      void res.body?.cancel().catch(() => undefined);
+      throw new PageError(`redirected to a refused URL: ${landedProblem}`);
+    }
     const location = res.headers.get('location');
     if (res.status < 300 || res.status >= 400 || location === null) return { res, finalUrl: normalizeUrl(landed) ?? landed };
     void res.body?.cancel().catch(() => undefined);
@@ -122,7 +140,7 @@ export async function fetchPage(url: string, opts: FetchPageOptions): Promise<Ga
   const timeout = timeoutSignal(timeoutMs);
   const { signal, dispose } = anySignal(run, timeout);
   try {
-    const { res, finalUrl } = await fetchFollowing(ref, opts.fetch, signal);
+    const { res, finalUrl } = await fetchFollowing(ref, opts.fetch, signal, opts.addresses);
     if (!res.ok) {
       void res.body?.cancel().catch(() => undefined);
       throw new PageError(`HTTP ${res.status}`);

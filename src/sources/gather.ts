@@ -3,6 +3,7 @@ import { basename } from '../core/layout';
 import type { VaultModel } from '../core/vault-model';
 import type { VaultPort } from '../vault/port';
 import { throwIfAborted } from '../core/abort';
+import type { AddressPolicy } from './address-policy';
 import { fetchPage, type FetchLike } from './fetch-page';
 import type { FullTextIndex } from './fulltext-index';
 import type { HtmlToText } from './html-text';
@@ -33,6 +34,8 @@ export interface GatherSourcesOptions {
   searchEndpoint?: string;
   fetch: FetchLike;
   htmlToText: HtmlToText;
+  /** Which hosts pages and redirects may reach (DESIGN §5: the configured endpoints exempt exactly). */
+  addresses: AddressPolicy;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, label: string) => void;
   /** Each source as soon as it is read, so its digest can start while the others are fetched. */
@@ -110,7 +113,7 @@ export async function gatherSources(opts: GatherSourcesOptions): Promise<Numbere
     const room = maxSources - plan.length;
     const query = basename(domainPath);
     try {
-      const results = await searchWeb(opts.searchEndpoint, query, { fetch: opts.fetch, limit: room + seenUrls.size, signal, timeoutMs: opts.timeoutMs });
+      const results = await searchWeb(opts.searchEndpoint, query, { fetch: opts.fetch, addresses: opts.addresses, limit: room + seenUrls.size, signal, timeoutMs: opts.timeoutMs });
       const fresh: string[] = [];
       for (const r of results) addUrl(fresh, r.url);
       for (const url of fresh.slice(0, room)) plan.push({ kind: 'web', url, reason: 'search' });
@@ -145,6 +148,7 @@ export async function gatherSources(opts: GatherSourcesOptions): Promise<Numbere
     results[i] = await fetchPage(p.url, {
       fetch: opts.fetch,
       htmlToText: opts.htmlToText,
+      addresses: opts.addresses,
       signal,
       reason: p.reason,
       maxChars,

@@ -39,7 +39,8 @@ beforeAll(async () => {
 });
 afterAll(() => web.close());
 
-const opts = { fetch: globalThis.fetch, htmlToText };
+// The test server is on loopback: allowed by name, as a person would with --allow-host.
+const opts = { fetch: globalThis.fetch, htmlToText, addresses: { allowHosts: ['127.0.0.1'] } };
 
 describe('fetchPage', () => {
   it('reduces an HTML page to readable text, with title and fingerprint', async () => {
