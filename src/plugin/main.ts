@@ -186,6 +186,7 @@ export default class GroundworkPlugin extends Plugin {
         'Task',
         (ctx) => runTask(ctx, this.journal(ctx), { domain: domainPath, note: notePath, task }),
         (o) => {
+          if (o.notes.length > 0) new Notice(`Groundwork: ${o.notes.join('; ')}.`, 10_000);
           if (o.outcome === 'applied') new Notice(`Groundwork: applied to ${o.entry!.path} (journal ${o.entry!.id}). "Undo last agent change" reverts it.`, 10_000);
           else {
             new Notice(`Groundwork: a proposal is in the inbox${o.reasons.length ? `: ${o.reasons.join('; ')}` : ''}.`, 10_000);
