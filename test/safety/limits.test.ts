@@ -22,7 +22,8 @@ afterEach(async () => {
   vault.cleanup();
 });
 
-const env = () => ({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-limits', GROUNDWORK_MODEL: 'test-model' });
+// A large window, so the capped note fits and the cap (not the window) is what is tested.
+const env = () => ({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-limits', GROUNDWORK_MODEL: 'test-model', GROUNDWORK_CONTEXT_TOKENS: '200000' });
 
 describe('a task on a huge note', () => {
   it.each([
