@@ -124,6 +124,7 @@ async function tokensAtCaps(dir: string) {
       maxSources: 12,
       urls: [],
       fetch: globalThis.fetch.bind(globalThis),
+      addresses: {},
       htmlToText: makeHtmlToText(DOMParser as unknown as DomParserConstructor),
       maxChars: cap,
     });

@@ -175,7 +175,7 @@ async function main(): Promise<void> {
       const index = await buildIndex(vault, model, DEFAULT_OUTPUT_FOLDER);
       for (const domain of ['Kubernetes', 'LoRA fine-tuning', 'Payments', 'Static site builds']) {
         const domainPath = model.findDomain(domain)!.path;
-        const gathered = await gatherSources({ vault, model, index, domainPath, outputFolder: DEFAULT_OUTPUT_FOLDER, maxSources: 10, urls: [], fetch: ctx.fetch, htmlToText: makeHtmlToText(DOMParser as unknown as DomParserConstructor) });
+        const gathered = await gatherSources({ vault, model, index, domainPath, outputFolder: DEFAULT_OUTPUT_FOLDER, maxSources: 10, urls: [], fetch: ctx.fetch, htmlToText: makeHtmlToText(DOMParser as unknown as DomParserConstructor), addresses: { exemptUrls: [server.url] } });
         // A data folder per domain: a note two domains share is digested (and counted) for each.
         const data = new NodeDataFolder(path.join(dir, '.obsidian/plugins', `groundwork-${domain}`));
         const sources: (NumberedSource & { digest?: Digest })[] = [];

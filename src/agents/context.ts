@@ -23,6 +23,11 @@ export interface AgentContext {
   /** Fetch for source pages and the search endpoint (never the model endpoint's key). */
   fetch: typeof fetch;
   htmlToText: HtmlToText;
+  /**
+   * Hosts the person allowed although private, and how the shell resolves names (the CLI's DNS;
+   * Obsidian has none, so there only literal addresses and localhost names are checked).
+   */
+  network?: { allowHosts?: readonly string[]; resolveHost?: (host: string) => Promise<string[]> };
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   /** The clock, so tests and journals agree on times. */

@@ -15,6 +15,7 @@ import { verifyChange } from './verifier';
 import { noteText, wikilink } from './note-text';
 import { writeProposal, type ProposalOptionSpec } from './proposals';
 import { safeMarkdown } from './untrusted';
+import { capText } from '../sources/types';
 
 /**
  * The Gate (DESIGN §1, §3): between the action agent and the vault. It reads the person's trust
@@ -37,6 +38,21 @@ export interface TaskOutcome {
   entry?: JournalEntry;
   /** Why an automate run became a proposal (critic's reasons, a changed note). */
   reasons: string[];
+  /** What the person should know about how the agents read the note (it was cut, for one). */
+  notes: string[];
+}
+
+/**
+ * How much of a note (and of the distillate) the actor and its critic read, as research caps
+ * its sources: a 50 MB note would otherwise go to the model whole, for each of them.
+ */
+export const MAX_TASK_NOTE_CHARS = 60_000;
+export const MAX_TASK_DISTILLATE_CHARS = 30_000;
+
+function capForModel(label: string, text: string, max: number, notes: string[]): string {
+  if (text.length <= max) return text;
+  notes.push(`${label} has ${text.length.toLocaleString('en-US')} characters; the agents read its first ${max.toLocaleString('en-US')}`);
+  return capText(text, max);
 }
 
 /** Re-reads the domain note and its generated notes so the decision uses the frontmatter as it is now. */
@@ -167,8 +183,10 @@ export async function runTask(ctx: AgentContext, journal: Journal, req: TaskRequ
 
   const baseText = await ctx.vault.read(target);
   const distPath = generatedPath(ctx.outputFolder, name, 'distillate');
-  const distillate = (await ctx.vault.stat(distPath)) ? parseNote(await ctx.vault.read(distPath)).body : null;
-  const body = parseNote(baseText).body;
+  const readNotes: string[] = [];
+  const fullDistillate = (await ctx.vault.stat(distPath)) ? parseNote(await ctx.vault.read(distPath)).body : null;
+  const distillate = fullDistillate === null ? null : capForModel(distPath, fullDistillate, MAX_TASK_DISTILLATE_CHARS, readNotes);
+  const body = capForModel(target, parseNote(baseText).body, MAX_TASK_NOTE_CHARS, readNotes);
 
   const actor = await propose(ctx.llm, mode, req.task, target, body, distillate, ctx.signal);
   checkCancelled(ctx);
@@ -193,13 +211,13 @@ export async function runTask(ctx: AgentContext, journal: Journal, req: TaskRequ
       now: nowIso(ctx),
       model: actor.model,
       tokens: actor.tokens,
-      notes: [...problems, ...notes],
+      notes: [...readNotes, ...problems, ...notes],
     });
 
   if (mode !== 'automate') {
     checkCancelled(ctx);
     const path = await proposal(mode, []);
-    return { domain: domainPath, mode, outcome: 'proposal', proposalPath: path, reasons: [] };
+    return { domain: domainPath, mode, outcome: 'proposal', proposalPath: path, reasons: [], notes: readNotes };
   }
 
   const chosen = usable[0]!;
@@ -214,13 +232,13 @@ export async function runTask(ctx: AgentContext, journal: Journal, req: TaskRequ
   if (!v.pass) {
     const reasons = v.reasons.length ? v.reasons : ['The verifier did not pass the change'];
     const path = await proposal('assist', reasons.map((r) => `The verifier did not pass this change: ${r}`));
-    return { domain: domainPath, mode, outcome: 'proposal', proposalPath: path, reasons };
+    return { domain: domainPath, mode, outcome: 'proposal', proposalPath: path, reasons, notes: readNotes };
   }
   // The trust may have changed while the model worked: read it again right before applying.
   await refreshDomain(ctx, domainPath);
   if (modeOf(ctx.model, domainPath) !== 'automate') {
     const path = await proposal('assist', ['The domain left automate mode while the agent worked']);
-    return { domain: domainPath, mode, outcome: 'proposal', proposalPath: path, reasons: ['The domain left automate mode while the agent worked'] };
+    return { domain: domainPath, mode, outcome: 'proposal', proposalPath: path, reasons: ['The domain left automate mode while the agent worked'], notes: readNotes };
   }
   checkCancelled(ctx);
   try {
@@ -233,11 +251,11 @@ export async function runTask(ctx: AgentContext, journal: Journal, req: TaskRequ
       by: 'agent',
     });
     ctx.model.set(analyzeNote(chosen.spec.target, chosen.after!));
-    return { domain: domainPath, mode, outcome: 'applied', entry, reasons: [] };
+    return { domain: domainPath, mode, outcome: 'applied', entry, reasons: [], notes: readNotes };
   } catch (err) {
     if (!(err instanceof ChangedSinceRead)) throw err;
     const reason = `${chosen.spec.target} changed since the agent read it, so nothing was applied`;
     const path = await proposal('assist', [reason]);
-    return { domain: domainPath, mode, outcome: 'proposal', proposalPath: path, reasons: [reason] };
+    return { domain: domainPath, mode, outcome: 'proposal', proposalPath: path, reasons: [reason], notes: readNotes };
   }
 }

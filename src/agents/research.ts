@@ -127,6 +127,12 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
     searchEndpoint: opts.searchEndpoint,
     fetch: ctx.fetch,
     htmlToText: ctx.htmlToText,
+    addresses: {
+      allowHosts: ctx.network?.allowHosts,
+      resolveHost: ctx.network?.resolveHost,
+      // The person's own endpoints, exactly: never other paths of their hosts.
+      exemptUrls: [ctx.llm.config.baseURL, ...(opts.searchEndpoint ? [opts.searchEndpoint] : [])],
+    },
     signal: ctx.signal,
     onProgress: (done, total, label) => ctx.onProgress?.({ stage: 'gather', done, total, message: label }),
     onSource: startDigest,

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { setMaxListeners } from 'node:events';
+import { lookup } from 'node:dns/promises';
 import { DOMParser } from 'linkedom';
 import type { AgentContext, Progress } from '../agents/context';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/layout';
@@ -17,6 +18,8 @@ export interface LlmFlags {
   model?: string;
   noCache?: boolean;
   contextTokens?: string;
+  /** `--allow-host`: hosts the scout may fetch from although their address is private. */
+  allowHosts?: string[];
 }
 
 /** A config that is never called: a dry run plans without a server. */
@@ -64,6 +67,7 @@ export async function cliAgentContext(io: CliIO, vaultArg: string, flags: LlmFla
     data,
     model,
     config,
+    allowHosts: flags.allowHosts,
     signal: controller.signal,
     onProgress: (p) => {
       const count = p.total !== undefined ? ` ${p.done ?? 0}/${p.total}` : '';
@@ -82,6 +86,7 @@ export function nodeAgentContext(p: {
   data: NodeDataFolder;
   model: VaultModel;
   config: LlmConfig;
+  allowHosts?: string[];
   signal?: AbortSignal;
   onProgress?: AgentContext['onProgress'];
 }): AgentContext {
@@ -93,7 +98,14 @@ export function nodeAgentContext(p: {
     outputFolder: DEFAULT_OUTPUT_FOLDER,
     fetch: globalThis.fetch.bind(globalThis),
     htmlToText: makeHtmlToText(DOMParser as unknown as DomParserConstructor),
+    network: { allowHosts: p.allowHosts, resolveHost },
     signal: p.signal,
     onProgress: p.onProgress,
   };
+}
+
+/** Every address a name resolves to, so the address checks see what the fetch may connect to. */
+async function resolveHost(host: string): Promise<string[]> {
+  const found = await lookup(host, { all: true, verbatim: true });
+  return found.map((a) => a.address);
 }

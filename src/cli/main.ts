@@ -10,7 +10,7 @@ import { VaultError } from '../vault/port';
 const USAGE = `Usage:
   groundwork map <vault> [--json] [--write]
   groundwork check <vault> [--json]
-  groundwork research <vault> <domain> [--url URL]... [--max-sources N] [--dry-run] [--json]
+  groundwork research <vault> <domain> [--url URL]... [--allow-host HOST]... [--max-sources N] [--dry-run] [--json]
   groundwork critique <vault> <domain> [--json]
   groundwork skeleton <vault> <domain> [--json]
   groundwork signoff <vault> <domain> [--yes]
@@ -49,6 +49,15 @@ function contextTokens(raw: string | undefined): string | undefined {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 2048 || n > 10_000_000) throw new UsageError(`--context-tokens must be a whole number of tokens from 2048 up (the model's context window, e.g. 8192), not "${raw}"`);
   return raw;
+}
+
+/** `--allow-host HOST`: a host name or address, not a URL. */
+function allowHosts(raw: string[] | undefined): string[] {
+  return (raw ?? []).map((h) => {
+    const host = h.trim().toLowerCase();
+    if (host === '' || /[\s/@?#]/.test(host)) throw new UsageError(`--allow-host takes a host name or address (like 192.168.1.5 or wiki.lan), not "${h}"`);
+    return host;
+  });
 }
 
 /** GROUNDWORK_SOURCE_CHARS: the context budget per source, in characters. */
@@ -108,11 +117,12 @@ async function dispatch(io: CliIO, argv: string[]): Promise<number> {
       return runCheck(io, vault!, { json: p.values.json === true });
     }
     case 'research': {
-      const p = parse(rest, { ...LLM_OPTIONS, url: { type: 'string', multiple: true }, 'max-sources': { type: 'string' }, 'dry-run': { type: 'boolean' } });
+      const p = parse(rest, { ...LLM_OPTIONS, url: { type: 'string', multiple: true }, 'allow-host': { type: 'string', multiple: true }, 'max-sources': { type: 'string' }, 'dry-run': { type: 'boolean' } });
       const [vault, domain] = positional(p, 2, 'research <vault> <domain>');
       return (await research()).runResearch(io, vault!, domain!, {
         ...llmFlags(p),
         urls: (p.values.url as string[] | undefined) ?? [],
+        allowHosts: allowHosts(p.values['allow-host'] as string[] | undefined),
         maxSources: positiveInt(p.values['max-sources'] as string | undefined, '--max-sources', 10),
         dryRun: p.values['dry-run'] === true,
         searchEndpoint: io.env.GROUNDWORK_SEARCH_URL || undefined,

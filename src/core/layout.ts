@@ -78,6 +78,24 @@ export function normalizeVaultPath(input: string, configDir: string): string {
   return parts.join('/');
 }
 
+/**
+ * The output folder by the write-scope rule: a normalized vault path (no `..`, not absolute, no
+ * control characters) and no hidden segment (the config folder is one, and Obsidian does not
+ * show notes under any other), so a folder the Gate would refuse is never accepted as a setting.
+ */
+export function checkOutputFolder(input: string): { ok: true; folder: string } | { ok: false; problem: string } {
+  let folder: string;
+  try {
+    folder = normalizeVaultPath(input.trim(), '.obsidian');
+  } catch (err) {
+    return { ok: false, problem: (err as Error).message };
+  }
+  if (folder.split('/').some((part) => part.startsWith('.'))) {
+    return { ok: false, problem: `Refused a hidden folder (a name starting with a dot is the config folder or not shown in Obsidian): ${input}` };
+  }
+  return { ok: true, folder };
+}
+
 /** True when `path` is `folder` itself or inside it. */
 export function isInside(path: string, folder: string): boolean {
   return path === folder || path.startsWith(folder.endsWith('/') ? folder : `${folder}/`);

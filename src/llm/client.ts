@@ -2,7 +2,10 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { DataFolder } from '../vault/port';
 import { cacheKey, ResponseCache, type CachedResponse } from './cache';
-import { isAbortError, LlmCancelled, LlmError, type LlmRole } from './errors';
+import { formatSeconds, isAbortError, joinSignals } from '../core/abort';
+import { cleanModelText } from '../core/hostile-text';
+import { BodyTooLarge, boundedFetch, formatBytes } from './bounded-body';
+import { LlmCancelled, LlmError, type LlmRole } from './errors';
 import { limiterFor } from './limiter';
 import { estimateMessagesTokens, estimateTokens } from '../core/tokens';
 import {
@@ -11,6 +14,7 @@ import {
   DEFAULT_BACKOFF,
   DEFAULT_CACHE_LIMITS,
   DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_ANSWER_BYTES,
   DEFAULT_TEMPERATURE,
   modelFor,
   type LlmBudget,
@@ -156,7 +160,8 @@ export class LlmClient {
       defaultHeaders: config.apiKey ? undefined : { Authorization: null },
       maxRetries: 0,
       timeout: config.timeoutMs,
-      fetch: config.fetch,
+      // Read whole under the SDK's signal, so its timeout runs to the answer's last byte, and capped in size.
+      fetch: boundedFetch(config.fetch ?? ((input, init) => globalThis.fetch(input, init)), config.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES),
       dangerouslyAllowBrowser: config.dangerouslyAllowBrowser,
     });
   }
@@ -193,7 +198,7 @@ export class LlmClient {
   async structured<T>(req: StructuredRequest<T>): Promise<StructuredResult<T>> {
     const { role, schema, schemaName } = req;
     const model = this.modelFor(role);
-    const signal = combineSignals(this.signal, req.signal);
+    const signal = joinSignals(this.signal, req.signal);
     const jsonSchema = req.decodeSchema ?? toStrictJsonSchema(schema);
     const key = this.cache
       ? cacheKey({ model, messages: withoutNonce(req.messages, req.nonce), responseFormat: 'json_schema', schemaName, jsonSchema })
@@ -203,10 +208,10 @@ export class LlmClient {
     if (this.cache && key) {
       const begun = await this.cache.begin(key);
       settle = begun.settle;
-      const parsed = begun.hit ? parseStructured(schema, begun.hit.content) : null;
+      const parsed = begun.hit ? parseStructured(schema, this.clean(begun.hit.content), this.clean) : null;
       if (begun.hit && parsed?.ok) {
         this.usage.recordCacheHit(role);
-        return { data: parsed.data, usage: zeroUsage(), model: begun.hit.model || model, cached: true };
+        return { data: parsed.data, usage: zeroUsage(), model: this.clean(begun.hit.model) || model, cached: true };
       }
     }
     try {
@@ -253,8 +258,8 @@ export class LlmClient {
     };
 
     let completion = await send(req.messages);
-    let answer = readAnswer(completion);
-    let outcome = judge(schema, answer);
+    let answer = this.readAnswer(completion);
+    let outcome = judge(schema, answer, this.clean);
     if (!outcome.ok) {
       const repairMessages: LlmMessage[] = [
         ...req.messages,
@@ -262,8 +267,8 @@ export class LlmClient {
         { role: 'user', content: repairInstruction(outcome.problem, answer.truncated) },
       ];
       completion = await send(repairMessages);
-      answer = readAnswer(completion);
-      const second = judge(schema, answer);
+      answer = this.readAnswer(completion);
+      const second = judge(schema, answer, this.clean);
       if (!second.ok) {
         throw new LlmError(
           'invalid-output',
@@ -274,14 +279,14 @@ export class LlmClient {
       outcome = second;
     }
 
-    if (key) await this.store(key, answer.content, completion.model || model, acc, settle);
-    return { data: outcome.data, usage: acc, model: completion.model || model, cached: false };
+    if (key) await this.store(key, answer.content, answer.model || model, acc, settle);
+    return { data: outcome.data, usage: acc, model: answer.model || model, cached: false };
   }
 
   async text(req: TextRequest): Promise<TextResult> {
     const { role } = req;
     const model = this.modelFor(role);
-    const signal = combineSignals(this.signal, req.signal);
+    const signal = joinSignals(this.signal, req.signal);
     const key = this.cache ? cacheKey({ model, messages: withoutNonce(req.messages, req.nonce), responseFormat: 'text' }) : null;
     let settle: (entry: CachedResponse | null) => void = () => undefined;
     if (this.cache && key) {
@@ -289,7 +294,7 @@ export class LlmClient {
       settle = begun.settle;
       if (begun.hit) {
         this.usage.recordCacheHit(role);
-        return { text: begun.hit.content, truncated: false, usage: zeroUsage(), model: begun.hit.model || model, cached: true };
+        return { text: this.clean(begun.hit.content), truncated: false, usage: zeroUsage(), model: this.clean(begun.hit.model) || model, cached: true };
       }
     }
     try {
@@ -315,10 +320,26 @@ export class LlmClient {
       acc,
       req.maxTokens ?? DEFAULT_MAX_TOKENS,
     );
-    const answer = readAnswer(completion);
+    const answer = this.readAnswer(completion);
     // A cut-off answer is not worth keeping: the next identical call should get a fresh chance.
-    if (key && !answer.truncated) await this.store(key, answer.content, completion.model || model, acc, settle);
-    return { text: answer.content, truncated: answer.truncated, usage: acc, model: completion.model || model, cached: false };
+    if (key && !answer.truncated) await this.store(key, answer.content, answer.model || model, acc, settle);
+    return { text: answer.content, truncated: answer.truncated, usage: acc, model: answer.model || model, cached: false };
+  }
+
+  /**
+   * Every text of a model's answer is hostile: control characters (NUL, ANSI escapes) would land
+   * in notes, and a server may echo the API key. Cleaned here, before anything uses or stores it.
+   */
+  private readonly clean = (text: string): string => cleanModelText(text, this.config.apiKey);
+
+  private readAnswer(completion: ChatCompletion): Answer {
+    const choice = completion.choices[0];
+    return {
+      content: this.clean(choice?.message?.content ?? ''),
+      truncated: choice?.finish_reason === 'length',
+      refusal: choice?.message?.refusal ? this.clean(choice.message.refusal) : null,
+      model: typeof completion.model === 'string' ? this.clean(completion.model) : '',
+    };
   }
 
   /** Keeps a paid answer, and hands it to identical calls waiting on this one. */
@@ -392,7 +413,8 @@ export class LlmClient {
       let delay: number | null = null;
       let completion: ChatCompletion | undefined;
       try {
-        completion = await this.openai.chat.completions.create(this.adapt(body), { signal, timeout: timeoutMs, maxRetries: 0 });
+        const answered: unknown = await this.openai.chat.completions.create(this.adapt(body), { signal, timeout: timeoutMs, maxRetries: 0 });
+        completion = this.asCompletion(answered, role);
         this.account(role, body.model, completion, body, acc);
       } catch (err) {
         if (signal?.aborted || isAbortError(err)) {
@@ -449,6 +471,23 @@ export class LlmClient {
     );
   }
 
+  /** The SDK hands back whatever a 200 carried (plain text, other JSON); only a chat completion goes on. */
+  private asCompletion(answered: unknown, role: LlmRole): ChatCompletion {
+    const choices = (answered as { choices?: unknown } | null)?.choices;
+    if (typeof answered === 'object' && answered !== null && Array.isArray(choices)) return answered as ChatCompletion;
+    const what =
+      typeof answered === 'string'
+        ? answered.trim() === ''
+          ? 'an empty body'
+          : `text that is not JSON ("${excerpt(this.clean(answered))}")`
+        : `JSON without a "choices" list (${excerpt(this.clean(JSON.stringify(answered) ?? String(answered)))})`;
+    throw new LlmError(
+      'invalid-output',
+      `The ${role} agent's call to ${this.config.baseURL} was answered with ${what}, not a chat completion. Check the base URL (it usually ends in /v1) and that the server is OpenAI-compatible.`,
+      { role },
+    );
+  }
+
   private account(
     role: LlmRole,
     model: string,
@@ -478,24 +517,21 @@ interface Answer {
   content: string;
   truncated: boolean;
   refusal: string | null;
+  model: string;
 }
 
-function readAnswer(completion: ChatCompletion): Answer {
-  const choice = completion.choices?.[0];
-  return {
-    content: choice?.message?.content ?? '',
-    truncated: choice?.finish_reason === 'length',
-    refusal: choice?.message?.refusal ?? null,
-  };
+function excerpt(text: string, max = 80): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
-function judge<T>(schema: AnySchema<T>, answer: Answer): { ok: true; data: T } | { ok: false; problem: string } {
+function judge<T>(schema: AnySchema<T>, answer: Answer, clean: (s: string) => string): { ok: true; data: T } | { ok: false; problem: string } {
   if (answer.refusal) return { ok: false, problem: `the model refused: ${answer.refusal}` };
   if (answer.truncated) {
     return { ok: false, problem: 'the answer was cut off at the token limit (finish_reason "length") before the JSON was complete' };
   }
   if (!answer.content.trim()) return { ok: false, problem: 'the answer was empty' };
-  return parseStructured(schema, answer.content);
+  return parseStructured(schema, answer.content, clean);
 }
 
 function quote(content: string, max: number): string {
@@ -543,10 +579,19 @@ interface Classified {
 
 function classify(err: unknown, role: LlmRole, baseURL: string, timeoutMs: number, apiKey = ''): Classified {
   const who = `The ${role} agent's call to ${baseURL}`;
+  const tooLarge = causeOfType(err, BodyTooLarge);
+  if (tooLarge) {
+    // Not retried: a server that sent this much once will again, and each try costs the download.
+    return {
+      error: new LlmError('invalid-output', `${who} sent an answer larger than ${formatBytes(tooLarge.maxBytes)}; it was cut off there and not used. Check the server, or lower the answer size it allows.`, { role, cause: err }),
+      retryable: false,
+      retryAfterMs: null,
+    };
+  }
   if (err instanceof APIConnectionTimeoutError) {
     // Not retried: a model too slow once is slow again, and each retry would cost the whole timeout.
     return {
-      error: new LlmError('timeout', `${who} got no answer within ${formatSeconds(timeoutMs)} (timeout). Check that the server is up and not overloaded, or allow it more time.`, { role, cause: err }),
+      error: new LlmError('timeout', `${who} got no answer within ${formatSeconds(timeoutMs)} (timeout, from the request to the answer's last byte). Check that the server is up and not overloaded, or allow it more time.`, { role, cause: err }),
       retryable: false,
       retryAfterMs: null,
     };
@@ -564,7 +609,7 @@ function classify(err: unknown, role: LlmRole, baseURL: string, timeoutMs: numbe
     const apiErr = err as APIError<number, Headers | undefined>;
     const status = apiErr.status;
     // Some servers quote the request's key in their error text; a message is printed and logged, so it never carries it.
-    const serverText = redact(serverMessage(apiErr), apiKey);
+    const serverText = cleanModelText(serverMessage(apiErr), apiKey);
     const retryable = status === 429 || status === 408 || status >= 500;
     let message: string;
     if (status === 401 || status === 403) message = `${who} was refused: the API key is missing or wrong (${status}).`;
@@ -579,15 +624,19 @@ function classify(err: unknown, role: LlmRole, baseURL: string, timeoutMs: numbe
     };
   }
   return {
-    error: new LlmError('connection', `${who} failed: ${redact(err instanceof Error ? err.message : String(err), apiKey)}`, { role, cause: err }),
+    error: new LlmError('connection', `${who} failed: ${cleanModelText(err instanceof Error ? err.message : String(err), apiKey)}`, { role, cause: err }),
     retryable: false,
     retryAfterMs: null,
   };
 }
 
-/** The text with every copy of the API key replaced, so no message can show it. */
-function redact(text: string, apiKey: string): string {
-  return apiKey.length >= 4 ? text.split(apiKey).join('[API key]') : text;
+function causeOfType<T extends Error>(err: unknown, type: new (...args: never[]) => T): T | undefined {
+  let e: unknown = err;
+  for (let depth = 0; depth < 6 && e; depth++) {
+    if (e instanceof type) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** The server's own words as a sentence, so a hint can follow them. */
@@ -620,23 +669,4 @@ function rootMessage(err: unknown): string {
     e = (e as { cause?: unknown }).cause;
   }
   return message;
-}
-
-function formatSeconds(ms: number): string {
-  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
-}
-
-/** AbortSignal.any is missing on older mobile webviews, so the run and call signals are joined by hand. */
-export function combineSignals(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
-  const present = signals.filter((s): s is AbortSignal => s !== undefined);
-  if (present.length <= 1) return present[0];
-  const controller = new AbortController();
-  for (const s of present) {
-    if (s.aborted) {
-      controller.abort(s.reason);
-      break;
-    }
-    s.addEventListener('abort', () => controller.abort(s.reason), { once: true, signal: controller.signal });
-  }
-  return controller.signal;
 }

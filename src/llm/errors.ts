@@ -56,6 +56,4 @@ export class BudgetExceeded extends LlmError {
   }
 }
 
-export function isAbortError(err: unknown): boolean {
-  return err instanceof Error && (err.name === 'AbortError' || err.name === 'APIUserAbortError');
-}
+export { isAbortError } from '../core/abort';

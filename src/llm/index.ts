@@ -1,4 +1,4 @@
-export { LlmClient, responseFormatFor, combineSignals, DEFAULT_MAX_TOKENS } from './client';
+export { LlmClient, responseFormatFor, DEFAULT_MAX_TOKENS } from './client';
 export type {
   LlmClientOptions,
   LlmMessage,

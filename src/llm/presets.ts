@@ -48,6 +48,8 @@ export interface LlmConfig {
   backoff?: { baseMs: number; capMs: number };
   fetch?: typeof fetch;
   dangerouslyAllowBrowser?: boolean;
+  /** Cap on one answer's body; past it the call fails clearly instead of filling memory. */
+  maxAnswerBytes?: number;
   /**
    * The model's context window in tokens: every request's prompt estimate plus its `max_tokens`
    * stays under it. Absent: 8192 for a local server, the model's known window for a hosted one.
@@ -109,6 +111,8 @@ export function contextTokensFor(config: Pick<LlmConfig, 'baseURL' | 'model' | '
 
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_TIMEOUT_MS = 120_000;
+/** Far above any real completion (a 100k-token answer is under 1 MB), far below trouble. */
+export const DEFAULT_MAX_ANSWER_BYTES = 8_000_000;
 export const DEFAULT_MAX_RETRIES = 3;
 export const DEFAULT_BACKOFF = { baseMs: 500, capMs: 30_000 };
 

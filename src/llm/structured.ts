@@ -69,10 +69,13 @@ export function extractJson(content: string): string {
   return first >= 0 && last > first ? text.slice(first, last + 1) : text;
 }
 
-export function parseStructured<T>(schema: AnySchema<T>, content: string): ParseOutcome<T> {
+/** `cleanString` is applied to every string in the JSON, escaped control characters included. */
+export function parseStructured<T>(schema: AnySchema<T>, content: string, cleanString?: (s: string) => string): ParseOutcome<T> {
   let value: unknown;
   try {
-    value = JSON.parse(extractJson(content));
+    value = cleanString
+      ? JSON.parse(extractJson(content), (_k, v: unknown) => (typeof v === 'string' ? cleanString(v) : v))
+      : JSON.parse(extractJson(content));
   } catch (err) {
     return { ok: false, problem: `the answer is not valid JSON (${(err as Error).message})` };
   }

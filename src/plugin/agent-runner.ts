@@ -82,6 +82,8 @@ export class AgentRunner {
       outputFolder: s.outputFolder,
       fetch,
       htmlToText: makeHtmlToText(DOMParser),
+      // No DNS in Obsidian: literal addresses and localhost names are checked, other names cannot be.
+      network: { allowHosts: s.allowedHosts },
       signal,
       onProgress: (p) => this.show(p),
     };

@@ -1,5 +1,5 @@
 import { Notice, Plugin, TFile, type WorkspaceLeaf } from 'obsidian';
-import { loadSettings, settingsSchema, type Settings } from './settings-schema';
+import { loadSettings, settingsSchema, withUnknownKeys, type Settings } from './settings-schema';
 import { ObsidianDataFolder, ObsidianVault } from './obsidian-vault';
 import { LiveModel } from './live-model';
 import { AutonomyMapView, VIEW_TYPE_AUTONOMY_MAP } from './map-view';
@@ -20,12 +20,15 @@ import { writeDomainsBase } from './domains-base-command';
 
 export default class GroundworkPlugin extends Plugin {
   settings!: Settings;
+  /** data.json as loaded: keys a newer version wrote are saved back with the settings. */
+  private stored: unknown = null;
   live!: LiveModel;
   runner!: AgentRunner;
 
   override async onload(): Promise<void> {
     // Only cheap registration here: reading the vault waits for layout-ready so start-up stays fast.
-    const { settings, warnings } = loadSettings(await this.loadData());
+    this.stored = await this.loadData();
+    const { settings, warnings } = loadSettings(this.stored);
     this.settings = settings;
     const port = new ObsidianVault(this.app);
     const dataDir = this.manifest.dir ?? `${this.app.vault.configDir}/plugins/${this.manifest.id}`;
@@ -185,6 +188,7 @@ export default class GroundworkPlugin extends Plugin {
         'Task',
         (ctx) => runTask(ctx, this.journal(ctx), { domain: domainPath, note: notePath, task }),
         (o) => {
+          if (o.notes.length > 0) new Notice(`Groundwork: ${o.notes.join('; ')}.`, 10_000);
           if (o.outcome === 'applied') new Notice(`Groundwork: applied to ${o.entry!.path} (journal ${o.entry!.id}). "Undo last agent change" reverts it.`, 10_000);
           else {
             new Notice(`Groundwork: a proposal is in the inbox${o.reasons.length ? `: ${o.reasons.join('; ')}` : ''}.`, 10_000);
@@ -273,7 +277,7 @@ export default class GroundworkPlugin extends Plugin {
     }
     const folderChanged = next.data.outputFolder !== this.settings.outputFolder;
     this.settings = next.data;
-    await this.saveData(this.settings);
+    await this.saveData(withUnknownKeys(this.stored, this.settings));
     if (folderChanged) {
       this.live.reset();
       await this.live.ensure();

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { DEFAULT_OUTPUT_FOLDER } from '../core/layout';
+import { checkOutputFolder, DEFAULT_OUTPUT_FOLDER } from '../core/layout';
 import { llmSettingsSchema } from '../llm/presets';
 
 /**
@@ -8,15 +8,19 @@ import { llmSettingsSchema } from '../llm/presets';
  * here: the API key is in Obsidian's SecretStorage.
  */
 
-export const SETTINGS_VERSION = 2;
+export const SETTINGS_VERSION = 3;
 
 export const settingsSchemaV1 = z.object({
   version: z.literal(1),
+  // The same rule as the write scope (core/layout), so a folder the Gate would refuse is never stored.
   outputFolder: z._default(
     z.string().check(
       z.trim(),
-      z.minLength(1),
-      z.refine((s) => !s.includes('..') && !s.startsWith('/'), 'must be a folder inside the vault'),
+      z.refine((s) => checkOutputFolder(s).ok, { error: (iss) => `Output folder: ${outputFolderProblem(iss.input)}` }),
+      z.overwrite((s) => {
+        const checked = checkOutputFolder(s);
+        return checked.ok ? checked.folder : s;
+      }),
     ),
     DEFAULT_OUTPUT_FOLDER,
   ),
@@ -43,8 +47,20 @@ export const settingsSchemaV2 = z.extend(settingsSchemaV1, {
   domainsBaseOffered: z._default(z.boolean(), false),
 });
 
-export const settingsSchema = settingsSchemaV2;
-export type Settings = z.infer<typeof settingsSchemaV2>;
+/**
+ * v3 adds the hosts a person lets the scout fetch from although their address is loopback or
+ * private (a home server, an intranet wiki); nothing of v2 changes.
+ */
+export const settingsSchemaV3 = z.extend(settingsSchemaV2, {
+  version: z.literal(3),
+  allowedHosts: z._default(
+    z.array(z.string().check(z.trim(), z.toLowerCase(), z.minLength(1), z.refine((h) => !/[\s/@?#]/.test(h), 'must be a host name or address, without scheme or path'))),
+    [],
+  ),
+});
+
+export const settingsSchema = settingsSchemaV3;
+export type Settings = z.infer<typeof settingsSchemaV3>;
 
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({ version: SETTINGS_VERSION });
 
@@ -56,7 +72,14 @@ const MIGRATIONS: Record<number, Migration> = {
   0: (raw) => ({ ...raw, version: 1 }),
   // 1 → 2: model server settings arrive with their defaults; nothing of v1 changes.
   1: (raw) => ({ ...raw, version: 2 }),
+  // 2 → 3: allowed hosts arrive empty: every loopback and private address stays refused.
+  2: (raw) => ({ ...raw, version: 3 }),
 };
+
+function outputFolderProblem(input: unknown): string {
+  const checked = checkOutputFolder(typeof input === 'string' ? input : '');
+  return checked.ok ? 'invalid' : checked.problem;
+}
 
 export interface LoadedSettings {
   settings: Settings;
@@ -66,10 +89,10 @@ export interface LoadedSettings {
 
 export function loadSettings(stored: unknown): LoadedSettings {
   const warnings: string[] = [];
-  let raw: Record<string, unknown> = stored && typeof stored === 'object' && !Array.isArray(stored) ? { ...(stored as Record<string, unknown>) } : {};
+  let raw: Record<string, unknown> = isRecord(stored) ? { ...stored } : {};
   let version = typeof raw.version === 'number' ? raw.version : 0;
   if (version > SETTINGS_VERSION) {
-    warnings.push(`Settings were saved by a newer Groundwork (version ${version}); using defaults for anything not understood`);
+    warnings.push(`Settings were saved by a newer Groundwork (version ${version}); what this version does not know is kept as is`);
     raw = { ...raw, version: SETTINGS_VERSION };
     version = SETTINGS_VERSION;
   }
@@ -79,15 +102,69 @@ export function loadSettings(stored: unknown): LoadedSettings {
     raw = step(raw);
     version++;
   }
-  const parsed = settingsSchema.safeParse(raw);
-  if (parsed.success) return { settings: parsed.data, warnings };
-  // Keep every valid field; reset only the ones that fail, and say which.
-  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-  const shape = settingsSchema.shape;
-  for (const key of Object.keys(shape) as (keyof typeof shape)[]) {
-    const field = shape[key].safeParse(raw[key]);
-    if (field.success) settings[key] = field.data;
-    else warnings.push(`Setting "${key}" was invalid and was reset to its default`);
-  }
+  const settings = parseLeniently(settingsSchema, raw, '', warnings) as Settings;
   return { settings: settingsSchema.parse(settings), warnings };
+}
+
+type Schema = z.core.$ZodType;
+
+/**
+ * Parses a value; where it fails, goes down into object fields (through their defaults) so that
+ * a bad value resets only itself, never the block around it, and says which one it reset.
+ */
+function parseLeniently(schema: Schema, value: unknown, path: string, warnings: string[]): unknown {
+  const whole = z.safeParse(schema, value);
+  if (whole.success) return whole.data;
+  const object = objectShape(schema);
+  if (object && (value === undefined || isRecord(value))) {
+    const out: Record<string, unknown> = {};
+    const given: Record<string, unknown> = value ?? {};
+    for (const [key, field] of Object.entries(object)) {
+      const parsed = parseLeniently(field, given[key], path ? `${path}.${key}` : key, warnings);
+      if (parsed !== undefined) out[key] = parsed;
+    }
+    const again = z.safeParse(schema, out);
+    if (again.success) return again.data;
+  }
+  warnings.push(`Setting "${path}" was invalid and was reset to its default`);
+  const fallback = z.safeParse(schema, undefined);
+  return fallback.success ? fallback.data : undefined;
+}
+
+function objectShape(schema: Schema): Record<string, Schema> | null {
+  let s: Schema = schema;
+  for (let depth = 0; depth < 4; depth++) {
+    const def = s._zod.def as { type: string; innerType?: Schema; shape?: Record<string, Schema> };
+    if (def.type === 'object' && def.shape) return def.shape;
+    if ((def.type === 'default' || def.type === 'optional' || def.type === 'prefault') && def.innerType) s = def.innerType;
+    else return null;
+  }
+  return null;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * What is saved: the settings, plus every key of the stored data this version does not know
+ * (at any depth), so a newer Groundwork's settings survive a round trip through an older one.
+ * The newer version number is kept too, so that version does not migrate its own data again.
+ */
+export function withUnknownKeys(stored: unknown, settings: Settings): Record<string, unknown> {
+  const merged = mergeUnknown(settingsSchema, stored, settings) as Record<string, unknown>;
+  const storedVersion = isRecord(stored) && typeof stored.version === 'number' ? stored.version : 0;
+  if (storedVersion > SETTINGS_VERSION) merged.version = storedVersion;
+  return merged;
+}
+
+/** Keys outside the schema's objects are kept; keys the schema knows always take the parsed value. */
+function mergeUnknown(schema: Schema, stored: unknown, known: unknown): unknown {
+  const shape = objectShape(schema);
+  if (!shape || !isRecord(stored) || !isRecord(known)) return known;
+  const out: Record<string, unknown> = {};
+  // A key from an old release is a secret, wherever it sits: it never goes back to data.json.
+  for (const [k, v] of Object.entries(stored)) if (!(k in shape) && k !== 'apiKey') out[k] = v;
+  for (const [k, v] of Object.entries(known)) out[k] = shape[k] ? mergeUnknown(shape[k], stored[k], v) : v;
+  return out;
 }

@@ -126,5 +126,16 @@ export class GroundworkSettingTab extends PluginSettingTab {
       .setName('Web search endpoint')
       .setDesc('Optional: a search URL the scout may query (a JSON API like the one of a self-hosted metasearch).')
       .addText((text) => text.setValue(s.searchEndpoint).onChange(async (value) => void (await this.plugin.updateSettings({ searchEndpoint: value.trim() }))));
+    new Setting(containerEl)
+      .setName('Allowed local hosts')
+      .setDesc(
+        'Pages on this device or your own network (localhost, 192.168.…, 10.…) are never fetched, so a link or a redirect cannot reach them. List hosts you want the scout to read anyway, separated by commas. Only addresses and localhost names can be checked here; other names are not looked up.',
+      )
+      .addTextArea((text) =>
+        text.setValue(s.allowedHosts.join(', ')).onChange(async (value) => {
+          const hosts = value.split(/[\s,]+/).filter((h) => h !== '');
+          await this.plugin.updateSettings({ allowedHosts: hosts });
+        }),
+      );
   }
 }

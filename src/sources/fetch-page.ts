@@ -1,6 +1,8 @@
-import { abortError, anySignal, formatSeconds, raceAbort, timeoutSignal } from './abort';
+import { abortError, anySignal, formatSeconds, raceAbort, timeoutSignal } from '../core/abort';
+import { BodyTooLarge, readCappedBody } from '../llm/bounded-body';
 import type { HtmlToText } from './html-text';
 import { capText, DEFAULT_MAX_CHARS, failedSource, sourceFingerprint, type GatheredSource } from './types';
+import { checkAddress, type AddressPolicy } from './address-policy';
 import { checkFetchableUrl, normalizeUrl } from './urls';
 
 /**
@@ -16,6 +18,8 @@ export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>
 export interface FetchPageOptions {
   fetch: FetchLike;
   htmlToText: HtmlToText;
+  /** Which hosts may be reached, checked on the URL and on every redirect hop. */
+  addresses: AddressPolicy;
   timeoutMs?: number;
   maxBytes?: number;
   /** Cap on the text kept (characters). */
@@ -37,13 +41,7 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** A failure the page is to blame for, reported on its source instead of thrown. */
-class PageError extends Error {}
-
-export function formatBytes(n: number): string {
-  if (n >= 1_000_000) return `${Math.round(n / 100_000) / 10} MB`;
-  if (n >= 1_000) return `${Math.round(n / 100) / 10} kB`;
-  return `${n} bytes`;
-}
+export class PageError extends Error {}
 
 type TextKind = 'html' | 'plain' | 'json';
 
@@ -52,44 +50,6 @@ function textKind(mediaType: string): TextKind | null {
   if (mediaType === 'text/plain' || mediaType === 'text/markdown' || mediaType === 'text/x-markdown') return 'plain';
   if (mediaType === 'application/json' || mediaType.endsWith('+json')) return 'json';
   return null;
-}
-
-/** Reads the body, stopping as soon as it passes `maxBytes` rather than after the whole download. */
-async function readBody(res: Response, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
-  const tooLarge = (): PageError => new PageError(`larger than ${formatBytes(maxBytes)}`);
-  const declared = Number(res.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    void res.body?.cancel().catch(() => undefined);
-    throw tooLarge();
-  }
-  const reader = res.body?.getReader?.();
-  if (!reader) {
-    // No stream (some fetch adapters): the length check after the fact is all there is.
-    const buf = new Uint8Array(await raceAbort(res.arrayBuffer(), signal));
-    if (buf.byteLength > maxBytes) throw tooLarge();
-    return buf;
-  }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await raceAbort(reader.read(), signal);
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) throw tooLarge();
-      chunks.push(value);
-    }
-  } catch (err) {
-    void reader.cancel().catch(() => undefined);
-    throw err;
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
 
 function decode(bytes: Uint8Array, charset: string | null): string {
@@ -114,19 +74,34 @@ function firstHeading(text: string): string | null {
   return m?.[1]?.trim() ?? null;
 }
 
-/** Follows redirects one by one (at most 5), refusing any that leaves http(s). */
-async function fetchFollowing(url: string, fetchFn: FetchLike, signal: AbortSignal): Promise<{ res: Response; finalUrl: string }> {
+/**
+ * Follows redirects one by one (at most 5), refusing any that leaves http(s) or reaches a refused
+ * address: the address is checked before each hop is requested. (Obsidian's requestUrl follows
+ * redirects itself, out of sight; there only the first URL and where it landed can be checked.)
+ */
+export async function fetchFollowing(
+  url: string,
+  fetchFn: FetchLike,
+  signal: AbortSignal,
+  addresses: AddressPolicy,
+  headers: Record<string, string> = PAGE_HEADERS,
+): Promise<{ res: Response; finalUrl: string }> {
   let current = url;
   for (let hop = 0; ; hop++) {
+    const refusedHost = await raceAbort(checkAddress(current, addresses), signal);
+    if (refusedHost) throw new PageError(hop === 0 ? refusedHost : `redirected to ${current}, ${refusedHost}`);
     const res = await raceAbort(
-      fetchFn(current, { method: 'GET', headers: { ...PAGE_HEADERS }, redirect: 'manual', credentials: 'omit', signal }),
+      fetchFn(current, { method: 'GET', headers: { ...headers }, redirect: 'manual', credentials: 'omit', signal }),
       signal,
     );
     if (res.type === 'opaqueredirect') throw new PageError('redirected, and the redirect could not be followed safely');
     // Adapters that follow redirects themselves report where they ended up.
     const landed = res.url && res.url !== '' ? res.url : current;
-    const landedProblem = checkFetchableUrl(landed);
-    if (landedProblem) throw new PageError(`redirected to a refused URL: ${landedProblem}`);
+    const landedProblem = checkFetchableUrl(landed) ?? (landed !== current ? await raceAbort(checkAddress(landed, addresses), signal) : null);
+    if (landedProblem) {
+      void res.body?.cancel().catch(() => undefined);
+      throw new PageError(`redirected to a refused URL: ${landedProblem}`);
+    }
     const location = res.headers.get('location');
     if (res.status < 300 || res.status >= 400 || location === null) return { res, finalUrl: normalizeUrl(landed) ?? landed };
     void res.body?.cancel().catch(() => undefined);
@@ -165,7 +140,7 @@ export async function fetchPage(url: string, opts: FetchPageOptions): Promise<Ga
   const timeout = timeoutSignal(timeoutMs);
   const { signal, dispose } = anySignal(run, timeout);
   try {
-    const { res, finalUrl } = await fetchFollowing(ref, opts.fetch, signal);
+    const { res, finalUrl } = await fetchFollowing(ref, opts.fetch, signal, opts.addresses);
     if (!res.ok) {
       void res.body?.cancel().catch(() => undefined);
       throw new PageError(`HTTP ${res.status}`);
@@ -178,7 +153,7 @@ export async function fetchPage(url: string, opts: FetchPageOptions): Promise<Ga
       void res.body?.cancel().catch(() => undefined);
       throw new PageError(`not text (${mediaType})`);
     }
-    const bytes = await readBody(res, maxBytes, signal);
+    const bytes = await readCappedBody(res, maxBytes, signal);
     if (kind === undefined) {
       kind = sniff(bytes);
       if (kind === null) throw new PageError('not text (no content type, binary content)');
@@ -206,7 +181,7 @@ export async function fetchPage(url: string, opts: FetchPageOptions): Promise<Ga
   } catch (err) {
     if (run?.aborted) throw abortError(run);
     if (timeout?.aborted) return failedSource('web', ref, reason, `timed out after ${formatSeconds(timeoutMs)}`);
-    if (err instanceof PageError) return failedSource('web', ref, reason, err.message);
+    if (err instanceof PageError || err instanceof BodyTooLarge) return failedSource('web', ref, reason, err.message);
     return failedSource('web', ref, reason, describeNetworkError(err));
   } finally {
     dispose();

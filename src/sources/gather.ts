@@ -2,7 +2,8 @@ import { parseNote } from '../core/frontmatter';
 import { basename } from '../core/layout';
 import type { VaultModel } from '../core/vault-model';
 import type { VaultPort } from '../vault/port';
-import { throwIfAborted } from './abort';
+import { throwIfAborted } from '../core/abort';
+import type { AddressPolicy } from './address-policy';
 import { fetchPage, type FetchLike } from './fetch-page';
 import type { FullTextIndex } from './fulltext-index';
 import type { HtmlToText } from './html-text';
@@ -33,6 +34,8 @@ export interface GatherSourcesOptions {
   searchEndpoint?: string;
   fetch: FetchLike;
   htmlToText: HtmlToText;
+  /** Which hosts pages and redirects may reach (DESIGN §5: the configured endpoints exempt exactly). */
+  addresses: AddressPolicy;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, label: string) => void;
   /** Each source as soon as it is read, so its digest can start while the others are fetched. */
@@ -116,7 +119,7 @@ export async function gatherSources(opts: GatherSourcesOptions): Promise<Numbere
     const room = maxSources - plan.length;
     const query = basename(domainPath);
     try {
-      const results = await searchWeb(opts.searchEndpoint, query, { fetch: opts.fetch, limit: room + seenUrls.size, signal, timeoutMs: opts.timeoutMs });
+      const results = await searchWeb(opts.searchEndpoint, query, { fetch: opts.fetch, addresses: opts.addresses, limit: room + seenUrls.size, signal, timeoutMs: opts.timeoutMs });
       const fresh: string[] = [];
       for (const r of results) addUrl(fresh, r.url);
       for (const url of fresh.slice(0, room)) plan.push({ kind: 'web', url, reason: 'search' });
@@ -153,6 +156,7 @@ export async function gatherSources(opts: GatherSourcesOptions): Promise<Numbere
     results[i] = await fetchPage(p.url, {
       fetch: opts.fetch,
       htmlToText: opts.htmlToText,
+      addresses: opts.addresses,
       signal,
       reason: p.reason,
       maxChars,

@@ -1,6 +1,7 @@
-import { abortError, anySignal, formatSeconds, raceAbort, timeoutSignal } from './abort';
+import { abortError, anySignal, formatSeconds, raceAbort, timeoutSignal } from '../core/abort';
 import type { FetchLike } from './fetch-page';
-import { PAGE_HEADERS } from './fetch-page';
+import { fetchFollowing, PAGE_HEADERS, PageError } from './fetch-page';
+import type { AddressPolicy } from './address-policy';
 import { checkFetchableUrl, normalizeUrl } from './urls';
 
 /**
@@ -18,6 +19,8 @@ export interface SearchResult {
 
 export interface SearchWebOptions {
   fetch: FetchLike;
+  /** Checked on redirects; the endpoint itself is the person's choice and is exempt. */
+  addresses?: AddressPolicy;
   limit?: number;
   signal?: AbortSignal;
   timeoutMs?: number;
@@ -52,10 +55,9 @@ export async function searchWeb(endpointUrl: string, query: string, opts: Search
   const { signal, dispose } = anySignal(run, timeout);
   let body: unknown;
   try {
-    const res = await raceAbort(
-      opts.fetch(url.href, { method: 'GET', headers: { ...PAGE_HEADERS, Accept: 'application/json' }, credentials: 'omit', signal }),
-      signal,
-    );
+    // The configured endpoint is exempt exactly (its query included); any redirect is checked like a page's.
+    const addresses = { ...opts.addresses, exemptUrls: [...(opts.addresses?.exemptUrls ?? []), url.href] };
+    const { res } = await fetchFollowing(url.href, opts.fetch, signal, addresses, { ...PAGE_HEADERS, Accept: 'application/json' });
     if (!res.ok) {
       void res.body?.cancel().catch(() => undefined);
       throw fail(`HTTP ${res.status}`);
@@ -70,6 +72,7 @@ export async function searchWeb(endpointUrl: string, query: string, opts: Search
     if (run?.aborted) throw abortError(run);
     if (timeout?.aborted) throw fail(`timed out after ${formatSeconds(timeoutMs)}`);
     if (err instanceof Error && err.message.startsWith(`Search endpoint ${label}:`)) throw err;
+    if (err instanceof PageError) throw fail(err.message);
     throw fail(`could not reach it (${err instanceof Error ? err.message : String(err)})`);
   } finally {
     dispose();

@@ -54,7 +54,7 @@ function allLinksResolve(dir: string, notePaths: string[]): string[] {
 describe('research cycle end to end (CLI, real openai client, loopback server)', () => {
   it('writes sources, distillate, critique and skeleton as linked notes; every other note stays byte-identical', async () => {
     const before = snapshot(vault.dir);
-    const r = await runCli(['research', vault.dir, 'LoRA fine-tuning', '--url', webUrl, '--json'], env());
+    const r = await runCli(['research', vault.dir, 'LoRA fine-tuning', '--url', webUrl, '--allow-host', '127.0.0.1', '--json'], env());
     expect(r.stderr).not.toMatch(/failed/i);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as { sources: { id: string; kind: string; ref: string; reason: string; error?: string }[]; written: { path: string; outcome: string }[]; usage: { calls: number } };

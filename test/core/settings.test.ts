@@ -1,21 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, loadSettings, SETTINGS_VERSION } from '../../src/plugin/settings-schema';
+import { DEFAULT_SETTINGS, loadSettings, SETTINGS_VERSION, withUnknownKeys } from '../../src/plugin/settings-schema';
 
 describe('settings schema and migrations', () => {
   it('gives the defaults for no stored data', () => {
     expect(loadSettings(null)).toEqual({ settings: DEFAULT_SETTINGS, warnings: [] });
-    expect(DEFAULT_SETTINGS).toMatchObject({ version: SETTINGS_VERSION, outputFolder: 'Groundwork', maxSources: 10 });
+    expect(DEFAULT_SETTINGS).toMatchObject({ version: SETTINGS_VERSION, outputFolder: 'Groundwork', maxSources: 10, allowedHosts: [] });
   });
 
   it('migrates an unversioned object, keeping its values', () => {
-    expect(loadSettings({ outputFolder: 'Agents', maxSources: 5 }).settings).toMatchObject({ version: 2, outputFolder: 'Agents', maxSources: 5 });
+    expect(loadSettings({ outputFolder: 'Agents', maxSources: 5 }).settings).toMatchObject({ version: 3, outputFolder: 'Agents', maxSources: 5 });
   });
 
-  it('migrates v1 to v2: model settings get their defaults, v1 values stay', () => {
+  it('migrates v1 to v3: model settings and allowed hosts get their defaults, v1 values stay', () => {
     const { settings, warnings } = loadSettings({ version: 1, outputFolder: 'Agents', maxSources: 3, apiKeySecret: 'my-key' });
     expect(warnings).toEqual([]);
-    expect(settings).toMatchObject({ version: 2, outputFolder: 'Agents', maxSources: 3, apiKeySecret: 'my-key', searchEndpoint: '' });
+    expect(settings).toMatchObject({ version: 3, outputFolder: 'Agents', maxSources: 3, apiKeySecret: 'my-key', searchEndpoint: '', allowedHosts: [] });
     expect(settings.llm).toMatchObject({ preset: 'ollama', cache: true, concurrency: 4 });
+  });
+
+  it('migrates v2 to v3 keeping every v2 value', () => {
+    const v2 = { version: 2, outputFolder: 'AI', maxSources: 4, apiKeySecret: 'k', maxSourceChars: 5000, searchEndpoint: 'https://s.example/search', llm: { preset: 'openai', model: 'gpt-4o-mini', timeoutMs: 9000 } };
+    const { settings, warnings } = loadSettings(v2);
+    expect(warnings).toEqual([]);
+    expect(settings).toMatchObject({ ...v2, version: 3, llm: { ...v2.llm, cache: true }, allowedHosts: [] });
   });
 
   it('keeps valid model settings and resets an invalid search endpoint', () => {
@@ -31,13 +38,48 @@ describe('settings schema and migrations', () => {
     expect(warnings).toEqual(['Setting "outputFolder" was invalid and was reset to its default']);
   });
 
-  it('keeps what it understands from a newer version', () => {
-    const { settings, warnings } = loadSettings({ version: 99, outputFolder: 'Future', somethingNew: true });
-    expect(settings.outputFolder).toBe('Future');
-    expect(warnings[0]).toMatch(/newer Groundwork/);
+  it('a bad value inside a block resets only that value, not the block', () => {
+    const { settings, warnings } = loadSettings({
+      version: 3,
+      llm: { preset: 'openai', model: 'gpt-4o', timeoutMs: -5, concurrency: 8, budget: { maxTokens: 'lots', maxCalls: 20 } },
+    });
+    expect(settings.llm).toMatchObject({ preset: 'openai', model: 'gpt-4o', timeoutMs: 120_000, concurrency: 8, budget: { maxCalls: 20 } });
+    expect(settings.llm.budget.maxTokens).toBeUndefined();
+    expect(warnings.sort()).toEqual([
+      'Setting "llm.budget.maxTokens" was invalid and was reset to its default',
+      'Setting "llm.timeoutMs" was invalid and was reset to its default',
+    ]);
   });
 
-  it('never stores a key in the settings object', () => {
+  it('validates the output folder by the write-scope rule, and stores it normalized', () => {
+    for (const bad of ['../x', '/abs', 'C:\\Users', '.obsidian/plugins', 'a/../../b', 'Notes/.hidden', '', 'a\u0000b', '~/x']) {
+      const { settings, warnings } = loadSettings({ version: 3, outputFolder: bad });
+      expect(settings.outputFolder, bad).toBe('Groundwork');
+      expect(warnings, bad).toEqual(['Setting "outputFolder" was invalid and was reset to its default']);
+    }
+    expect(loadSettings({ version: 3, outputFolder: ' AI//Out/ ' }).settings.outputFolder).toBe('AI/Out');
+    expect(loadSettings({ version: 3, outputFolder: 'Work\\Agents' }).settings.outputFolder).toBe('Work/Agents');
+  });
+
+  it('keeps what it understands from a newer version, and saves back what it does not', () => {
+    const stored = { version: 99, outputFolder: 'Future', somethingNew: { deep: [1, 2] }, llm: { model: 'm', newKnob: 3, timeoutMs: 'x' } };
+    const { settings, warnings } = loadSettings(stored);
+    expect(settings.outputFolder).toBe('Future');
+    expect(warnings[0]).toMatch(/newer Groundwork/);
+    const saved = withUnknownKeys(stored, { ...settings, maxSources: 4 });
+    expect(saved).toMatchObject({ version: 99, outputFolder: 'Future', maxSources: 4, somethingNew: { deep: [1, 2] }, llm: { model: 'm', newKnob: 3, timeoutMs: 120_000 } });
+    // Loading what was saved gives the same settings back.
+    expect(loadSettings(saved).settings).toEqual({ ...settings, maxSources: 4 });
+  });
+
+  it('validates allowed hosts', () => {
+    expect(loadSettings({ version: 3, allowedHosts: ['Wiki.LAN', ' 10.0.0.5 '] }).settings.allowedHosts).toEqual(['wiki.lan', '10.0.0.5']);
+    expect(loadSettings({ version: 3, allowedHosts: ['http://x/y'] }).warnings).toEqual(['Setting "allowedHosts" was invalid and was reset to its default']);
+  });
+
+  it('never stores a key in the settings object, nor saves one back', () => {
     expect(JSON.stringify(loadSettings({ apiKey: 'sk-secret' }).settings)).not.toContain('sk-secret');
+    const stored = { version: 99, apiKey: 'sk-secret', llm: { apiKey: 'sk-secret' } };
+    expect(JSON.stringify(withUnknownKeys(stored, loadSettings(stored).settings))).not.toContain('sk-secret');
   });
 });

@@ -114,7 +114,7 @@ describe('hostile sources and model output in a research run', () => {
   it('a hostile page, a hostile note and injected digests: rendered inert, trust and scope unchanged', async () => {
     script = { inject: payloads.inject, extraCitation: 'S99' };
     const before = state();
-    const r = await runCli(['research', vault.dir, 'LoRA fine-tuning', '--url', web.at('/lora'), '--json'], env());
+    const r = await runCli(['research', vault.dir, 'LoRA fine-tuning', '--url', web.at('/lora'), '--allow-host', '127.0.0.1', '--json'], env());
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { sources: { ref: string; title: string; error?: string }[] };
     expect(out.sources.map((s) => s.ref)).toEqual(expect.arrayContaining([web.at('/lora'), 'Notes/Hostile note.md']));

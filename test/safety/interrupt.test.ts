@@ -85,7 +85,7 @@ describe('SIGINT to the bin at each stage of a research run', () => {
     it(`during the ${s.stage}: one line, exit 1, nothing lost or half-written; the retry reuses the digests`, async () => {
       holdSchema = s.hold;
       const before = personFiles(vault.dir);
-      const r = await interruptAt(s.line, s.slowUrl ? ['--url', web.at('/slow')] : []);
+      const r = await interruptAt(s.line, s.slowUrl ? ['--url', web.at('/slow'), '--allow-host', '127.0.0.1'] : []);
       expect(r.signalled).toBe(true);
       expect(r.code).toBe(1);
       expect(expectOneClearLine(r.stderr)).toMatch(/^groundwork: cancelled; notes written before the cancel are kept/);

@@ -67,7 +67,7 @@ describe('the API key', () => {
   it('research + skeleton + task + accept + undo (in-process and the real bin): the key is in no file and no output', async () => {
     const outputs: CliResult[] = [];
     const e = env();
-    outputs.push(await runCli(['research', vault.dir, 'LoRA fine-tuning', '--url', web.at('/lora'), '--json'], e));
+    outputs.push(await runCli(['research', vault.dir, 'LoRA fine-tuning', '--url', web.at('/lora'), '--allow-host', '127.0.0.1', '--json'], e));
     outputs.push(await bin(['skeleton', vault.dir, 'LoRA fine-tuning'], e));
     const task = await runCli(['run', vault.dir, 'LoRA fine-tuning', '--task', 'Summarize', '--note', 'Notes/Adapter rank experiments.md', '--json'], e);
     outputs.push(task);
@@ -119,7 +119,7 @@ describe('the API key', () => {
 
 describe('the network', () => {
   it('only the model endpoint, the search endpoint and the sources\' own URLs are contacted; sources never get the key', async () => {
-    const r = await runCli(['research', vault.dir, 'LoRA fine-tuning', '--url', web.at('/lora'), '--json'], env());
+    const r = await runCli(['research', vault.dir, 'LoRA fine-tuning', '--url', web.at('/lora'), '--allow-host', '127.0.0.1', '--json'], env());
     expect(r.code, r.stderr).toBe(0);
     const refs = (JSON.parse(r.stdout) as { sources: { ref: string }[] }).sources.map((s) => s.ref);
     expect(refs).toEqual(expect.arrayContaining([web.at('/lora'), web.at('/found')]));
@@ -141,7 +141,7 @@ describe('the network', () => {
   });
 
   it('the real bin contacts the same three servers, and the sources still get no key', async () => {
-    const r = await bin(['research', vault.dir, 'LoRA fine-tuning', '--url', web.at('/lora')], env());
+    const r = await bin(['research', vault.dir, 'LoRA fine-tuning', '--url', web.at('/lora'), '--allow-host', '127.0.0.1'], env());
     expect(r.code, r.stderr).toBe(0);
     expect(server.chatRequests.length).toBeGreaterThan(0);
     expect(web.requests.map((q) => q.path).sort()).toEqual(['/found', '/lora']);

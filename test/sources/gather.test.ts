@@ -32,7 +32,7 @@ async function setup(domainBody: string) {
   });
   cleanups.push(v.cleanup);
   const index = await buildIndex(v.vault, v.model, OUT);
-  return { vault: v.vault, model: v.model, index, domainPath: 'LoRA.md', outputFolder: OUT, fetch: globalThis.fetch, htmlToText };
+  return { vault: v.vault, model: v.model, index, domainPath: 'LoRA.md', outputFolder: OUT, fetch: globalThis.fetch, htmlToText, addresses: { allowHosts: ['127.0.0.1'] } };
 }
 
 describe('gatherSources', () => {

@@ -42,6 +42,12 @@ export interface Reply {
   truncate?: boolean;
   /** Reply with a raw body as is (for not-JSON responses). */
   rawBody?: string;
+  /** Content type of `rawBody` (application/json when unset). */
+  contentType?: string;
+  /** Send headers, then one byte of a body every `trickleMs`, for ever (until the client goes). */
+  trickleMs?: number;
+  /** Send headers, then a body without end as fast as the client reads it. */
+  endless?: boolean;
 }
 
 export type Handler = (body: ChatRequestBody, req: RecordedRequest) => Reply | Promise<Reply>;
@@ -65,6 +71,8 @@ export class OpenAiTestServer {
   readonly connectionEvents: Array<{ type: 'open' | 'close'; id: number }> = [];
   inFlight = 0;
   peakInFlight = 0;
+  /** Body bytes the last trickling or endless reply wrote. */
+  bodyBytesSent = 0;
   /** Chat requests whose connection closed before the server answered. */
   abortedRequests = 0;
   private readonly queue: Reply[] = [];
@@ -184,9 +192,29 @@ export class OpenAiTestServer {
       req.socket.destroy();
       return;
     }
+    if (reply.trickleMs !== undefined || reply.endless) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"id":"chatcmpl-slow","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"');
+      this.bodyBytesSent = 0;
+      const chunk = reply.endless ? 'x'.repeat(64 * 1024) : 'x';
+      const pump = (): void => {
+        if (res.destroyed) return;
+        this.bodyBytesSent += chunk.length;
+        if (reply.endless) {
+          // Backpressure: write again only when the client has read what was sent.
+          if (res.write(chunk)) setImmediate(pump);
+          else res.once('drain', pump);
+        } else {
+          res.write(chunk);
+          setTimeout(pump, reply.trickleMs);
+        }
+      };
+      pump();
+      return;
+    }
     finish();
     if (reply.rawBody !== undefined) {
-      res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
+      res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType ?? 'application/json', ...reply.headers });
       res.end(reply.rawBody);
       return;
     }

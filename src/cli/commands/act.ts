@@ -56,8 +56,12 @@ export async function runRun(io: CliIO, vaultArg: string, domain: string, flags:
   const { ctx, dispose } = await cliAgentContext(io, vaultArg, flags);
   try {
     const outcome = await runTask(ctx, journalFor(ctx, io), { domain, note: flags.note, task: flags.task });
-    if (flags.json) io.out(JSON.stringify(outcome, null, 2));
-    else if (outcome.outcome === 'applied') io.out(`Applied (mode ${outcome.mode}) to ${outcome.entry!.path}; journal entry ${outcome.entry!.id} (undo: groundwork undo <vault> ${outcome.entry!.id})`);
+    if (flags.json) {
+      io.out(JSON.stringify(outcome, null, 2));
+      return 0;
+    }
+    for (const n of outcome.notes) io.err(`Note: ${n}`);
+    if (outcome.outcome === 'applied') io.out(`Applied (mode ${outcome.mode}) to ${outcome.entry!.path}; journal entry ${outcome.entry!.id} (undo: groundwork undo <vault> ${outcome.entry!.id})`);
     else {
       io.out(`Proposal (mode ${outcome.mode}): ${outcome.proposalPath}`);
       for (const r of outcome.reasons) io.out(`  ${r}`);

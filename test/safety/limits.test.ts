@@ -1,0 +1,47 @@
+/**
+ * Limits on what goes to the model: a task on a huge note sends the model a capped part of it
+ * (as research caps its sources) and says so in the result, the proposal and the output.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { OpenAiTestServer } from '../support/openai-server';
+import { scriptedAgents } from '../support/scripted-agents';
+import { EXAMPLE_VAULT, tempVault } from '../support/temp-vault';
+import { runCli } from '../support/run-cli';
+import { MAX_TASK_NOTE_CHARS } from '../../src/agents/gate';
+
+let server: OpenAiTestServer;
+let vault: { dir: string; cleanup: () => void };
+beforeEach(async () => {
+  server = await OpenAiTestServer.start({ handler: scriptedAgents() });
+  vault = tempVault(EXAMPLE_VAULT);
+});
+afterEach(async () => {
+  await server.close();
+  vault.cleanup();
+});
+
+// A large window, so the capped note fits and the cap (not the window) is what is tested.
+const env = () => ({ OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-limits', GROUNDWORK_MODEL: 'test-model', GROUNDWORK_CONTEXT_TOKENS: '200000' });
+
+describe('a task on a huge note', () => {
+  it.each([
+    ['automate (actor and verifier)', 'Static site builds', 'Notes/Blog deploy checklist.md', 2],
+    ['propose (actor)', 'LoRA fine-tuning', 'Notes/Adapter rank experiments.md', 1],
+  ])('%s: each call gets at most the cap, and the result says the note was cut', async (_m, domain, note, calls) => {
+    const file = path.join(vault.dir, note);
+    // 50 MB of the person's text after the frontmatter.
+    const huge = readFileSync(file, 'utf8') + `\n${'A line of the person’s own text, long enough to matter.\n'.repeat(55_000)}`;
+    writeFileSync(file, huge);
+    const r = await runCli(['run', vault.dir, domain, '--task', 'Add a summary', '--note', note, '--json'], env());
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { notes: string[]; proposalPath?: string };
+    expect(out.notes).toEqual([expect.stringMatching(new RegExp(`${note}.* has [\\d,]+ characters; the agents read its first 60,000`))]);
+    expect(server.chatRequests).toHaveLength(calls);
+    for (const req of server.chatRequests) expect(req.rawBody.length).toBeLessThan(MAX_TASK_NOTE_CHARS + 40_000);
+    if (out.proposalPath) expect(readFileSync(path.join(vault.dir, out.proposalPath), 'utf8')).toContain('the agents read its first 60,000');
+    const plain = await runCli(['run', vault.dir, domain, '--task', 'Add another summary', '--note', note], env());
+    expect(plain.stderr).toMatch(/^Note: .* the agents read its first 60,000/m);
+  });
+});
