@@ -12,6 +12,7 @@ const REASON_TEXT: Record<DomainDetail['reason'], string> = {
   'medium-confidence': 'confidence medium',
   'not-signed-off': 'confidence high, not signed off',
   'stale-sign-off': 'the sign-off is stale',
+  probation: 'on probation: automated changes were undone',
   'signed-off': 'signed off',
 };
 
