@@ -48,7 +48,7 @@ export const PROBATION_THRESHOLD = 2;
 const SUGGEST_WINDOW = 10;
 const SUGGEST_MIN_UNCHANGED = 9;
 
-export const NO_EVIDENCE: EvidenceFacts = Object.freeze({ since: null, changes: [], proposals: [], sourcesChanged: [], quotesVerified: null }) as EvidenceFacts;
+export const NO_EVIDENCE: EvidenceFacts = Object.freeze({ since: null, changes: [], proposals: [], sourcesChanged: [], quotesVerified: null });
 
 /** The moment counting starts: the latest recorded sign-off time, or the start of the `signed-off` day. */
 export function countingSince(recordedSignOff: string | null, signedOffDate: string | null): string | null {
