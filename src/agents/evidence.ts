@@ -1,6 +1,7 @@
 import { sha256Hex } from '../core/fingerprint';
 import { countingSince, type AutomatedChange, type EvidenceFacts, type ProposalOutcome } from '../core/evidence';
 import type { VaultModel } from '../core/vault-model';
+import { GENERATED_KINDS, generatedPath } from '../core/layout';
 import { Journal, latestSignOff, OutcomeLog, type JournalEntry, type OutcomeFile, type OutcomeRecord } from '../journal';
 import { readNoteSource } from '../sources/vault-retrieval';
 import { DEFAULT_MAX_CHARS } from '../sources/types';
@@ -36,6 +37,15 @@ async function currentHash(vault: VaultPort, path: string): Promise<string | nul
   }
 }
 
+/**
+ * The domain's own generated notes, when the scout read them as sources (once the person raised
+ * their confidence): their changes are the cycle's own (re-check writes the critique), and the
+ * sign-off's staleness rules already watch them, so they never count as changed sources.
+ */
+export function ownGeneratedNotes(outputFolder: string, name: string): Set<string> {
+  return new Set(GENERATED_KINDS.map((k) => generatedPath(outputFolder, name, k)));
+}
+
 /** The sources of the domain's last research run whose note text changed since it was digested. */
 export async function changedSources(s: EvidenceSources, domainPath: string): Promise<string[]> {
   const rec = s.model.get(domainPath);
@@ -43,8 +53,9 @@ export async function changedSources(s: EvidenceSources, domainPath: string): Pr
   const manifest = await loadManifest(s.data, domainName(rec));
   if (!manifest || manifest.domainPath !== domainPath) return [];
   const changed: string[] = [];
+  const own = ownGeneratedNotes(s.outputFolder, domainName(rec));
   for (const src of manifest.sources) {
-    if (src.kind !== 'note' || src.error) continue;
+    if (src.kind !== 'note' || src.error || own.has(src.ref)) continue;
     const now = await readNoteSource(s.vault, src.ref, src.reason, s.maxChars ?? DEFAULT_MAX_CHARS);
     if (now.error || now.fingerprint !== src.fingerprint) changed.push(src.ref);
   }

@@ -11,9 +11,10 @@ import { critique } from './critic';
 import { domainName, findDomainNote } from './domain-note';
 import { GeneratedNotes, type WriteResult } from './generated-notes';
 import { loadManifest, saveManifest } from './manifest';
+import { ownGeneratedNotes } from './evidence';
 import { noteText, wikilink } from './note-text';
 import { critiqueIssueLines, renderSources, type IdentifiedSource } from './render';
-import { digestsForPrompt, digestSource } from './scout';
+import { digestSource } from './scout';
 import type { Digest } from './schemas';
 import { inertText } from './untrusted';
 
@@ -54,8 +55,15 @@ export async function recheckSources(ctx: AgentContext, domainArg: string, opts:
   ctx.onProgress?.({ stage: 'gather', done: 0, total: manifest.sources.length, message: `Re-reading ${manifest.sources.length} sources of ${name}` });
   const fresh: NumberedSource[] = [];
   const changed: string[] = [];
+  const own = ownGeneratedNotes(ctx.outputFolder, name);
   for (const [i, old] of manifest.sources.entries()) {
     checkCancelled(ctx);
+    if (own.has(old.ref)) {
+      // Its own generated notes stay as digested: re-check writes the critique itself.
+      const text = old.error ? '' : await readNoteSource(ctx.vault, old.ref, old.reason, maxChars).then((s) => s.text);
+      fresh.push({ ...old, text });
+      continue;
+    }
     const now =
       old.kind === 'note'
         ? await readNoteSource(ctx.vault, old.ref, old.reason, maxChars)
@@ -88,7 +96,7 @@ export async function recheckSources(ctx: AgentContext, domainArg: string, opts:
   if (!(await ctx.vault.stat(paths.distillate))) throw new AgentError(`${name} has no distillate (${paths.distillate}): run research first`);
   const distillateBody = parseNote(await ctx.vault.read(paths.distillate)).body;
   ctx.onProgress?.({ stage: 'critique', message: `Critiquing the distillate against ${changed.length} changed source${changed.length === 1 ? '' : 's'}` });
-  const c = await critique(ctx.llm, name, distillateBody, digestsForPrompt(identified), [...known], ctx.signal);
+  const c = await critique(ctx.llm, name, distillateBody, identified, [...known], ctx.signal);
   checkCancelled(ctx);
 
   // 4. Write: the sources note (a proposal if the person edited it), the run's record, and the

@@ -2,6 +2,7 @@ import { PluginSettingTab, SecretComponent, Setting, type App } from 'obsidian';
 import { LLM_PRESETS, testConnection, llmConfigFromSettings, makeRequestUrlFetch, type LlmPresetId } from '../llm';
 import { requestUrl } from 'obsidian';
 import type GroundworkPlugin from './main';
+import { displayRoutineSettings } from './routines';
 
 export class GroundworkSettingTab extends PluginSettingTab {
   /** The connection test in progress, if any. */
@@ -126,5 +127,6 @@ export class GroundworkSettingTab extends PluginSettingTab {
       .setName('Web search endpoint')
       .setDesc('Optional: a search URL the scout may query (a JSON API like the one of a self-hosted metasearch).')
       .addText((text) => text.setValue(s.searchEndpoint).onChange(async (value) => void (await this.plugin.updateSettings({ searchEndpoint: value.trim() }))));
+    displayRoutineSettings(containerEl, this.plugin);
   }
 }
