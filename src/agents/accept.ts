@@ -6,7 +6,9 @@ import type { Journal, JournalEntry } from '../journal';
 import { ChangedSinceRead } from '../journal';
 import { AgentError, type AgentContext } from './context';
 import { checkTarget, checkUnmapped, textAfter } from './gate';
-import { findProposal, parseOptions, readProposalRecord, setStatus } from './proposals';
+import { findProposal, optionContentHash, parseOptions, readProposalRecord, setStatus } from './proposals';
+import { OutcomeLog } from '../journal';
+import { nowIso } from './context';
 
 /**
  * Accepting a proposal: the person's decision. It applies exactly the text now in the chosen
@@ -22,6 +24,8 @@ export interface AcceptPlan {
   after: string;
   domain: string;
   task: string;
+  /** The person changed the option's text before accepting it. */
+  edited: boolean;
 }
 
 export async function planAccept(ctx: AgentContext, idOrPath: string, option?: number): Promise<AcceptPlan> {
@@ -60,7 +64,9 @@ export async function planAccept(ctx: AgentContext, idOrPath: string, option?: n
     throw new AgentError(`${target} changed since the proposal was made; the proposal stays pending — re-run the task to get one that fits the note as it is now`);
   }
   const after = textAfter(spec.kind, before, spec.heading, chosen.content, record.domain);
-  return { proposalPath, option: n, target, before, after, domain: record.domain, task: record.task };
+  const proposed = record.contentHashes?.[n - 1];
+  const edited = proposed !== undefined && proposed !== optionContentHash(chosen.content);
+  return { proposalPath, option: n, target, before, after, domain: record.domain, task: record.task, edited };
 }
 
 export async function acceptProposal(ctx: AgentContext, journal: Journal, idOrPath: string, option?: number): Promise<{ plan: AcceptPlan; entry: JournalEntry }> {
@@ -73,6 +79,7 @@ export async function acceptProposal(ctx: AgentContext, journal: Journal, idOrPa
     throw err;
   }
   await setStatus(ctx.vault, plan.proposalPath, 'accepted');
+  await new OutcomeLog(ctx.data).record({ domain: plan.domain, time: nowIso(ctx), kind: plan.edited ? 'accepted-edited' : 'accepted', proposal: plan.proposalPath });
   ctx.model.set(analyzeNote(plan.target, plan.after));
   return { plan, entry };
 }
@@ -83,5 +90,7 @@ export async function rejectProposal(ctx: AgentContext, idOrPath: string): Promi
   const status = typeof fm?.status === 'string' ? fm.status : 'pending';
   if (status !== 'pending') throw new AgentError(`${proposalPath} is ${status}, not pending`);
   await setStatus(ctx.vault, proposalPath, 'rejected');
+  const record = await readProposalRecord(ctx.data, proposalPath);
+  if (record) await new OutcomeLog(ctx.data).record({ domain: record.domain, time: nowIso(ctx), kind: 'rejected', proposal: proposalPath });
   return proposalPath;
 }

@@ -16,6 +16,7 @@ import { noteText, wikilink } from './note-text';
 import { writeProposal, type ProposalOptionSpec } from './proposals';
 import { safeMarkdown } from './untrusted';
 import { capText } from '../sources/types';
+import { refreshEvidence } from './evidence';
 
 /**
  * The Gate (DESIGN §1, §3): between the action agent and the vault. It reads the person's trust
@@ -55,8 +56,11 @@ function capForModel(label: string, text: string, max: number, notes: string[]):
   return capText(text, max);
 }
 
-/** Re-reads the domain note and its generated notes so the decision uses the frontmatter as it is now. */
-export async function refreshDomain(ctx: AgentContext, domainPath: string): Promise<void> {
+/**
+ * Re-reads the domain note, its generated notes and its evidence (probation) so the decision uses
+ * the frontmatter and the outcomes as they are now.
+ */
+export async function refreshDomain(ctx: AgentContext, domainPath: string, journal?: Journal): Promise<void> {
   const name = domainName(ctx.model.get(domainPath)!);
   const paths = [domainPath, ...(['sources', 'distillate', 'critique', 'skeleton'] as const).map((k) => generatedPath(ctx.outputFolder, name, k))];
   for (const p of paths) {
@@ -64,6 +68,7 @@ export async function refreshDomain(ctx: AgentContext, domainPath: string): Prom
     if (st) ctx.model.set(analyzeNote(p, await ctx.vault.read(p)));
     else ctx.model.delete(p);
   }
+  await refreshEvidence({ vault: ctx.vault, data: ctx.data, model: ctx.model, outputFolder: ctx.outputFolder, now: ctx.now }, [domainPath], journal);
 }
 
 export function modeOf(model: VaultModel, domainPath: string): Mode {
@@ -176,7 +181,7 @@ export async function runTask(ctx: AgentContext, journal: Journal, req: TaskRequ
   const domainRec = findDomainNote(ctx, req.domain);
   if (domainRec.role !== 'domain') throw new AgentError(`${domainRec.path} is not a domain (no "groundwork: domain"); research it first to adopt it`);
   const domainPath = domainRec.path;
-  await refreshDomain(ctx, domainPath);
+  await refreshDomain(ctx, domainPath, journal);
   const target = checkTarget(ctx, domainPath, req.note ?? domainPath);
   const mode = modeOf(ctx.model, domainPath);
   const name = domainName(domainRec);
@@ -235,7 +240,7 @@ export async function runTask(ctx: AgentContext, journal: Journal, req: TaskRequ
     return { domain: domainPath, mode, outcome: 'proposal', proposalPath: path, reasons, notes: readNotes };
   }
   // The trust may have changed while the model worked: read it again right before applying.
-  await refreshDomain(ctx, domainPath);
+  await refreshDomain(ctx, domainPath, journal);
   if (modeOf(ctx.model, domainPath) !== 'automate') {
     const path = await proposal('assist', ['The domain left automate mode while the agent worked']);
     return { domain: domainPath, mode, outcome: 'proposal', proposalPath: path, reasons: ['The domain left automate mode while the agent worked'], notes: readNotes };

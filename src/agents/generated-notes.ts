@@ -129,6 +129,23 @@ export class GeneratedNotes {
     });
   }
 
+  /**
+   * Changes an existing generated note in place, atomically, keeping every byte the change does
+   * not touch (a person's ticks and edits included). The note stays "the plugin's own" only if it
+   * was before.
+   */
+  async update(path: string, change: (current: string) => string): Promise<string> {
+    const target = this.checkPath(path);
+    const ledger = await this.load();
+    let wasOwn = false;
+    const text = await this.vault.process(target, (current) => {
+      wasOwn = ledger[target] === sha256Hex(current);
+      return change(current);
+    });
+    if (wasOwn) await this.remember(target, text);
+    return text;
+  }
+
   /** A proposal to replace an edited generated note; the person accepts or rejects it. */
   private async writeReplacementProposal(target: string, text: string, p: { domainPath: string; task: string; now: string }, current: string): Promise<string> {
     const path = await writeProposal(this.vault, this.data, this.outputFolder, {

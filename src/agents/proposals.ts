@@ -36,6 +36,8 @@ export interface ProposalRecord {
   /** sha256 of the target's full text when the agent read it; null when the option creates a note. */
   baseHashes: Record<string, string | null>;
   options: Omit<ProposalOptionSpec, 'content' | 'rationale'>[];
+  /** sha256 of each option's content as proposed, so accepting can tell "unchanged" from "edited". */
+  contentHashes?: string[];
   created: string;
   /** Who asked, when it was an agent outside Groundwork (an MCP client's name). */
   author?: string;
@@ -145,12 +147,18 @@ export async function writeProposal(
       task: p.task,
       baseHashes: p.baseHashes,
       options: p.options.map(({ title, kind, target, heading }) => ({ title, kind, target, heading })),
+      contentHashes: p.options.map((o) => optionContentHash(o.content)),
       created: p.now,
       ...(p.author ? { author: p.author } : {}),
     };
     await data.write(recordName(path), JSON.stringify(record, null, 1));
     return path;
   }
+}
+
+/** The hash of an option's content as the note shows it (line endings and trailing newlines aside). */
+export function optionContentHash(content: string): string {
+  return sha256Hex(content.replace(/\r\n?/g, '\n').replace(/\n+$/, ''));
 }
 
 export async function readProposalRecord(data: DataFolder, proposalPath: string): Promise<ProposalRecord | null> {

@@ -115,12 +115,15 @@ export function renderCritique(domainName: string, domainPath: string, distillat
     'Each issue is a task: tick it or delete it once it is resolved. Open issues block the sign-off.',
     '',
   ];
-  if (cr.issues.length === 0) lines.push('No issues found.');
-  for (const i of cr.issues.slice(0, LIMITS.items)) {
-    lines.push(`- [ ] **${i.kind}**: ${t(i.claim, 400)} — ${t(i.explanation)} ${i.sources.length ? c.render(i.sources) : ''}`.trimEnd());
-  }
+  lines.push(...critiqueIssueLines(cr, c));
   lines.push('');
   return lines.join('\n');
+}
+
+/** The critic's issues as `- [ ]` tasks, citations linked; one line when there are none. */
+export function critiqueIssueLines(cr: Critique, c: Citations): string[] {
+  if (cr.issues.length === 0) return ['No issues found.'];
+  return cr.issues.slice(0, LIMITS.items).map((i) => `- [ ] **${i.kind}**: ${t(i.claim, 400)} — ${t(i.explanation)} ${i.sources.length ? c.render(i.sources) : ''}`.trimEnd());
 }
 
 export function renderSkeleton(domainName: string, domainPath: string, distillatePath: string, s: Skeleton): string {

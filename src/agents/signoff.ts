@@ -6,6 +6,7 @@ import { patchFrontmatter } from '../core/patch';
 import { signOffBlockers } from '../core/signoff';
 import { AgentError, nowIso, type AgentContext } from './context';
 import { domainName, findDomainNote } from './domain-note';
+import { OutcomeLog } from '../journal';
 
 /**
  * Signing a domain off: the person's command, the one place besides adoption where trust keys
@@ -65,10 +66,13 @@ export async function signOffReport(ctx: AgentContext, domainArg: string): Promi
 export async function signOff(ctx: AgentContext, domainArg: string): Promise<SignOffReport & { date: string }> {
   const report = await signOffReport(ctx, domainArg);
   if (report.blockers.length > 0) throw new AgentError(`${report.domain} cannot be signed off yet:\n${report.blockers.map((b) => `  - ${b}`).join('\n')}`);
-  const date = nowIso(ctx).slice(0, 10);
+  const time = nowIso(ctx);
+  const date = time.slice(0, 10);
   const text = await ctx.vault.process(report.domainPath, (t) =>
     patchFrontmatter(t, { 'signed-off': date, 'signed-off-distillate': report.fingerprint, confidence: 'high' }),
   );
   ctx.model.set(analyzeNote(report.domainPath, text));
+  // Probation and evidence count from this exact moment: a new sign-off clears a probation.
+  await new OutcomeLog(ctx.data).recordSignOff(report.domainPath, time);
   return { ...report, date };
 }

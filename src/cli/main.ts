@@ -21,9 +21,11 @@ const USAGE = `Usage:
   groundwork undo <vault> [ENTRY]
   groundwork mcp <vault>
   groundwork hook claude-code --vault <vault>
+  groundwork routines <vault> [--once | --watch] [--dry-run] [--json]
 Model flags (research, critique, skeleton, run): --base-url URL --model NAME --no-cache --context-tokens N
 Environment: OPENAI_BASE_URL, OPENAI_API_KEY, GROUNDWORK_MODEL, OPENAI_TIMEOUT_MS, GROUNDWORK_SEARCH_URL, GROUNDWORK_SOURCE_CHARS,
-  GROUNDWORK_CONTEXT_TOKENS (the model's context window), GROUNDWORK_TEMPERATURE, GROUNDWORK_CHECKER_MODEL (critic and verifier)`;
+  GROUNDWORK_CONTEXT_TOKENS (the model's context window), GROUNDWORK_TEMPERATURE, GROUNDWORK_CHECKER_MODEL (critic and verifier),
+  GROUNDWORK_ROUTINE_RUNS, GROUNDWORK_ROUTINE_TOKENS (routines: daily cap per domain)`;
 
 const LLM_OPTIONS = {
   'base-url': { type: 'string' },
@@ -182,6 +184,8 @@ async function dispatch(io: CliIO, argv: string[]): Promise<number> {
       if (typeof p.values.vault !== 'string') throw new UsageError('hook needs --vault <vault>: the vault it guards');
       return (await hook()).runHook(io, agent!, p.values.vault);
     }
+    case 'routines':
+      return (await import('./commands/routines')).routinesCommand(io, rest);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

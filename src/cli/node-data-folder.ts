@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import type { DataFolder, LockIdentity } from '../vault/port';
 import { atomicWrite } from './atomic-write';
+import type { NodeVault } from './node-vault';
 
 /** True when a process with this pid runs here (EPERM: it runs, under another user). */
 function processRuns(pid: number): boolean {
@@ -93,4 +94,9 @@ export class NodeDataFolder implements DataFolder {
     await walk(this.root);
     return out.sort();
   }
+}
+
+/** The plugin's data folder of a vault opened by the CLI. */
+export function cliDataFolder(vault: NodeVault): NodeDataFolder {
+  return new NodeDataFolder(path.join(vault.root, vault.configDir, 'plugins', 'groundwork'));
 }

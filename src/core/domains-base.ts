@@ -60,6 +60,7 @@ export const PREDICATE_EXPRESSIONS: Record<ModePredicate, string | null> = {
   'medium-confidence': `${T.confidence} == "medium"`,
   'not-signed-off': `${T.signedOff} == ""`,
   'stale-sign-off': null,
+  probation: null,
 };
 
 function modeBeforeCap(): string {

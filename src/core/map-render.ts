@@ -53,13 +53,41 @@ export function renderMapMarkdown(map: AutonomyMap, generatedIso: string): strin
         `| ${wikilink(d.path, d.name)} | ${d.confidence ?? '—'} | ${yes(d.critical)} | ${d.stage} | ${signed} | ${memberCount(d)} | ${d.pending} | ${cell(d.blockers.join('; ')) || '—'} |`,
       );
     }
-    lines.push('');
+    lines.push('', ...evidenceLines(ds));
   }
   lines.push(`## Problems (${map.problems.length})`, '');
   if (map.problems.length === 0) lines.push('None.');
   for (const p of map.problems) lines.push(`- ${wikilink(p.path, p.path).replace('\\|', '|')}: ${p.message}`);
   lines.push('');
   return lines.join('\n');
+}
+
+/**
+ * Why a domain is in its zone, in measured facts: automated changes applied / undone / reverted
+ * since the sign-off, proposals accepted / rejected, open critique issues, changed sources.
+ */
+export function evidenceFacts(d: DomainDetail): string[] {
+  const e = d.evidence;
+  const facts: string[] = [];
+  if (e.applied > 0) facts.push(`${e.applied} automated change${e.applied === 1 ? '' : 's'} since the sign-off: ${e.undone} undone, ${e.reverted} reverted`);
+  if (e.accepted + e.rejected > 0) facts.push(`proposals: ${e.accepted} accepted, ${e.rejected} rejected, ${d.pending} pending`);
+  if (d.openIssues > 0) facts.push(`${d.openIssues} open critique issue${d.openIssues === 1 ? '' : 's'}`);
+  if (d.sourcesChanged.length > 0) facts.push(`${d.sourcesChanged.length} source${d.sourcesChanged.length === 1 ? '' : 's'} changed since digested`);
+  if (e.quotesVerified !== null) facts.push(`${Math.round(e.quotesVerified * 100)}% of quotes verified`);
+  return facts;
+}
+
+function evidenceLines(ds: DomainDetail[]): string[] {
+  const lines: string[] = [];
+  for (const d of ds) {
+    const facts = evidenceFacts(d);
+    if (facts.length === 0 && !d.suggestion && !d.probation) continue;
+    const parts = [...(d.probation ? ['**on probation**'] : []), ...facts];
+    lines.push(`- ${wikilink(d.path, d.name).replace('\\|', '|')}: ${parts.join('; ') || 'no measured outcomes yet'}`);
+    for (const p of d.sourcesChanged) lines.push(`    - changed: ${wikilink(p, p.replace(/\.md$/i, '')).replace('\\|', '|')}`);
+    if (d.suggestion) lines.push(`    - *Suggestion:* ${d.suggestion}`);
+  }
+  return lines.length > 0 ? ['**Evidence**', '', ...lines, ''] : [];
 }
 
 function pad(s: string, n: number): string {
@@ -85,6 +113,11 @@ export function renderMapText(map: AutonomyMap): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const out = rows.map((r) => r.map((c, i) => pad(c, widths[i]!)).join('  ').trimEnd());
   if (map.domains.length === 0) out.push('(no domains: mark a note with "groundwork: domain" to add one)');
+  const suggested = sorted.filter((d) => d.suggestion);
+  if (suggested.length > 0) {
+    out.push('', 'Suggestions:');
+    for (const d of suggested) out.push(`  ${d.name}: ${d.suggestion}`);
+  }
   if (map.problems.length > 0) {
     out.push('', `${map.problems.length} problem${map.problems.length === 1 ? '' : 's'}:`);
     for (const p of map.problems) out.push(`  ${p.path}: ${p.message}`);

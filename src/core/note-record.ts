@@ -4,6 +4,7 @@ import { extractLinks, parseLinkValue } from './links';
 import { extractTags, parseInclude, type IncludeRule } from './membership';
 import { ROLES, type Role } from './layout';
 import { readTrust, TRUST_KEYS, type Trust } from './trust';
+import { parseRoutines, type Routine } from './routines';
 
 /**
  * What the map needs to know of one note, derived from its text once: the rest of the note is
@@ -35,11 +36,14 @@ export interface NoteRecord {
   /** `generated` of a generated note, ISO text. */
   generated: string | null;
   status: string | null;
+  /** A domain note's standing orders (its `routines` key); empty for every other note. */
+  routines: readonly Routine[];
 }
 
 // Most notes have no tags and no rules: one shared empty list each instead of one per record.
 const NONE: string[] = [];
 const NONE_RULES: IncludeRule[] = [];
+const NO_ROUTINES: readonly Routine[] = Object.freeze([]);
 
 const TASK_OPEN = /^\s*[-*+]\s+\[ \]\s+\S/gm;
 
@@ -101,6 +105,12 @@ export function analyzeNote(path: string, text: string, stat?: { size: number; m
     problems.push(...r.problems);
   }
   const tags = extractTags(parsed.body, fm);
+  let routines = NO_ROUTINES;
+  if (role === 'domain' && fm) {
+    const parsedRoutines = parseRoutines(fm.routines);
+    problems.push(...parsedRoutines.problems);
+    if (parsedRoutines.routines.length > 0) routines = parsedRoutines.routines;
+  }
 
   const status = typeof fm?.status === 'string' ? fm.status.trim().toLowerCase() : null;
   const generated = typeof fm?.generated === 'string' ? fm.generated : fm?.generated instanceof Date ? fm.generated.toISOString() : null;
@@ -122,6 +132,7 @@ export function analyzeNote(path: string, text: string, stat?: { size: number; m
     openTasks: role === 'critique' ? (parsed.body.match(TASK_OPEN) ?? []).length : 0,
     generated,
     status,
+    routines,
   };
 }
 
@@ -144,5 +155,6 @@ export function unreadableRecord(path: string, message: string): NoteRecord {
     openTasks: 0,
     generated: null,
     status: null,
+    routines: NO_ROUTINES,
   };
 }

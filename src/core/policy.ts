@@ -12,6 +12,8 @@ export interface ModeInput {
   trust: Trust;
   /** A sign-off exists and is not stale (see staleness.ts). */
   freshSignOff: boolean;
+  /** The domain is on probation (evidence.ts): automation falls back to assist by itself. */
+  probation?: boolean;
 }
 
 export type ModeReason =
@@ -21,13 +23,14 @@ export type ModeReason =
   | 'medium-confidence'
   | 'not-signed-off'
   | 'stale-sign-off'
+  | 'probation'
   | 'signed-off';
 
 /**
  * What a row tests. `written` predicates read only the trust keys as written in frontmatter;
  * `derived` ones need the vault's state (the distillate, critiques), which only the map knows.
  */
-export type ModePredicate = 'critical' | 'invalid-trust-value' | 'low-confidence' | 'medium-confidence' | 'not-signed-off' | 'stale-sign-off';
+export type ModePredicate = 'critical' | 'invalid-trust-value' | 'low-confidence' | 'medium-confidence' | 'not-signed-off' | 'stale-sign-off' | 'probation';
 
 export interface ModeRow {
   when: ModePredicate;
@@ -44,6 +47,7 @@ export const MODE_ROWS: readonly ModeRow[] = [
   { when: 'medium-confidence', mode: 'assist', reason: 'medium-confidence', written: true },
   { when: 'not-signed-off', mode: 'assist', reason: 'not-signed-off', written: true },
   { when: 'stale-sign-off', mode: 'assist', reason: 'stale-sign-off', written: false },
+  { when: 'probation', mode: 'assist', reason: 'probation', written: false },
 ];
 
 /** When no row matches: confidence high and a fresh sign-off. */
@@ -56,6 +60,7 @@ const PREDICATES: Record<ModePredicate, (input: ModeInput) => boolean> = {
   'medium-confidence': ({ trust }) => trust.confidence === 'medium',
   'not-signed-off': ({ trust }) => !trust.signedOff,
   'stale-sign-off': ({ freshSignOff }) => !freshSignOff,
+  probation: ({ probation }) => probation === true,
 };
 
 export function baseMode(input: ModeInput): { mode: Mode; reason: ModeReason } {

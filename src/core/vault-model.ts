@@ -5,6 +5,7 @@ import type { NoteRecord } from './note-record';
 import { decideMode, type ModeReason } from './policy';
 import { signOffBlockers, staleReason, stageOf, type DomainArtifacts, type Stage } from './signoff';
 import type { Confidence, Mode, Problem } from './trust';
+import { evidenceOf, NO_EVIDENCE, onProbation, suggestionFor, type Evidence, type EvidenceFacts } from './evidence';
 
 /**
  * The whole vault as the map sees it: one NoteRecord per note, kept up to date one file at a
@@ -30,6 +31,13 @@ export interface DomainEntry {
   pending: number;
   /** What stands between the domain and its sign-off (empty when signed off and fresh). */
   blockers: string[];
+  /** At least 2 of the last 10 automated changes since the sign-off were undone or reverted. */
+  probation: boolean;
+  evidence: Evidence;
+  /** Vault paths of sources changed since their digest. */
+  sourcesChanged: string[];
+  /** What the evidence suggests, in one sentence; it never changes anything. */
+  suggestion: string | null;
 }
 
 /** The map with the details the views show but the JSON contract leaves out. */
@@ -37,6 +45,8 @@ export interface DomainDetail extends DomainEntry {
   reason: ModeReason;
   autonomy: Mode | null;
   staleReason: string | null;
+  /** Unticked issues in the domain's critique. */
+  openIssues: number;
   memberPaths: string[];
   artifacts: Partial<Record<GeneratedKind, string>>;
 }
@@ -51,6 +61,8 @@ export class VaultModel {
   private readonly resolver = new LinkResolver();
   /** Every domain's `include` rules, rebuilt on the first read after a domain note changed. */
   private rules: RuleIndex | null = null;
+  /** Per domain note: the facts the shells gathered from the journal, proposals and sources. */
+  private readonly evidence = new Map<string, EvidenceFacts>();
 
   constructor(readonly outputFolder: string) {}
 
@@ -84,6 +96,15 @@ export class VaultModel {
   rename(oldPath: string, record: NoteRecord): void {
     this.delete(oldPath);
     this.set(record);
+  }
+
+  /** The shells feed in what they measured; the map and the Gate derive probation from it. */
+  setEvidence(domainPath: string, facts: EvidenceFacts): void {
+    this.evidence.set(domainPath, facts);
+  }
+
+  evidenceFacts(domainPath: string): EvidenceFacts {
+    return this.evidence.get(domainPath) ?? NO_EVIDENCE;
   }
 
   resolve(target: string, sourcePath = ''): string | null {
@@ -217,7 +238,9 @@ export class VaultModel {
       const name = basename(r.path);
       const a = this.artifacts(name);
       const stale = staleReason(r.trust, a);
-      const { mode, reason } = decideMode({ trust: r.trust, freshSignOff: r.trust.signedOff !== null && stale === null });
+      const facts = this.evidenceFacts(r.path);
+      const probation = onProbation(facts);
+      const { mode, reason } = decideMode({ trust: r.trust, freshSignOff: r.trust.signedOff !== null && stale === null, probation });
       const stage = stageOf(r.trust, a, stale !== null);
       const memberPaths = (members.get(r.path) ?? []).sort();
       const artifacts: Partial<Record<GeneratedKind, string>> = {};
@@ -239,9 +262,14 @@ export class VaultModel {
         included: memberPaths.length - (linkedCount.get(r.path) ?? 0),
         pending: pending.get(r.path) ?? 0,
         blockers: stage === 'signed-off' ? [] : signOffBlockers(a),
+        probation,
+        evidence: evidenceOf(facts),
+        sourcesChanged: facts.sourcesChanged,
+        suggestion: suggestionFor({ mode, probation, signedOff: r.trust.signedOff !== null, staleReason: stale, facts }),
         reason,
         autonomy: r.trust.autonomy,
         staleReason: stale,
+        openIssues: a.critique?.openTasks ?? 0,
         memberPaths,
         artifacts,
       });
@@ -275,6 +303,10 @@ export function mapToJson(map: AutonomyMap): { domains: DomainEntry[]; problems:
       included: d.included,
       pending: d.pending,
       blockers: d.blockers,
+      probation: d.probation,
+      evidence: d.evidence,
+      sourcesChanged: d.sourcesChanged,
+      suggestion: d.suggestion,
     })),
     problems: map.problems,
   };

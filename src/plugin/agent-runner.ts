@@ -63,7 +63,8 @@ export class AgentRunner {
     return this.context(new AbortController().signal, false);
   }
 
-  private async context(signal: AbortSignal, needsModel = true): Promise<AgentContext> {
+  /** A context for a model-backed job with its own cancel signal (routines run through it too). */
+  async context(signal: AbortSignal, needsModel = true): Promise<AgentContext> {
     const s = this.settings();
     const apiKey = this.app.secretStorage.getSecret(s.apiKeySecret) ?? '';
     // requestUrl avoids CORS failures with local servers; no streaming is needed.

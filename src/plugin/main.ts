@@ -5,6 +5,7 @@ import { LiveModel } from './live-model';
 import { AutonomyMapView, VIEW_TYPE_AUTONOMY_MAP } from './map-view';
 import { GroundworkSettingTab } from './settings-tab';
 import { AgentRunner } from './agent-runner';
+import { Autonomy } from './routines';
 import { critiqueDomain, research, skeletonDomain } from '../agents/research';
 import { basename, isInside, inboxFolder } from '../core/layout';
 import { signOff, signOffReport } from '../agents/signoff';
@@ -24,6 +25,7 @@ export default class GroundworkPlugin extends Plugin {
   private stored: unknown = null;
   live!: LiveModel;
   runner!: AgentRunner;
+  autonomy!: Autonomy;
 
   override async onload(): Promise<void> {
     // Only cheap registration here: reading the vault waits for layout-ready so start-up stays fast.
@@ -109,14 +111,17 @@ export default class GroundworkPlugin extends Plugin {
     });
     registerAdoptAsDomain(this, this.live, () => this.runner.localContext(), () => this.settings.outputFolder);
     this.addSettingTab(new GroundworkSettingTab(this.app, this));
+    this.autonomy = new Autonomy(this);
     this.app.workspace.onLayoutReady(() => {
       this.live.attach((ref) => this.registerEvent(ref));
+      void this.autonomy.start();
       for (const w of warnings) new Notice(`Groundwork: ${w}`);
       if (!this.settings.domainsBaseOffered) void this.domainsBase(port, dataDir, false).then(() => this.updateSettings({ domainsBaseOffered: true }));
     });
   }
 
   override onunload(): void {
+    this.autonomy?.stop();
     this.runner?.cancel();
     this.live?.dispose();
   }

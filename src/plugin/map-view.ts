@@ -2,6 +2,7 @@ import { ItemView, type WorkspaceLeaf } from 'obsidian';
 import { ZONES } from '../core/map-render';
 import type { AutonomyMap, DomainDetail } from '../core/vault-model';
 import type { LiveModel } from './live-model';
+import { renderEvidence } from './evidence-card';
 
 export const VIEW_TYPE_AUTONOMY_MAP = 'groundwork-autonomy-map';
 
@@ -12,6 +13,7 @@ const REASON_TEXT: Record<DomainDetail['reason'], string> = {
   'medium-confidence': 'confidence medium',
   'not-signed-off': 'confidence high, not signed off',
   'stale-sign-off': 'the sign-off is stale',
+  probation: 'on probation: automated changes were undone',
   'signed-off': 'signed off',
 };
 
@@ -95,6 +97,7 @@ export class AutonomyMapView extends ItemView {
       const links = card.createDiv({ cls: 'groundwork-artifacts' });
       for (const k of kinds) this.noteLink(links, d.artifacts[k]!, k);
     }
+    renderEvidence(card, d, (parent, path, label) => this.noteLink(parent, path, label));
     if (d.blockers.length > 0 && d.stage !== 'unexplored') {
       const ul = card.createEl('ul', { cls: 'groundwork-blockers' });
       for (const b of d.blockers) ul.createEl('li', { text: b });

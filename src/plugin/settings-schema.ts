@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { checkOutputFolder, DEFAULT_OUTPUT_FOLDER } from '../core/layout';
 import { llmSettingsSchema } from '../llm/presets';
+import { routineSettingsSchema } from '../agents/routine-settings';
 
 /**
  * Plugin settings, versioned: every stored shape ever released has a migration to the next,
@@ -45,6 +46,8 @@ export const settingsSchemaV2 = z.extend(settingsSchemaV1, {
   ),
   /** The domains base was written once, on first enable; later only the command writes it. */
   domainsBaseOffered: z._default(z.boolean(), false),
+  /** Routines: a pause switch and the per-domain daily caps (read by the CLI too). */
+  routines: z._default(routineSettingsSchema, () => routineSettingsSchema.parse({})),
 });
 
 /**

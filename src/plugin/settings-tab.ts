@@ -2,6 +2,7 @@ import { PluginSettingTab, SecretComponent, Setting, type App } from 'obsidian';
 import { LLM_PRESETS, testConnection, llmConfigFromSettings, makeRequestUrlFetch, type LlmPresetId } from '../llm';
 import { requestUrl } from 'obsidian';
 import type GroundworkPlugin from './main';
+import { displayRoutineSettings } from './routines';
 
 export class GroundworkSettingTab extends PluginSettingTab {
   /** The connection test in progress, if any. */
@@ -137,5 +138,6 @@ export class GroundworkSettingTab extends PluginSettingTab {
           await this.plugin.updateSettings({ allowedHosts: hosts });
         }),
       );
+    displayRoutineSettings(containerEl, this.plugin);
   }
 }

@@ -28,7 +28,7 @@ describe('groundwork map', () => {
     expect(byName['Payments']).toMatchObject({ mode: 'assist', critical: true });
     expect(byName['Static site builds']).toMatchObject({ mode: 'automate', stage: 'signed-off', stale: false, signedOff: '2026-11-20', blockers: [] });
     for (const d of json.domains) {
-      expect(Object.keys(d)).toEqual(['name', 'path', 'confidence', 'critical', 'mode', 'stage', 'signedOff', 'stale', 'notes', 'linked', 'included', 'pending', 'blockers']);
+      expect(Object.keys(d)).toEqual(['name', 'path', 'confidence', 'critical', 'mode', 'stage', 'signedOff', 'stale', 'notes', 'linked', 'included', 'pending', 'blockers', 'probation', 'evidence', 'sourcesChanged', 'suggestion']);
     }
     expect(snapshot(dir)).toEqual(before);
   });

@@ -137,6 +137,6 @@ describe('problems', () => {
       ['invalid', 'propose'],
       ['only-fm', 'propose'],
     ]);
-    expect(Object.keys(json.domains[0]!)).toEqual(['name', 'path', 'confidence', 'critical', 'mode', 'stage', 'signedOff', 'stale', 'notes', 'linked', 'included', 'pending', 'blockers']);
+    expect(Object.keys(json.domains[0]!)).toEqual(['name', 'path', 'confidence', 'critical', 'mode', 'stage', 'signedOff', 'stale', 'notes', 'linked', 'included', 'pending', 'blockers', 'probation', 'evidence', 'sourcesChanged', 'suggestion']);
   });
 });

@@ -7,15 +7,18 @@ import { CliFailure } from '../errors';
 import type { CliIO } from '../io';
 import { openVault } from '../open-vault';
 import * as path from 'node:path';
-import { NodeDataFolder } from '../node-data-folder';
+import { cliDataFolder, NodeDataFolder } from '../node-data-folder';
 import { GeneratedNotes } from '../../agents/generated-notes';
 import { domainsBasePath, renderDomainsBase } from '../../core/domains-base';
 import type { NodeVault } from '../node-vault';
+import { refreshEvidence } from '../../agents/evidence';
 
 export async function runMap(io: CliIO, vaultArg: string, flags: { json: boolean; write: boolean }): Promise<number> {
   const vault = await openVault(vaultArg, io.cwd);
   const model = await loadModel(vault, DEFAULT_OUTPUT_FOLDER, { onProgress: (d, t) => io.progress(`Reading notes ${d}/${t}`) });
   io.progress('');
+  // Probation can lower a mode, so the map is computed only once the evidence is in.
+  await refreshEvidence({ vault, data: cliDataFolder(vault), model, outputFolder: DEFAULT_OUTPUT_FOLDER, maxChars: sourceChars(io.env.GROUNDWORK_SOURCE_CHARS) });
   const map = model.computeMap();
   if (flags.write) {
     const target = autonomyMapPath(DEFAULT_OUTPUT_FOLDER);
@@ -35,6 +38,11 @@ export async function runMap(io: CliIO, vaultArg: string, flags: { json: boolean
   }
   io.out(flags.json ? JSON.stringify(mapToJson(map), null, 2) : renderMapText(map));
   return 0;
+}
+
+function sourceChars(raw: string | undefined): number | undefined {
+  const n = Number(raw);
+  return raw && Number.isInteger(n) && n >= 1000 && n <= 200_000 ? n : undefined;
 }
 
 export async function runCheck(io: CliIO, vaultArg: string, flags: { json: boolean }): Promise<number> {
