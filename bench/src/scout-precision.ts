@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     const vault = new NodeVault(dir);
     const model = await loadModel(vault, 'Groundwork');
     const index = await buildIndex(vault, model, 'Groundwork');
-    const sources = await gatherSources({ vault, model, index, domainPath: RANKING_DOMAIN, outputFolder: 'Groundwork', maxSources: 5, fetch: globalThis.fetch, htmlToText: makeHtmlToText(DOMParser as unknown as DomParserConstructor) });
+    const sources = await gatherSources({ vault, model, index, domainPath: RANKING_DOMAIN, outputFolder: 'Groundwork', maxSources: 5, fetch: globalThis.fetch, htmlToText: makeHtmlToText(DOMParser as unknown as DomParserConstructor), addresses: { allowHosts: ['127.0.0.1'] } });
     const picked = sources.filter((s) => !s.error && s.kind === 'note' && s.ref !== RANKING_DOMAIN).map((s) => s.ref);
     const hits = picked.filter((p) => ON_TOPIC.includes(p)).length;
     process.stdout.write(`${JSON.stringify({ picked, precision: picked.length ? hits / picked.length : 0, usable: sources.filter((s) => !s.error).length, failed: sources.filter((s) => s.error).map((s) => s.ref) })}\n`);

@@ -67,7 +67,15 @@ export async function recheckSources(ctx: AgentContext, domainArg: string, opts:
     const now =
       old.kind === 'note'
         ? await readNoteSource(ctx.vault, old.ref, old.reason, maxChars)
-        : await fetchPage(old.ref, { fetch: ctx.fetch, htmlToText: ctx.htmlToText, signal: ctx.signal, reason: old.reason, maxChars });
+        : await fetchPage(old.ref, {
+            fetch: ctx.fetch,
+            htmlToText: ctx.htmlToText,
+            signal: ctx.signal,
+            reason: old.reason,
+            maxChars,
+            // The same address rules as research: a page that now redirects inward is refused.
+            addresses: { allowHosts: ctx.network?.allowHosts, resolveHost: ctx.network?.resolveHost, exemptUrls: [ctx.llm.config.baseURL] },
+          });
     const source: NumberedSource = { ...now, id: old.id, reason: old.reason };
     fresh.push(source);
     if (source.fingerprint !== old.fingerprint || Boolean(source.error) !== Boolean(old.error)) changed.push(old.ref);

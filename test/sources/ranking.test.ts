@@ -26,7 +26,7 @@ async function setup() {
 describe('the scout ranks sources by relevance and distance', () => {
   it('hubs, a translation and an unreachable URL lose to the directly linked on-topic pages', async () => {
     const base = await setup();
-    const sources = await gatherSources({ ...base, maxSources: 5, fetch: globalThis.fetch, htmlToText });
+    const sources = await gatherSources({ ...base, maxSources: 5, fetch: globalThis.fetch, htmlToText, addresses: { allowHosts: ['127.0.0.1'] } });
     const usable = sources.filter((s) => !s.error);
     expect(usable).toHaveLength(5);
     expect(usable[0]!.ref).toBe(RANKING_DOMAIN);
