@@ -1,17 +1,14 @@
 import type { DataFolder } from '../vault/port';
+import { withDataLock } from '../vault/data-lock';
 
 /**
  * The one place where Groundwork's shared records (outcomes, sign-off times, routine state) are
- * read, changed and written back. Today it serializes the changes of this process; the
- * cross-process journal lock replaces the body of `withRecordLock` alone.
+ * read, changed and written back: under the data folder's cross-process lock, since the plugin,
+ * the CLI, the MCP server and the hook may all change them at once.
  */
 
-let queue: Promise<unknown> = Promise.resolve();
-
-export function withRecordLock<T>(_data: DataFolder, fn: () => Promise<T>): Promise<T> {
-  const run = queue.then(fn, fn);
-  queue = run.catch(() => undefined);
-  return run;
+export function withRecordLock<T>(data: DataFolder, fn: () => Promise<T>): Promise<T> {
+  return withDataLock(data, 'records', fn);
 }
 
 /** Reads a JSON record, lets `change` edit it, writes it back, all under the lock. */
