@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { OpenAiTestServer } from '../support/openai-server';
 import { scriptedAgents } from '../support/scripted-agents';
 import { EXAMPLE_VAULT, snapshot, tempVault } from '../support/temp-vault';
-import { runCli } from '../support/run-cli';
+import { BIN, runCli } from '../support/run-cli';
+import { spawn } from 'node:child_process';
 import { parseNote } from '../../src/core/frontmatter';
 
 let server: OpenAiTestServer;
@@ -129,6 +130,51 @@ describe('groundwork routines (CLI)', () => {
     await routines();
     newNote('Notes/Six.md', 'Static site builds', 'Note six.');
     expect((await routines()).runs).toMatchObject([{ outcome: 'applied', path: 'Notes/Six.md' }]);
+  });
+
+  it('--watch runs a new-note routine when the note appears, ignores its own write, answers an edit by the person, and stops cleanly on Ctrl-C', async () => {
+    addRoutines('Static site builds.md', ['new note: Add a summary section', 'changed note: Add a summary section']);
+    expect((await runCli(['routines', vault.dir], env())).code).toBe(0); // the baseline
+
+    const child = spawn(process.execPath, [BIN, 'routines', vault.dir, '--watch', '--json'], { env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const waiters: Array<() => void> = [];
+    const wake = () => waiters.splice(0).forEach((w) => w());
+    child.stdout.on('data', (d: Buffer) => ((stdout += d.toString()), wake()));
+    child.stderr.on('data', (d: Buffer) => ((stderr += d.toString()), wake()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => (wake(), resolve(code))));
+    // Waits for output, not for time: the test's own timeout bounds a watcher that never answers.
+    const until = async (ok: () => boolean) => {
+      while (!ok()) {
+        if (child.exitCode !== null) throw new Error(`watcher exited early (${child.exitCode}): ${stderr}`);
+        await new Promise<void>((r) => waiters.push(r));
+      }
+    };
+    const passes = () => stdout.split('\n').filter((l) => l.startsWith('[')).map((l) => JSON.parse(l) as Run[]);
+    try {
+      await until(() => /Watching the vault/.test(stderr) && passes().length >= 1);
+      expect(passes()[0]).toEqual([]); // nothing due on start: the baseline is unchanged
+
+      newNote('Notes/Netlify redirects.md', 'Static site builds', 'Redirects live in `_redirects`.');
+      const created = read('Notes/Netlify redirects.md');
+      await until(() => passes().some((p) => p.length > 0));
+      const ran = passes().flat();
+      expect(ran).toEqual([{ domain: 'Static site builds', routine: 'new note: Add a summary section', trigger: 'new note', outcome: 'applied', path: 'Notes/Netlify redirects.md' }]);
+      expect(read('Notes/Netlify redirects.md')).toBe(`${created}\n## Agent notes 1\n\nDone: Add a summary section (variant 1).\n`);
+      const calls = server.chatRequests.length;
+
+      // Its own write changed the note, which must not trigger the change routine. A person's edit
+      // to another member is the barrier: once its run shows, any loop on the first would have too.
+      write('Notes/Blog deploy checklist.md', `${read('Notes/Blog deploy checklist.md')}\nA person's line.\n`);
+      await until(() => passes().flat().length >= 2);
+      expect(passes().flat().map((r) => `${r.trigger} ${r.path}`)).toEqual(['new note Notes/Netlify redirects.md', 'changed note Notes/Blog deploy checklist.md']);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('Stopped watching.');
+    expect((await runCli(['undo', vault.dir], env())).code).toBe(0);
   });
 
   it('usage errors exit 2; a missing vault exits 1', async () => {
