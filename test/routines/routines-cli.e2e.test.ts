@@ -162,7 +162,6 @@ describe('groundwork routines (CLI)', () => {
       const ran = passes().flat();
       expect(ran).toEqual([{ domain: 'Static site builds', routine: 'new note: Add a summary section', trigger: 'new note', outcome: 'applied', path: 'Notes/Netlify redirects.md' }]);
       expect(read('Notes/Netlify redirects.md')).toBe(`${created}\n## Agent notes 1\n\nDone: Add a summary section (variant 1).\n`);
-      const calls = server.chatRequests.length;
 
       // Its own write changed the note, which must not trigger the change routine. A person's edit
       // to another member is the barrier: once its run shows, any loop on the first would have too.
