@@ -70,12 +70,21 @@ export interface JournalOptions {
    * written, or a person replaced it). Ignored when absent.
    */
   onProblem?: (message: string) => void;
+  /**
+   * Retention: entries that are settled (undone or failed) beyond the newest `keepSettled`, and
+   * older than `keepDays`, are dropped with their text files. Applied entries are always kept:
+   * undo may still need them.
+   */
+  retention?: { keepSettled: number; keepDays: number };
 }
+
+const DEFAULT_RETENTION = { keepSettled: 500, keepDays: 90 };
 
 export class Journal {
   private readonly outputFolder: string;
   private readonly now: () => Date;
   private readonly onProblem: (message: string) => void;
+  private readonly retention: { keepSettled: number; keepDays: number };
 
   constructor(
     private readonly vault: VaultPort,
@@ -85,6 +94,7 @@ export class Journal {
     this.outputFolder = normalizeVaultPath(opts.outputFolder, vault.configDir);
     this.now = opts.now ?? (() => new Date());
     this.onProblem = opts.onProblem ?? (() => undefined);
+    this.retention = opts.retention ?? DEFAULT_RETENTION;
   }
 
   /** The readable journal note's vault path. */
@@ -144,7 +154,7 @@ export class Journal {
       // Step 4, success. A failure here leaves the entry pending with the note changed; the next
       // load sees the note's text equals afterHash and marks it applied, so undo still works.
       const entries = await this.updateEntry(entry, { state: 'applied' });
-      await this.renderNote(entries);
+      await this.renderNote((await this.prune()) ?? entries);
       return { ...entry, state: 'applied' };
     });
   }
@@ -264,6 +274,29 @@ export class Journal {
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     return withDataLock(this.data, 'journal', fn);
+  }
+
+  /**
+   * Drops the oldest settled entries beyond the retention, with their text files; never an
+   * applied one. Call only while holding the lock. Returns the entries kept, or null when none
+   * was dropped.
+   */
+  private async prune(): Promise<JournalEntry[] | null> {
+    const index = await this.readIndex();
+    const settled = index.entries.filter((e) => e.state === 'undone' || e.state === 'failed');
+    const excess = settled.length - this.retention.keepSettled;
+    if (excess <= 0) return null;
+    const cutoff = this.now().getTime() - this.retention.keepDays * 86_400_000;
+    const drop = new Set(settled.slice(0, excess).filter((e) => Date.parse(e.time) < cutoff).map((e) => e.id));
+    if (drop.size === 0) return null;
+    index.entries = index.entries.filter((e) => !drop.has(e.id));
+    await this.writeIndex(index);
+    // The index no longer names them, so a crash here leaves only orphan files, never a dangling entry.
+    for (const id of drop) {
+      await this.data.remove(beforeName(id));
+      await this.data.remove(afterName(id));
+    }
+    return index.entries;
   }
 
   /** DESIGN §3: only normalized vault paths, never the config folder, never the journal note. */
