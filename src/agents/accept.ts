@@ -6,7 +6,7 @@ import type { Journal, JournalEntry } from '../journal';
 import { ChangedSinceRead } from '../journal';
 import { AgentError, type AgentContext } from './context';
 import { checkTarget, checkUnmapped, textAfter } from './gate';
-import { findProposal, optionContentHash, parseOptions, readProposalRecord, setStatus } from './proposals';
+import { findProposal, optionContentHash, parseOptions, pruneProposalRecords, readProposalRecord, setStatus } from './proposals';
 import { OutcomeLog } from '../journal';
 import { nowIso } from './context';
 
@@ -81,6 +81,7 @@ export async function acceptProposal(ctx: AgentContext, journal: Journal, idOrPa
   await setStatus(ctx.vault, plan.proposalPath, 'accepted');
   await new OutcomeLog(ctx.data).record({ domain: plan.domain, time: nowIso(ctx), kind: plan.edited ? 'accepted-edited' : 'accepted', proposal: plan.proposalPath });
   ctx.model.set(analyzeNote(plan.target, plan.after));
+  await pruneProposalRecords(ctx.vault, ctx.data, ctx.now?.() ?? new Date());
   return { plan, entry };
 }
 
@@ -89,8 +90,10 @@ export async function rejectProposal(ctx: AgentContext, idOrPath: string): Promi
   const fm = parseNote(await ctx.vault.read(proposalPath)).frontmatter;
   const status = typeof fm?.status === 'string' ? fm.status : 'pending';
   if (status !== 'pending') throw new AgentError(`${proposalPath} is ${status}, not pending`);
-  await setStatus(ctx.vault, proposalPath, 'rejected');
+  // Read before the status changes: once rejected, retention may remove the record.
   const record = await readProposalRecord(ctx.data, proposalPath);
+  await setStatus(ctx.vault, proposalPath, 'rejected');
   if (record) await new OutcomeLog(ctx.data).record({ domain: record.domain, time: nowIso(ctx), kind: 'rejected', proposal: proposalPath });
+  await pruneProposalRecords(ctx.vault, ctx.data, ctx.now?.() ?? new Date());
   return proposalPath;
 }

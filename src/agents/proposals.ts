@@ -2,7 +2,9 @@ import { sha256Hex } from '../core/fingerprint';
 import { parseNote } from '../core/frontmatter';
 import { basename, inboxFolder, isInside, normalizeVaultPath, safeName } from '../core/layout';
 import { patchFrontmatter } from '../core/patch';
+import { DEFAULT_RETENTION, expired, type Retention } from '../core/retention';
 import type { Mode } from '../core/trust';
+import { withRecordLock } from '../journal';
 import { VaultError, type DataFolder, type VaultPort } from '../vault/port';
 import { noteText, wikilink } from './note-text';
 import { inertText } from './untrusted';
@@ -162,10 +164,14 @@ export function optionContentHash(content: string): string {
 }
 
 export async function readProposalRecord(data: DataFolder, proposalPath: string): Promise<ProposalRecord | null> {
-  const raw = await data.read(recordName(proposalPath));
+  return parseRecord(await data.read(recordName(proposalPath)));
+}
+
+function parseRecord(raw: string | null): ProposalRecord | null {
   if (!raw) return null;
   try {
-    return JSON.parse(raw) as ProposalRecord;
+    const record = JSON.parse(raw) as ProposalRecord | null;
+    return record && typeof record.path === 'string' && typeof record.created === 'string' ? record : null;
   } catch {
     return null;
   }
@@ -244,6 +250,47 @@ export async function findProposal(vault: VaultPort, outputFolder: string, idOrP
     if (isInside(clean, inbox) && (await vault.stat(clean))) return clean;
   }
   throw new VaultError('not-found', idOrPath, `No proposal "${idOrPath}" in ${inbox}/ (see: groundwork inbox)`);
+}
+
+/** A proposal no one can act on any more: the person accepted or rejected it, it was superseded, or its note is gone. */
+const HANDLED = new Set(['accepted', 'rejected', 'superseded']);
+
+async function isHandled(vault: VaultPort, proposalPath: string): Promise<boolean> {
+  let text: string;
+  try {
+    text = await vault.read(proposalPath);
+  } catch (err) {
+    if (err instanceof VaultError && err.kind === 'not-found') return true;
+    // Unreadable for another reason: keep the record, it may still be needed.
+    return false;
+  }
+  const status = parseNote(text).frontmatter?.status;
+  return typeof status === 'string' && HANDLED.has(status.toLowerCase());
+}
+
+/**
+ * Retention for proposal records: those of handled proposals (accepted, rejected, superseded, or
+ * whose note is gone) beyond the newest `keep` handled ones and older than `days` are removed. A
+ * pending proposal's record is always kept, since accepting needs it; undo needs none (the journal
+ * entry holds the replaced text) and the outcome of a handled one is already in the outcome log.
+ * Under the records lock, so two processes never prune and read one record at once. Returns how
+ * many were removed.
+ */
+export function pruneProposalRecords(vault: VaultPort, data: DataFolder, now: Date, retention: Retention = DEFAULT_RETENTION): Promise<number> {
+  return withRecordLock(data, async () => {
+    const names = (await data.list('proposals/')).filter((n) => n.endsWith('.json'));
+    // Only a store larger than `keep` can hold anything to drop: most calls stop here, unread.
+    if (names.length <= retention.keep) return 0;
+    const handled: { name: string; created: string }[] = [];
+    for (const name of names) {
+      const record = parseRecord(await data.read(name));
+      if (record && (await isHandled(vault, record.path))) handled.push({ name, created: record.created });
+    }
+    handled.sort((a, b) => a.created.localeCompare(b.created));
+    const drop = expired(handled, (h) => h.created, retention, now);
+    for (const d of drop) await data.remove(d.name);
+    return drop.length;
+  });
 }
 
 export async function setStatus(vault: VaultPort, proposalPath: string, status: 'accepted' | 'rejected', extra: Record<string, string> = {}): Promise<void> {

@@ -1,5 +1,6 @@
 import { sha256Hex } from '../core/fingerprint';
 import { normalizeVaultPath, PathError } from '../core/layout';
+import { DEFAULT_RETENTION, expired, type Retention } from '../core/retention';
 import { VaultError, type DataFolder, type VaultPort } from '../vault/port';
 import { withDataLock } from '../vault/data-lock';
 import {
@@ -71,20 +72,18 @@ export interface JournalOptions {
    */
   onProblem?: (message: string) => void;
   /**
-   * Retention: entries that are settled (undone or failed) beyond the newest `keepSettled`, and
-   * older than `keepDays`, are dropped with their text files. Applied entries are always kept:
-   * undo may still need them.
+   * Retention (default: 500 and 90 days): entries that are settled (undone or failed) beyond the
+   * newest `keep` settled ones and older than `days` are dropped with their text files. Applied,
+   * pending and undoing entries are always kept: undo and recovery may still need them.
    */
-  retention?: { keepSettled: number; keepDays: number };
+  retention?: Retention;
 }
-
-const DEFAULT_RETENTION = { keepSettled: 500, keepDays: 90 };
 
 export class Journal {
   private readonly outputFolder: string;
   private readonly now: () => Date;
   private readonly onProblem: (message: string) => void;
-  private readonly retention: { keepSettled: number; keepDays: number };
+  private readonly retention: Retention;
 
   constructor(
     private readonly vault: VaultPort,
@@ -284,10 +283,7 @@ export class Journal {
   private async prune(): Promise<JournalEntry[] | null> {
     const index = await this.readIndex();
     const settled = index.entries.filter((e) => e.state === 'undone' || e.state === 'failed');
-    const excess = settled.length - this.retention.keepSettled;
-    if (excess <= 0) return null;
-    const cutoff = this.now().getTime() - this.retention.keepDays * 86_400_000;
-    const drop = new Set(settled.slice(0, excess).filter((e) => Date.parse(e.time) < cutoff).map((e) => e.id));
+    const drop = new Set(expired(settled, (e) => e.time, this.retention, this.now()).map((e) => e.id));
     if (drop.size === 0) return null;
     index.entries = index.entries.filter((e) => !drop.has(e.id));
     await this.writeIndex(index);

@@ -9,7 +9,7 @@ afterEach(() => fx.cleanup());
 
 it('prunes the oldest settled entries beyond the retention with their text files, never an applied one', async () => {
   let clock = Date.parse('2026-01-01T00:00:00Z');
-  const journal = fx.journal({ vault: fx.plainVault, opts: { now: () => new Date((clock += 1000)), retention: { keepSettled: 2, keepDays: 0 } } });
+  const journal = fx.journal({ vault: fx.plainVault, opts: { now: () => new Date((clock += 1000)), retention: { keep: 2, days: 0 } } });
   const ids: string[] = [];
   for (let i = 0; i < 5; i++) {
     fx.put(`Notes/N${i}.md`, `v0 ${i}\n`);
@@ -27,4 +27,18 @@ it('prunes the oldest settled entries beyond the retention with their text files
   // What is kept still undoes.
   await journal.undo(ids[4]);
   expect(fx.bytes('Notes/N4.md').toString()).toBe('v0 4\n');
+});
+
+it('keeps settled entries younger than the retention, however many', async () => {
+  let clock = Date.parse('2026-01-01T00:00:00Z');
+  const journal = fx.journal({ vault: fx.plainVault, opts: { now: () => new Date((clock += 1000)), retention: { keep: 1, days: 30 } } });
+  for (let i = 0; i < 4; i++) {
+    fx.put(`Notes/N${i}.md`, `v0 ${i}\n`);
+    const e = await journal.apply({ path: `Notes/N${i}.md`, expectedBefore: `v0 ${i}\n`, after: `v1 ${i}\n`, domain: 'D.md', task: 't', by: 'agent' });
+    await journal.undo(e.id);
+  }
+  fx.put('Notes/Last.md', 'v0\n');
+  await journal.apply({ path: 'Notes/Last.md', expectedBefore: 'v0\n', after: 'v1\n', domain: 'D.md', task: 't', by: 'agent' });
+  expect((await journal.list()).length).toBe(5);
+  expect((await fx.data.list('journal/')).filter((n) => n.endsWith('.before')).length).toBe(5);
 });
