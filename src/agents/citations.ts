@@ -1,11 +1,9 @@
+import { normalizeSourceId } from '../core/distillate';
 import { wikilink } from './note-text';
 
 /** Source ids as the agents cite them ("S3"), normalised, and checked against the real ones. */
 
-export function normalizeId(raw: string): string | null {
-  const m = /^\s*\[?\s*s\s*(\d{1,4})\s*\]?\s*$/i.exec(raw);
-  return m ? `S${Number(m[1])}` : null;
-}
+export const normalizeId = normalizeSourceId;
 
 export class Citations {
   readonly unknown = new Set<string>();
