@@ -20,16 +20,16 @@ import { buildIndex } from '../../src/sources/index-store';
 import { gatherSources } from '../../src/sources/gather';
 import { makeHtmlToText, type DomParserConstructor } from '../../src/sources/html-text';
 import { DEFAULT_OUTPUT_FOLDER } from '../../src/core/layout';
-import { digestSource } from '../../src/agents/scout';
+import { digestSource, verifiedQuotes as verifiedQuotesOf, type CheckedDigest } from '../../src/agents/scout';
 import { distill } from '../../src/agents/distiller';
-import { critique } from '../../src/agents/critic';
+import { codeCheckedIssues, critique } from '../../src/agents/critic';
 import { draftSkeleton } from '../../src/agents/mapper';
 import { propose } from '../../src/agents/actor';
 import { verifyChange } from '../../src/agents/verifier';
 import { renderDistillate } from '../../src/agents/render';
 import { parseNote } from '../../src/core/frontmatter';
 import { LlmError } from '../../src/llm';
-import type { Digest } from '../../src/agents/schemas';
+import { EvidenceChecker } from '../../src/core/grounding';
 import type { NumberedSource } from '../../src/sources/types';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -94,7 +94,6 @@ function corrupt(fault: Fault, json: Record<string, unknown>, schema: string): {
   }
 }
 
-const norm = (s: string) => s.normalize('NFKC').replace(/\s+/g, ' ').trim();
 
 /** Whether every copy of every hostile marker in this prompt lies inside an open fence of its nonce. */
 function escapes(body: ChatRequestBody): number {
@@ -178,14 +177,15 @@ async function main(): Promise<void> {
         const gathered = await gatherSources({ vault, model, index, domainPath, outputFolder: DEFAULT_OUTPUT_FOLDER, maxSources: 10, urls: [], fetch: ctx.fetch, htmlToText: makeHtmlToText(DOMParser as unknown as DomParserConstructor), addresses: { exemptUrls: [server.url] } });
         // A data folder per domain: a note two domains share is digested (and counted) for each.
         const data = new NodeDataFolder(path.join(dir, '.obsidian/plugins', `groundwork-${domain}`));
-        const sources: (NumberedSource & { digest?: Digest })[] = [];
+        const sources: (NumberedSource & { digest?: CheckedDigest })[] = [];
         for (const s of gathered.filter((g) => !g.error)) {
           const r = await attempt('digest', () => digestSource(ctx.llm, data, domain, s));
           if (!r) continue;
           if (r.digest.keyPoints.length >= 500) trimmedLists++;
           for (const k of r.digest.keyPoints) {
             quotes++;
-            if (k.quote && norm(s.text).includes(norm(k.quote))) verifiedQuotes++;
+            // The scout's own check (core/quotes.ts), as the research run records it.
+            if (k.quote && k.verified) verifiedQuotes++;
           }
           sources.push({ ...s, digest: r.digest });
         }
@@ -193,9 +193,11 @@ async function main(): Promise<void> {
         const known = new Set(ids);
         const d = await attempt('distill', () => distill(ctx.llm, domain, sources, ids));
         if (!d) continue;
-        const rendered = renderDistillate(domain, domainPath, 'Groundwork/x sources.md', d.distillate, known);
-        unknownIdsCited += rendered.unsupported.length;
-        const c = await attempt('critique', () => critique(ctx.llm, domain, rendered.body, sources, ids));
+        const quotesById = verifiedQuotesOf(sources);
+        const rendered = { body: renderDistillate(domain, domainPath, { sources: 'Groundwork/x sources.md', critique: 'Groundwork/x critique.md' }, d.distillate, new EvidenceChecker(known, quotesById)) };
+        const code = codeCheckedIssues(rendered.body, known, quotesById);
+        unknownIdsCited += code.grounding.unknownIds.length;
+        const c = await attempt('critique', () => critique(ctx.llm, domain, rendered.body, sources, ids, code.issues));
         if (c) unknownIdsCited += c.critique.issues.filter((i) => i.sources.some((x) => !known.has(x))).length;
         await attempt('skeleton', () => draftSkeleton(ctx.llm, domain, rendered.body, null));
         if (domain === 'Static site builds') {

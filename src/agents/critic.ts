@@ -1,10 +1,10 @@
-import { parse } from 'yaml';
+import { distillateForAgents, readDistillate } from '../core/distillate';
+import { groundDistillate, groundingIssues, type GroundingReport, type VerifiedQuotes } from '../core/grounding';
 import { toStrictJsonSchema, tightenSchema, type LlmClient } from '../llm';
 import type { NumberedSource } from '../sources/types';
-import { normalizeId } from './citations';
 import { answerTokens, batchesThatFit, buildPrompt, dataRoom, type Prompt } from './prompt';
-import { critiqueSchema, type Critique, type Digest } from './schemas';
-import { digestBlocks } from './scout';
+import { critiqueSchema, type Critique } from './schemas';
+import { digestBlocks, type CheckedDigest } from './scout';
 import { newFence, type Fence } from './untrusted';
 
 const CRITIC_SYSTEM =
@@ -17,51 +17,36 @@ const CRITIC_SYSTEM =
 const CRITIC_ANSWER = 2000;
 const MAX_ISSUES = 12;
 
-type Cited = NumberedSource & { digest?: Digest };
+type Cited = NumberedSource & { digest?: CheckedDigest };
 
-export function critiqueMessages(domainName: string, distillateBody: string, blocks: string[], ids: string[], fence: Fence): Prompt {
+export function critiqueMessages(domainName: string, distillateBody: string, blocks: string[], ids: string[], fence: Fence, codeIssues: Critique['issues'] = []): Prompt {
+  const found = codeIssues.length
+    ? `\n\nCode already checked every citation and quote and found these issues; they stand as they are, do not repeat them:\n${codeIssues.map((i) => `- ${i.kind}: ${i.claim} — ${i.explanation}`).join('\n')}`
+    : '';
   return buildPrompt(
     fence,
     CRITIC_SYSTEM,
-    `Domain: ${domainName}\n\n${fence.wrap('DISTILLATE', distillateBody)}\n\nSource digests:\n\n${blocks.join('\n\n')}`,
+    `Domain: ${domainName}\n\n${fence.wrap('DISTILLATE', distillateBody)}\n\nSource digests:\n\n${blocks.join('\n\n')}${found}`,
     `Critique the distillate of "${domainName}" against these digests: issues first, then the verdict. Known source ids: ${ids.join(', ')}.`,
   );
 }
 
+export interface CodeCheck {
+  issues: Critique['issues'];
+  grounding: GroundingReport;
+}
+
 /**
- * Citation problems found by code, not by the model: every id in the distillate's YAML that is
- * not a real source, and a YAML block that no longer parses after the person's edits.
+ * Evidence problems found by code, not by a model (DESIGN §2): a YAML block that no longer
+ * reads after the person's edits, ids that are no source, and claims that rest on no verified
+ * quote of the source they cite. They are written into the critique before the critic runs.
  */
-export function codeCheckedIssues(distillateBody: string, known: ReadonlySet<string>): Critique['issues'] {
-  const issues: Critique['issues'] = [];
-  const block = /```ya?ml\n([\s\S]*?)\n```/.exec(distillateBody.replace(/\r\n?/g, '\n'));
-  if (!block) return issues;
-  let data: unknown;
-  try {
-    data = parse(block[1]!);
-  } catch (err) {
-    issues.push({ kind: 'weak-spot', claim: 'The YAML distillate block', explanation: `It does not parse: ${(err as Error).message.split('\n')[0]}`, sources: [] });
-    return issues;
-  }
-  const bad = new Set<string>();
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        if (k === 'sources' && Array.isArray(x)) {
-          for (const raw of x) {
-            const id = typeof raw === 'string' ? normalizeId(raw) : null;
-            if (!id || !known.has(id)) bad.add(String(raw));
-          }
-        } else visit(x);
-      }
-    }
-  };
-  visit(data);
-  for (const id of [...bad].sort()) {
-    issues.push({ kind: 'unsupported', claim: `Claims citing ${id}`, explanation: `${id} is not one of the sources (${[...known].join(', ')})`, sources: [] });
-  }
-  return issues;
+export function codeCheckedIssues(distillateBody: string, known: ReadonlySet<string>, verified: VerifiedQuotes = new Map()): CodeCheck {
+  const doc = readDistillate(distillateBody);
+  const issues: Critique['issues'] = doc.problems.map((p) => ({ kind: 'weak-spot' as const, claim: 'The YAML distillate block', explanation: p, sources: [] }));
+  const grounding = groundDistillate(doc, known, verified);
+  issues.push(...groundingIssues(grounding, known));
+  return { issues, grounding };
 }
 
 const VERDICT_ORDER: Critique['verdict'][] = ['pass', 'revise', 'fail'];
@@ -70,9 +55,11 @@ const VERDICT_ORDER: Critique['verdict'][] = ['pass', 'revise', 'fail'];
  * The critic reads the whole distillate with as many digests as fit its window; when they do not
  * all fit, it reads them in batches (the distillate each time) and the worst verdict stands.
  */
-export async function critique(llm: LlmClient, domainName: string, distillateBody: string, sources: Cited[], ids: string[], signal?: AbortSignal) {
+export async function critique(llm: LlmClient, domainName: string, distillateBody: string, sources: Cited[], ids: string[], codeIssues: Critique['issues'], signal?: AbortSignal) {
+  // The critic reads the YAML the person edits (the whole body of an old two-copy note).
+  const distillate = distillateForAgents(distillateBody);
   const answer = answerTokens(llm, 'critic', CRITIC_ANSWER, 0.35);
-  const room = dataRoom(llm, 'critic', answer, critiqueMessages(domainName, distillateBody, [], ids, newFence()).messages);
+  const room = dataRoom(llm, 'critic', answer, critiqueMessages(domainName, distillate, [], ids, newFence(), codeIssues).messages);
   const usable = sources.filter((s) => s.digest && !s.error);
   const sized = digestBlocks(usable, newFence());
   const batches = usable.length === 0 ? [[]] : batchesThatFit(sized, Math.max(room, 1)).map((b) => b.map((block) => usable[sized.indexOf(block)]!));
@@ -80,11 +67,11 @@ export async function critique(llm: LlmClient, domainName: string, distillateBod
   const results = await Promise.all(
     batches.map((batch) => {
       const fence = newFence();
-      const prompt = critiqueMessages(domainName, distillateBody, digestBlocks(batch, fence), ids, fence);
+      const prompt = critiqueMessages(domainName, distillate, digestBlocks(batch, fence), ids, fence, codeIssues);
       return llm.structured<Critique>({ role: 'critic', schema: critiqueSchema, schemaName: 'critique', ...prompt, decodeSchema: schema, maxTokens: answer, signal });
     }),
   );
-  const extra = codeCheckedIssues(distillateBody, new Set(ids));
+  const extra = codeIssues;
   const verdict = results.reduce<Critique['verdict']>((worst, r) => (VERDICT_ORDER.indexOf(r.data.verdict) > VERDICT_ORDER.indexOf(worst) ? r.data.verdict : worst), 'pass');
   const data: Critique = {
     summary: results.map((r) => r.data.summary.trim()).filter(Boolean).join(' '),

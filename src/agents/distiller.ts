@@ -1,22 +1,24 @@
 import { toStrictJsonSchema, tightenSchema, type LlmClient } from '../llm';
 import type { NumberedSource } from '../sources/types';
 import { answerTokens, batchesThatFit, buildPrompt, dataRoom, type Prompt } from './prompt';
-import { distillateSchema, type Digest, type Distillate } from './schemas';
-import { digestBlocks } from './scout';
+import { distillateSchema, type Distillate } from './schemas';
+import { digestBlocks, type CheckedDigest } from './scout';
 import { newFence, type Fence } from './untrusted';
 
 const DISTILL_SYSTEM =
   'You write a structured distillate of how a domain is arranged, for a person who must understand it before ' +
   'letting agents act in it. Fields: summary; concepts; structure (the areas the domain divides into and how ' +
-  'they relate); decisions and trade-offs; pitfalls; open questions. Every item cites the ids of the sources ' +
-  'that support it, and only those. Do not invent facts the digests do not contain; say what is unclear as an open question.';
+  'they relate); decisions and trade-offs; pitfalls; open questions. Every item carries its evidence: one or more ' +
+  'entries, each a source id and a verified quote of that source copied exactly from its digest. Code checks every ' +
+  'entry; a claim resting on no verified quote of the source it cites is flagged as unsupported. Do not invent ' +
+  'facts the digests do not contain; say what is unclear as an open question.';
 
 const DISTILL_ANSWER = 3000;
 
 /** Caps sent with the schema, so a small model stops listing; the renderer caps again. */
 const LIST_CAPS = { concepts: 12, structure: 7, decisions: 8, pitfalls: 8, open_questions: 6 } as const;
 
-type Cited = NumberedSource & { digest?: Digest };
+type Cited = NumberedSource & { digest?: CheckedDigest };
 
 function distillTask(domainName: string, ids: string[], part?: { index: number; count: number }): string {
   const which = part && part.count > 1 ? ` These are batch ${part.index + 1} of ${part.count} of the digests; distill what they say.` : '';
@@ -31,7 +33,7 @@ function decodeSchema(ids: string[]) {
   const edits: Record<string, Record<string, unknown>> = {};
   for (const [list, max] of Object.entries(LIST_CAPS)) {
     edits[list] = { maxItems: max };
-    edits[`${list}[].sources[]`] = { enum: ids };
+    edits[`${list}[].evidence[].source`] = { enum: ids };
   }
   return tightenSchema(toStrictJsonSchema(distillateSchema), edits);
 }
@@ -66,15 +68,20 @@ export async function distill(llm: LlmClient, domainName: string, sources: Cited
   return { distillate: mergeDistillates(results.map((r) => r.data)), tokens, model: results[0]?.model ?? llm.modelFor('distiller'), batches: batches.length };
 }
 
-/** Batch distillates as one: every item kept once (same name, same item), citations joined. */
+/** Batch distillates as one: every item kept once (same name, same item), evidence joined. */
 export function mergeDistillates(parts: Distillate[]): Distillate {
   if (parts.length === 1) return parts[0]!;
-  const merge = <T extends { sources: string[] }>(lists: T[][], key: (t: T) => string): T[] => {
+  type Ev = Distillate['concepts'][number]['evidence'];
+  const join = (a: Ev, b: Ev): Ev => {
+    const seen = new Set(a.map((e) => `${e.source}\n${e.quote}`));
+    return [...a, ...b.filter((e) => !seen.has(`${e.source}\n${e.quote}`))];
+  };
+  const merge = <T extends { evidence: Ev }>(lists: T[][], key: (t: T) => string): T[] => {
     const out = new Map<string, T>();
     for (const item of lists.flat()) {
       const k = key(item).trim().toLowerCase();
       const seen = out.get(k);
-      if (seen) out.set(k, { ...seen, sources: [...new Set([...seen.sources, ...item.sources])] });
+      if (seen) out.set(k, { ...seen, evidence: join(seen.evidence, item.evidence) });
       else out.set(k, item);
     }
     return [...out.values()];

@@ -84,7 +84,7 @@ export async function refreshEvidence(s: EvidenceSources, domains?: string[], jo
       changes,
       proposals: proposalOutcomes(outcomes, domainPath),
       sourcesChanged: await changedSources(s, domainPath),
-      // Filled from the verified-quote shares once code computes them.
+      // The map takes the share from the distillate's `quotes-verified` (computed when it was written).
       quotesVerified: null,
     };
     s.model.setEvidence(domainPath, facts);

@@ -1,3 +1,4 @@
+import { distillateForAgents } from '../core/distillate';
 import { applyBodyEdit, EditError, frontmatterBytes, type BodyEdit } from '../core/edit';
 import { sha256Hex } from '../core/fingerprint';
 import { parseNote } from '../core/frontmatter';
@@ -189,7 +190,7 @@ export async function runTask(ctx: AgentContext, journal: Journal, req: TaskRequ
   const baseText = await ctx.vault.read(target);
   const distPath = generatedPath(ctx.outputFolder, name, 'distillate');
   const readNotes: string[] = [];
-  const fullDistillate = (await ctx.vault.stat(distPath)) ? parseNote(await ctx.vault.read(distPath)).body : null;
+  const fullDistillate = (await ctx.vault.stat(distPath)) ? distillateForAgents(parseNote(await ctx.vault.read(distPath)).body) : null;
   const distillate = fullDistillate === null ? null : capForModel(distPath, fullDistillate, MAX_TASK_DISTILLATE_CHARS, readNotes);
   const body = capForModel(target, parseNote(baseText).body, MAX_TASK_NOTE_CHARS, readNotes);
 

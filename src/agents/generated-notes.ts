@@ -58,6 +58,13 @@ export class GeneratedNotes {
     return withDataLock(this.data, LOCK, () => this.rememberHeld(path, text));
   }
 
+  /** True when a write at `path` would create or replace the plugin's own text, not propose over the person's. */
+  async isReplaceable(path: string): Promise<boolean> {
+    const target = this.checkPath(path);
+    if (!(await this.vault.stat(target))) return true;
+    return (await this.load())[target] === sha256Hex(await this.vault.read(target));
+  }
+
   /** Refuses any path outside the output folder: generated notes live nowhere else. */
   checkPath(path: string): string {
     const clean = normalizeVaultPath(path, this.vault.configDir);

@@ -7,15 +7,14 @@ import { DEFAULT_MAX_CHARS, type NumberedSource } from '../sources/types';
 import { readNoteSource } from '../sources/vault-retrieval';
 import { Citations } from './citations';
 import { checkCancelled, nowIso, AgentError, type AgentContext } from './context';
-import { critique } from './critic';
+import { codeCheckedIssues, critique } from './critic';
 import { domainName, findDomainNote } from './domain-note';
 import { GeneratedNotes, type WriteResult } from './generated-notes';
 import { loadManifest, saveManifest } from './manifest';
 import { ownGeneratedNotes } from './evidence';
 import { noteText, wikilink } from './note-text';
 import { critiqueIssueLines, renderSources, type IdentifiedSource } from './render';
-import { digestSource } from './scout';
-import type { Digest } from './schemas';
+import { digestSource, verifiedQuotes, type CheckedDigest } from './scout';
 import { inertText } from './untrusted';
 
 /**
@@ -84,7 +83,7 @@ export async function recheckSources(ctx: AgentContext, domainArg: string, opts:
   if (changed.length === 0) return { domain: name, domainPath: rec.path, changed, digested: 0, critique: null, written: [] };
 
   // 2. Digests: an unchanged source's digest comes from the store (no call), a changed one is new.
-  const digests = new Map<string, Digest>();
+  const digests = new Map<string, CheckedDigest>();
   let digested = 0;
   const usable = fresh.filter((s) => !s.error);
   await Promise.all(
@@ -104,7 +103,9 @@ export async function recheckSources(ctx: AgentContext, domainArg: string, opts:
   if (!(await ctx.vault.stat(paths.distillate))) throw new AgentError(`${name} has no distillate (${paths.distillate}): run research first`);
   const distillateBody = parseNote(await ctx.vault.read(paths.distillate)).body;
   ctx.onProgress?.({ stage: 'critique', message: `Critiquing the distillate against ${changed.length} changed source${changed.length === 1 ? '' : 's'}` });
-  const c = await critique(ctx.llm, name, distillateBody, identified, [...known], ctx.signal);
+  // Code's evidence checks first (unknown ids, claims on no verified quote); the critic sees them.
+  const code = codeCheckedIssues(distillateBody, known, verifiedQuotes(identified));
+  const c = await critique(ctx.llm, name, distillateBody, identified, [...known], code.issues, ctx.signal);
   checkCancelled(ctx);
 
   // 4. Write: the sources note (a proposal if the person edited it), the run's record, and the

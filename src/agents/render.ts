@@ -1,13 +1,21 @@
 import { stringify } from 'yaml';
+import { DISTILLATE_FENCE, normalizeSourceId } from '../core/distillate';
+import { pointBlockId, pointId, type EvidenceChecker } from '../core/grounding';
 import type { GatheredSource } from '../sources/types';
 import { Citations } from './citations';
 import { inertText, safeUrl } from './untrusted';
-import { LIMITS, type Critique, type Digest, type Distillate, type Skeleton } from './schemas';
+import { LIMITS, type Critique, type Distillate, type Skeleton } from './schemas';
+import { mostlyUnverified, quoteCounts, type CheckedDigest } from './scout';
 import { wikilink } from './note-text';
 
-/** Markdown bodies of the generated notes. Every string from a model or a source goes through inertText. */
+/**
+ * Markdown bodies of the generated notes. Every string from a model or a source goes through
+ * inertText — except inside the distillate's YAML block, which Markdown never renders: there
+ * strings are only stripped of control characters and capped (plainText), so a quote stays
+ * comparable with its source.
+ */
 
-export type IdentifiedSource = GatheredSource & { id: string; digest?: Digest; fetchedAt: string };
+export type IdentifiedSource = GatheredSource & { id: string; digest?: CheckedDigest; fetchedAt: string };
 
 const t = (s: string, max: number = LIMITS.text) => inertText(s, { max });
 
@@ -17,12 +25,33 @@ export function sourceLink(s: GatheredSource): string {
   return url ? `<${url}>` : t(s.ref, 300);
 }
 
+function renderDigest(lines: string[], id: string, d: CheckedDigest): void {
+  const counts = quoteCounts(d);
+  if (counts.total > 0) lines.push(`- **Quotes verified:** ${counts.verified} of ${counts.total}`);
+  lines.push('');
+  if (mostlyUnverified(d)) {
+    lines.push(
+      `> [!warning] Most quotes of this digest were not found in its source (${counts.verified} of ${counts.total} verified)`,
+      '> Its key points may not say what the source says. Unverified quotes are not offered to the distiller as evidence.',
+      '',
+    );
+  }
+  lines.push(t(d.summary), '');
+  d.keyPoints.slice(0, LIMITS.keyPoints).forEach((k, i) => {
+    const quote = !k.quote.trim() ? ' — (no quote)' : k.verified ? ` — “${t(k.quote, 400)}”` : ` — “${t(k.quote, 400)}” (unverified: not found in the source)`;
+    // The block id lets a citation in the distillate open this very quote (`S3.2` → `^s3-2`).
+    lines.push(`- ${t(k.point, 600)}${quote} ^${pointBlockId(pointId(id, i + 1))}`);
+  });
+  lines.push('');
+}
+
 export function renderSources(domainName: string, domainPath: string, sources: IdentifiedSource[]): string {
   const lines = [
     `# ${domainName} — sources`,
     '',
     `Gathered for ${wikilink(domainPath, domainName)} by the scout: ${sources.length} source${sources.length === 1 ? '' : 's'}.`,
-    'Source text is treated as untrusted data: nothing in it can change trust, modes or what agents may write.',
+    'Source text is treated as untrusted data: nothing in it can change trust, modes or what agents may write. ' +
+      'Every quote was checked by code against the source text; an unverified quote is marked and never used as evidence.',
     '',
   ];
   for (const s of sources) {
@@ -36,67 +65,61 @@ export function renderSources(domainName: string, domainPath: string, sources: I
       lines.push(`- **Not used:** ${t(s.error, 300)}`, '');
       continue;
     }
-    lines.push('');
-    if (s.digest) {
-      lines.push(t(s.digest.summary), '');
-      for (const k of s.digest.keyPoints.slice(0, LIMITS.keyPoints)) {
-        const quote = k.quote.trim() ? ` — “${t(k.quote, 400)}”` : '';
-        lines.push(`- ${t(k.point, 600)}${quote}`);
-      }
-      lines.push('');
-    }
+    if (s.digest) renderDigest(lines, s.id, s.digest);
+    else lines.push('');
   }
   return lines.join('\n');
 }
 
-export function renderDistillate(domainName: string, domainPath: string, sourcesPath: string, d: Distillate, knownIds: Set<string>): { body: string; unsupported: string[] } {
-  const c = new Citations(knownIds, sourcesPath);
+/** Model text for the YAML block: no control characters, one line, capped; nothing to escape, since it is never rendered as Markdown. */
+function plainText(s: string, max: number = LIMITS.text): string {
+  // eslint-disable-next-line no-control-regex -- control characters are stripped on purpose
+  const clean = s.normalize('NFC').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').replace(/\s*\n\s*/g, ' ').trim();
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+type ModelEvidence = Distillate['concepts'][number]['evidence'];
+
+/** The distillate as the YAML data written into the note; evidence that checks out is tagged with its key point (`S3.2`). */
+export function distillateYamlData(d: Distillate, checker?: EvidenceChecker): Record<string, unknown> {
   const n = LIMITS.items;
-  const lines = [
+  const ev = (list: ModelEvidence) =>
+    list.slice(0, 12).map((e) => {
+      const entry: { source: string; quote: string; point?: string } = { source: normalizeSourceId(e.source) ?? plainText(e.source, 20), quote: plainText(e.quote, 400) };
+      const point = checker?.check(entry).point;
+      if (point) entry.point = point;
+      return entry;
+    });
+  return {
+    summary: plainText(d.summary, 3000),
+    concepts: d.concepts.slice(0, n).map((x) => ({ name: plainText(x.name, 120), explanation: plainText(x.explanation), evidence: ev(x.evidence) })),
+    structure: d.structure.slice(0, n).map((x) => ({ area: plainText(x.area, 120), description: plainText(x.description), evidence: ev(x.evidence) })),
+    decisions: d.decisions.slice(0, n).map((x) => ({ decision: plainText(x.decision, 300), tradeoffs: plainText(x.tradeoffs), evidence: ev(x.evidence) })),
+    pitfalls: d.pitfalls.slice(0, n).map((x) => ({ pitfall: plainText(x.pitfall), evidence: ev(x.evidence) })),
+    open_questions: d.open_questions.slice(0, n).map((x) => ({ question: plainText(x.question), evidence: ev(x.evidence) })),
+  };
+}
+
+/**
+ * The distillate note's body: real links to the domain, the sources and the critique (for the
+ * graph and backlinks), then the distillate once, as YAML. Obsidian shows the block readably
+ * (plugin/distillate-block.ts); `groundwork show` prints it readably in a terminal.
+ */
+export function renderDistillate(domainName: string, domainPath: string, paths: { sources: string; critique: string }, d: Distillate, checker?: EvidenceChecker): string {
+  // A line starting with ``` would close the fence early; the YAML never needs one.
+  const yaml = stringify(distillateYamlData(d, checker), { lineWidth: 0 }).trimEnd().replace(/```/g, "'''");
+  return [
     `# ${domainName} — distillate`,
     '',
-    `How ${wikilink(domainPath, domainName)} is arranged, distilled from ${wikilink(sourcesPath, 'its sources')}. ` +
-      'Read it, correct it, and raise `confidence` once you trust it.',
+    `How ${wikilink(domainPath, domainName)} is arranged, distilled from ${wikilink(paths.sources, 'its sources')} and checked in ${wikilink(paths.critique, 'its critique')}. ` +
+      'The block below is the distillate: Obsidian shows it readably, and what you write in it is what the critic, the agents and the sign-off read. ' +
+      'Correct it, and raise `confidence` once you trust it.',
     '',
-    '## Summary',
+    '```' + DISTILLATE_FENCE,
+    yaml,
+    '```',
     '',
-    t(d.summary, 3000),
-    '',
-    '## Concepts',
-    '',
-    ...d.concepts.slice(0, n).map((x) => `- **${t(x.name, 120)}** — ${t(x.explanation)} ${c.render(x.sources)}`),
-    '',
-    '## Structure',
-    '',
-    ...d.structure.slice(0, n).map((x) => `- **${t(x.area, 120)}** — ${t(x.description)} ${c.render(x.sources)}`),
-    '',
-    '## Decisions and trade-offs',
-    '',
-    ...d.decisions.slice(0, n).map((x) => `- **${t(x.decision, 300)}** — ${t(x.tradeoffs)} ${c.render(x.sources)}`),
-    '',
-    '## Pitfalls',
-    '',
-    ...d.pitfalls.slice(0, n).map((x) => `- ${t(x.pitfall)} ${c.render(x.sources)}`),
-    '',
-    '## Open questions',
-    '',
-    ...d.open_questions.slice(0, n).map((x) => `- ${t(x.question)} ${c.render(x.sources)}`),
-    '',
-  ];
-  const unsupported = [...c.unknown].sort();
-  if (unsupported.length > 0) {
-    lines.push('## Unsupported citations', '', `The distiller cited sources that do not exist: ${unsupported.join(', ')}. Claims citing them are unsupported.`, '');
-  }
-  const yamlData = {
-    summary: inertText(d.summary, { max: 3000 }),
-    concepts: d.concepts.slice(0, n).map((x) => ({ name: inertText(x.name, { max: 120 }), explanation: inertText(x.explanation), sources: x.sources.slice(0, 12) })),
-    structure: d.structure.slice(0, n).map((x) => ({ area: inertText(x.area, { max: 120 }), description: inertText(x.description), sources: x.sources.slice(0, 12) })),
-    decisions: d.decisions.slice(0, n).map((x) => ({ decision: inertText(x.decision, { max: 300 }), tradeoffs: inertText(x.tradeoffs), sources: x.sources.slice(0, 12) })),
-    pitfalls: d.pitfalls.slice(0, n).map((x) => ({ pitfall: inertText(x.pitfall), sources: x.sources.slice(0, 12) })),
-    open_questions: d.open_questions.slice(0, n).map((x) => ({ question: inertText(x.question), sources: x.sources.slice(0, 12) })),
-  };
-  lines.push('## Distillate (YAML)', '', '```yaml', stringify(yamlData, { lineWidth: 0 }).trimEnd().replace(/```/g, "'''"), '```', '');
-  return { body: lines.join('\n'), unsupported };
+  ].join('\n');
 }
 
 export function renderCritique(domainName: string, domainPath: string, distillatePath: string, sourcesPath: string, cr: Critique, knownIds: Set<string>): string {

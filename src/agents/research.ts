@@ -5,20 +5,22 @@ import type { FullTextIndex } from '../sources/fulltext-index';
 import { openIndex } from '../sources/index-store';
 import { gatherSources } from '../sources/gather';
 import type { NumberedSource } from '../sources/types';
+import type { Critique } from './schemas';
 import { costOf } from '../llm';
 import { checkCancelled, nowIso, AgentError, type AgentContext } from './context';
 import { adoptIfNeeded, domainName, findDomainNote, linkDomainNote } from './domain-note';
 import { GeneratedNotes, type WriteResult } from './generated-notes';
 import { estimateMessagesTokens } from '../core/tokens';
-import { digestBudget, digestMessages, digestParts, digestSource, readCachedDigest } from './scout';
+import { digestBudget, digestMessages, digestParts, digestSource, quoteCounts, readCachedDigest, verifiedQuotes, type CheckedDigest } from './scout';
 import { distill, distillMessages, distillRoom } from './distiller';
 import { newFence } from './untrusted';
-import { critique } from './critic';
+import { codeCheckedIssues, critique } from './critic';
+import { distillateForAgents, readDistillate } from '../core/distillate';
+import { EvidenceChecker, groundDistillate, quotesVerifiedShare, shareValue } from '../core/grounding';
 import { draftSkeleton } from './mapper';
 import { loadManifest, saveManifest } from './manifest';
 import { noteText, wikilink } from './note-text';
 import { renderCanvas, renderCritique, renderDistillate, renderSkeleton, renderSources, type IdentifiedSource } from './render';
-import type { Digest } from './schemas';
 
 /**
  * The research cycle (DESIGN §2): scout → distill → critique, and the mapper on request. Each
@@ -101,7 +103,7 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
     (async () => (await openIndex(ctx.vault, ctx.data, ctx.model, ctx.outputFolder, { onProgress: (message) => ctx.onProgress?.({ stage: 'gather', message }) })).index);
   // Each source's digest starts as soon as the source is read, so the model is busy while the
   // scout still reads notes and fetches pages; the LLM layer's endpoint limit bounds them.
-  const digests = new Map<string, Digest>();
+  const digests = new Map<string, CheckedDigest>();
   const digestJobs: Promise<void>[] = [];
   let digested = 0;
   const startDigest = (s: NumberedSource): void => {
@@ -223,8 +225,11 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
   const d = await distill(ctx.llm, name, identified, [...new Set(usable.map((s) => s.id))], ctx.signal);
   checkCancelled(ctx);
   const known = new Set(usable.map((s) => s.id));
-  const { body: distBody } = renderDistillate(name, rec.path, paths.sources, d.distillate, known);
-  const distText = noteText(frontmatterFor(ctx, 'distillate', rec.path, { sources: wikilink(paths.sources), tokens: d.tokens }), distBody);
+  const verified = verifiedQuotes(identified);
+  const distBody = renderDistillate(name, rec.path, paths, d.distillate, new EvidenceChecker(known, verified));
+  const shares = evidenceShares(identified, distBody, known);
+  const distText = noteText(frontmatterFor(ctx, 'distillate', rec.path, { sources: wikilink(paths.sources), ...shares, tokens: d.tokens }), distBody);
+  await announceMigration(ctx, paths.distillate);
   written.push(await notes.write(paths.distillate, distText, task('distillate')));
 
   // 3. Critique the distillate as it now stands in the vault (the person's version if they kept theirs).
@@ -253,11 +258,22 @@ async function runCritic(
   known: Set<string>,
   task: { domainPath: string; task: string; now: string },
 ): Promise<WriteResult> {
-  const c = await critique(ctx.llm, name, distillateBody, sources, [...known], ctx.signal);
+  // Code's findings land in the critique first: should the critic fail or be cancelled, the
+  // unsupported claims are already there, blocking the sign-off.
+  const code = codeCheckedIssues(distillateBody, known, verifiedQuotes(sources));
+  // A critique the person edited is never written over: then only the final version is proposed.
+  if (code.issues.length > 0 && (await notes.isReplaceable(paths.critique))) {
+    const pending = { verdict: 'revise' as const, summary: 'Code found the issues below; the critic has not run yet.', issues: code.issues };
+    await notes.write(paths.critique, critiqueText(ctx, name, domainPath, paths, pending, known, 0), task);
+  }
+  const c = await critique(ctx.llm, name, distillateBody, sources, [...known], code.issues, ctx.signal);
   checkCancelled(ctx);
-  const body = renderCritique(name, domainPath, paths.distillate, paths.sources, c.critique, known);
-  const text = noteText(frontmatterFor(ctx, 'critique', domainPath, { verdict: c.critique.verdict, sources: wikilink(paths.sources), tokens: c.tokens }), body);
-  return notes.write(paths.critique, text, task);
+  return notes.write(paths.critique, critiqueText(ctx, name, domainPath, paths, c.critique, known, c.tokens), task);
+}
+
+function critiqueText(ctx: AgentContext, name: string, domainPath: string, paths: { sources: string; distillate: string }, c: Critique, known: Set<string>, tokens: number): string {
+  const body = renderCritique(name, domainPath, paths.distillate, paths.sources, c, known);
+  return noteText(frontmatterFor(ctx, 'critique', domainPath, { verdict: c.verdict, sources: wikilink(paths.sources), tokens }), body);
 }
 
 /** `critique`: re-runs the critic on the current distillate, the person's edits included. */
@@ -292,7 +308,7 @@ export async function skeletonDomain(ctx: AgentContext, domainArg: string): Prom
   const distillateBody = parseNote(await readOrExplain(ctx, distPath, name)).body;
   const critiqueText = (await ctx.vault.stat(critPath)) ? parseNote(await ctx.vault.read(critPath)).body : null;
   ctx.onProgress?.({ stage: 'skeleton', message: 'Drafting the skeleton' });
-  const s = await draftSkeleton(ctx.llm, name, distillateBody, critiqueText, ctx.signal);
+  const s = await draftSkeleton(ctx.llm, name, distillateForAgents(distillateBody), critiqueText, ctx.signal);
   checkCancelled(ctx);
   const notes = new GeneratedNotes(ctx.vault, ctx.data, ctx.outputFolder);
   const skelPath = generatedPath(ctx.outputFolder, name, 'skeleton');
@@ -338,4 +354,22 @@ async function refreshModel(ctx: AgentContext, written: WriteResult[]): Promise<
       ctx.model.set(analyzeNote(p, await ctx.vault.read(p)));
     }),
   );
+}
+
+/** The distillate's `quotes-verified` and `claims-grounded` (DESIGN §1), computed by code. */
+function evidenceShares(sources: IdentifiedSource[], distBody: string, known: ReadonlySet<string>): Record<'quotes-verified' | 'claims-grounded', number | null> {
+  const counts = sources.filter((s) => s.digest && !s.error).map((s) => quoteCounts(s.digest!));
+  const grounding = groundDistillate(readDistillate(distBody), known, verifiedQuotes(sources));
+  return { 'quotes-verified': shareValue(quotesVerifiedShare(counts)), 'claims-grounded': shareValue(grounding.share) };
+}
+
+/** An old two-copy distillate is rewritten in the one-copy form by this write: say so, never silently. */
+async function announceMigration(ctx: AgentContext, path: string): Promise<void> {
+  if (!(await ctx.vault.stat(path))) return;
+  const doc = readDistillate(parseNote(await ctx.vault.read(path)).body);
+  if (doc.format !== 'two-copy') return;
+  ctx.onProgress?.({
+    stage: 'distill',
+    message: `${path} is in the old two-copy format (readable sections and a YAML copy); the new distillate keeps the YAML once. If you edited the old note, it becomes a proposal to review, not an overwrite.`,
+  });
 }

@@ -8,19 +8,29 @@ import * as z from 'zod/mini';
 
 const cite = z.array(z.string());
 
+/**
+ * What a claim rests on: a source id and a quote copied from that source's verified digest
+ * quotes. Code checks both (core/grounding.ts); the model's word counts for nothing.
+ */
+const evidence = z.array(z.object({ source: z.string(), quote: z.string() }));
+
 export const digestSchema = z.object({
   summary: z.string(),
   keyPoints: z.array(z.object({ point: z.string(), quote: z.string() })),
 });
 export type Digest = z.infer<typeof digestSchema>;
 
+/**
+ * The distiller's answer. Field names match the note's YAML (core/distillate.ts reads it back,
+ * old `sources`-only claims included), so the model's answer and the person's edit are one shape.
+ */
 export const distillateSchema = z.object({
   summary: z.string(),
-  concepts: z.array(z.object({ name: z.string(), explanation: z.string(), sources: cite })),
-  structure: z.array(z.object({ area: z.string(), description: z.string(), sources: cite })),
-  decisions: z.array(z.object({ decision: z.string(), tradeoffs: z.string(), sources: cite })),
-  pitfalls: z.array(z.object({ pitfall: z.string(), sources: cite })),
-  open_questions: z.array(z.object({ question: z.string(), sources: cite })),
+  concepts: z.array(z.object({ name: z.string(), explanation: z.string(), evidence })),
+  structure: z.array(z.object({ area: z.string(), description: z.string(), evidence })),
+  decisions: z.array(z.object({ decision: z.string(), tradeoffs: z.string(), evidence })),
+  pitfalls: z.array(z.object({ pitfall: z.string(), evidence })),
+  open_questions: z.array(z.object({ question: z.string(), evidence })),
 });
 export type Distillate = z.infer<typeof distillateSchema>;
 

@@ -1,10 +1,12 @@
 import { sha256Hex } from '../core/fingerprint';
+import { pointId, type VerifiedQuotes } from '../core/grounding';
+import { QuoteSource } from '../core/quotes';
 import { splitByTokens } from '../core/tokens';
 import type { NumberedSource } from '../sources/types';
 import { toStrictJsonSchema, tightenSchema, type LlmClient } from '../llm';
 import type { DataFolder } from '../vault/port';
 import { answerTokens, buildPrompt, dataRoom, promptVersion, type Prompt } from './prompt';
-import { digestSchema, type Digest } from './schemas';
+import { digestSchema, LIMITS, type Digest } from './schemas';
 import { newFence, type Fence } from './untrusted';
 
 /**
@@ -20,7 +22,7 @@ const DIGEST_ANSWER = 1200;
 
 const DIGEST_SYSTEM =
   'You digest one source for a person learning a domain. Return a short summary and key points; ' +
-  'each key point has a short verbatim quote from the source that supports it (under 200 characters), copied exactly, in the language of the source. ' +
+  'each key point has a short verbatim quote from the source that supports it (under 200 characters), copied exactly, in the language of the source: code checks that it is in the source, and a quote that is not is discarded. ' +
   'Only state what the source says.';
 
 const DIGEST_VERSION = promptVersion(2, DIGEST_SYSTEM, toStrictJsonSchema(digestSchema));
@@ -56,20 +58,62 @@ function digestKey(s: NumberedSource, model: string, partTokens: number): string
   return `digests/${sha256Hex(`${DIGEST_VERSION}\n${model}\n${partTokens}\n${s.fingerprint}`).slice(0, 32)}.json`;
 }
 
+/** A key point after code checked its quote against the source text the model was given. */
+export type CheckedKeyPoint = Digest['keyPoints'][number] & { verified: boolean };
+export type CheckedDigest = Omit<Digest, 'keyPoints'> & { keyPoints: CheckedKeyPoint[] };
+
+/** Checks each quote of a digest against the source's text as digested (core/quotes.ts). */
+export function checkDigest(d: Digest, sourceText: string): CheckedDigest {
+  const src = new QuoteSource(sourceText);
+  return { ...d, keyPoints: d.keyPoints.slice(0, LIMITS.keyPoints).map((k) => ({ ...k, verified: src.has(k.quote) })) };
+}
+
+/** How many of a digest's quotes were found in the source, of how many it gave. */
+export function quoteCounts(d: CheckedDigest): { verified: number; total: number } {
+  const quoted = d.keyPoints.filter((k) => k.quote.trim());
+  return { verified: quoted.filter((k) => k.verified).length, total: quoted.length };
+}
+
+/** More than half of a digest's quotes were not found: its points deserve suspicion too. */
+export function mostlyUnverified(d: CheckedDigest): boolean {
+  const c = quoteCounts(d);
+  return c.total > 0 && c.verified * 2 < c.total;
+}
+
+/** The verified quotes of each source, by id, in key point order (null where unverified). */
+export function verifiedQuotes(sources: { id: string; digest?: CheckedDigest; error?: string }[]): VerifiedQuotes {
+  const m = new Map<string, (string | null)[]>();
+  for (const s of sources) if (s.digest && !s.error) m.set(s.id, s.digest.keyPoints.map((k) => (k.verified ? k.quote : null)));
+  return m;
+}
+
 export interface DigestOutcome {
-  digest: Digest;
+  digest: CheckedDigest;
   cached: boolean;
   tokens: number;
   /** How many parts the source was digested in (1 when it fit whole). */
   parts: number;
 }
 
-/** The stored digest of an unchanged source for the scout's current model and window, or null. */
-export async function readCachedDigest(llm: LlmClient, data: DataFolder, s: NumberedSource): Promise<Digest | null> {
+/**
+ * The stored digest of an unchanged source for the scout's current model and window, or null.
+ * The check of its quotes is stored with it; a digest stored before quotes were checked is
+ * checked now when the source's text is at hand, and otherwise counts every quote as unverified.
+ */
+export async function readCachedDigest(llm: LlmClient, data: DataFolder, s: NumberedSource): Promise<CheckedDigest | null> {
   const stored = await data.read(digestKey(s, llm.modelFor('scout'), digestBudget(llm).partTokens));
   if (!stored) return null;
-  const parsed = digestSchema.safeParse(safeJson(stored));
-  return parsed.success ? parsed.data : null;
+  const raw = safeJson(stored);
+  const parsed = digestSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const verified = (raw as { verified?: unknown }).verified;
+  const d = parsed.data;
+  const points = d.keyPoints.slice(0, LIMITS.keyPoints);
+  if (Array.isArray(verified) && verified.length === points.length && verified.every((v) => typeof v === 'boolean')) {
+    return { ...d, keyPoints: points.map((k, i) => ({ ...k, verified: verified[i] as boolean })) };
+  }
+  if (s.text) return checkDigest(d, s.text);
+  return { ...d, keyPoints: points.map((k) => ({ ...k, verified: false })) };
 }
 
 export async function digestSource(llm: LlmClient, data: DataFolder, domainName: string, s: NumberedSource, signal?: AbortSignal): Promise<DigestOutcome> {
@@ -86,8 +130,8 @@ export async function digestSource(llm: LlmClient, data: DataFolder, domainName:
       return llm.structured({ role: 'scout', schema: digestSchema, schemaName: 'source_digest', ...prompt, decodeSchema, maxTokens: answer, signal });
     }),
   );
-  const digest = mergeDigests(results.map((r) => r.data), points);
-  await data.write(key, JSON.stringify(digest));
+  const digest = checkDigest(mergeDigests(results.map((r) => r.data), points), s.text);
+  await data.write(key, JSON.stringify({ summary: digest.summary, keyPoints: digest.keyPoints.map(({ verified: _v, ...k }) => k), verified: digest.keyPoints.map((k) => k.verified) }));
   const tokens = results.reduce((n, r) => n + r.usage.promptTokens + r.usage.completionTokens, 0);
   return { digest, cached: results.every((r) => r.cached), tokens, parts: parts.length };
 }
@@ -109,18 +153,24 @@ function safeJson(s: string): unknown {
   }
 }
 
-/** Each digest as the distiller and the critic read it: compact, id-tagged, fenced as untrusted. */
-export function digestBlocks(sources: (NumberedSource & { digest?: Digest })[], fence: Fence): string[] {
+/**
+ * Each digest as the distiller and the critic read it: compact, id-tagged, fenced as untrusted.
+ * Only verified quotes are offered as evidence; a point whose quote was not found in its source
+ * is shown without it, so no claim can be built on it.
+ */
+export function digestBlocks(sources: (NumberedSource & { digest?: CheckedDigest })[], fence: Fence): string[] {
   return sources
     .filter((s) => s.digest && !s.error)
     .map((s) => {
       const d = s.digest!;
-      const points = d.keyPoints.map((k) => `- ${k.point}${k.quote ? ` (quote: "${k.quote}")` : ''}`).join('\n');
+      const points = d.keyPoints
+        .map((k, i) => `- [${pointId(s.id, i + 1)}] ${k.point}${k.verified && k.quote.trim() ? ` (verified quote: "${k.quote.replace(/\s+/g, ' ').trim()}")` : ' (no verified quote)'}`)
+        .join('\n');
       return fence.wrap(`DIGEST ${s.id}`, `${s.id}\n${d.summary}\n${points}`, { title: s.title });
     });
 }
 
 /** The digests as one block of prompt text. */
-export function digestsForPrompt(sources: (NumberedSource & { digest?: Digest })[], fence: Fence): string {
+export function digestsForPrompt(sources: (NumberedSource & { digest?: CheckedDigest })[], fence: Fence): string {
   return digestBlocks(sources, fence).join('\n\n');
 }

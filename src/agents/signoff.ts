@@ -1,3 +1,4 @@
+import { readDistillate } from '../core/distillate';
 import { bodyFingerprint } from '../core/fingerprint';
 import { parseNote } from '../core/frontmatter';
 import { generatedPath } from '../core/layout';
@@ -25,12 +26,6 @@ export interface SignOffReport {
   fingerprint: string | null;
 }
 
-function section(body: string, heading: string): string | null {
-  const m = new RegExp(`^## ${heading}\\s*\\n([\\s\\S]*?)(?=^## |$(?![\\s\\S]))`, 'm').exec(body.replace(/\r\n?/g, '\n'));
-  const text = m?.[1]?.trim();
-  return text ? text : null;
-}
-
 async function readIfExists(ctx: AgentContext, path: string): Promise<string | null> {
   return (await ctx.vault.stat(path)) ? ctx.vault.read(path) : null;
 }
@@ -54,7 +49,8 @@ export async function signOffReport(ctx: AgentContext, domainArg: string): Promi
   return {
     domain: name,
     domainPath: rec.path,
-    summary: distBody ? section(distBody, 'Summary') : null,
+    // The summary of the YAML the person edits (the readable section of an old two-copy note).
+    summary: distBody !== null ? readDistillate(distBody).summary?.trim() || null : null,
     verdict: typeof critique?.frontmatter?.verdict === 'string' ? critique.frontmatter.verdict : null,
     openIssues: critique ? [...critique.body.matchAll(/^\s*[-*+]\s+\[ \]\s+(.+)$/gm)].map((m) => m[1]!.trim()) : [],
     blockers: signOffBlockers(a),

@@ -13,6 +13,7 @@ const USAGE = `Usage:
   groundwork research <vault> <domain> [--url URL]... [--allow-host HOST]... [--max-sources N] [--dry-run] [--json]
   groundwork critique <vault> <domain> [--json]
   groundwork skeleton <vault> <domain> [--json]
+  groundwork show <vault> <domain>
   groundwork signoff <vault> <domain> [--yes]
   groundwork run <vault> <domain> --task TEXT [--note PATH] [--json]
   groundwork inbox <vault> [--json] [--all]
@@ -140,6 +141,11 @@ async function dispatch(io: CliIO, argv: string[]): Promise<number> {
       const p = parse(rest, LLM_OPTIONS);
       const [vault, domain] = positional(p, 2, 'skeleton <vault> <domain>');
       return (await research()).runSkeleton(io, vault!, domain!, llmFlags(p));
+    }
+    case 'show': {
+      const p = parse(rest, {});
+      const [vault, domain] = positional(p, 2, 'show <vault> <domain>');
+      return (await import('./commands/show')).runShow(io, vault!, domain!);
     }
     case 'signoff': {
       const p = parse(rest, { yes: { type: 'boolean' } });

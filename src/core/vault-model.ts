@@ -1,3 +1,4 @@
+import { quotesVerifiedOf } from './grounding';
 import { LinkResolver } from './links';
 import { RuleIndex, type IncludeRule } from './membership';
 import { basename, generatedPath, inboxFolder, isInside, type GeneratedKind } from './layout';
@@ -263,7 +264,8 @@ export class VaultModel {
         pending: pending.get(r.path) ?? 0,
         blockers: stage === 'signed-off' ? [] : signOffBlockers(a),
         probation,
-        evidence: evidenceOf(facts),
+        // The share of verified quotes is the distillate's own (`quotes-verified`, computed by code when it was written).
+        evidence: { ...evidenceOf(facts), quotesVerified: quotesVerifiedOf(a.distillate?.frontmatter) ?? facts.quotesVerified },
         sourcesChanged: facts.sourcesChanged,
         suggestion: suggestionFor({ mode, probation, signedOff: r.trust.signedOff !== null, staleReason: stale, facts }),
         reason,

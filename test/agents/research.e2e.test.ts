@@ -101,8 +101,16 @@ describe('research cycle end to end (CLI, real openai client, loopback server)',
     expect(sources).toContain('LoRA explained');
     expect(sources).not.toContain('<script');
     const distillate = after.get('Groundwork/LoRA fine-tuning/LoRA fine-tuning distillate.md')!.toString();
-    expect(distillate).toMatch(/\[\[Groundwork\/LoRA fine-tuning\/LoRA fine-tuning sources#S\d+\|S\d+\]\]/);
-    expect(distillate).toContain('```yaml');
+    expect(sources).toMatch(/^- \*\*Quotes verified:\*\* 1 of 1$/m);
+    expect(sources).toMatch(/ — “.+” \^s1-1$/m);
+    // One distillate: the YAML once, real links to the domain, sources and critique, no second readable copy.
+    expect(distillate.match(/```groundwork-distillate\n/g)).toHaveLength(1);
+    expect(distillate).not.toContain('```yaml');
+    expect(distillate).not.toMatch(/^## Summary/m);
+    expect(distillate).toContain('[[Groundwork/LoRA fine-tuning/LoRA fine-tuning sources|its sources]]');
+    expect(distillate).toContain('[[Groundwork/LoRA fine-tuning/LoRA fine-tuning critique|its critique]]');
+    expect(distillate).toMatch(/^ {8}point: S1\.1$/m);
+    expect(parseNote(distillate).frontmatter).toMatchObject({ 'quotes-verified': 1, 'claims-grounded': 1 });
     const critique = after.get('Groundwork/LoRA fine-tuning/LoRA fine-tuning critique.md')!.toString();
     expect(critique).toMatch(/^- \[ \] \*\*weak-spot\*\*/m);
     const canvas = JSON.parse(after.get('Groundwork/LoRA fine-tuning/LoRA fine-tuning skeleton.canvas')!.toString()) as { nodes: { id: string }[]; edges: { fromNode: string; toNode: string }[] };

@@ -134,7 +134,8 @@ describe('hostile sources and model output in a research run', () => {
     expect(parseNote(read('LoRA fine-tuning.md')).frontmatter).toEqual({ groundwork: 'domain', confidence: 'low', tags: ['ml'] });
     const map = JSON.parse((await runCli(['map', vault.dir, '--json'])).stdout) as { domains: { name: string; mode: string; signedOff: string | null }[] };
     expect(map.domains.find((d) => d.name === 'LoRA fine-tuning')).toMatchObject({ mode: 'propose', signedOff: null });
-    expect(read('Groundwork/LoRA fine-tuning/LoRA fine-tuning distillate.md')).toContain('Unsupported citations');
+    // The unknown id is named by code in the critique, as an issue blocking the sign-off.
+    expect(read('Groundwork/LoRA fine-tuning/LoRA fine-tuning critique.md')).toMatch(/^- \[ \] \*\*unsupported\*\*: Claims citing S99 — S99 is not one of the sources/m);
 
     // The skeleton (mapper) and a re-run of the critic on the same hostile material stay inert too.
     expect((await runCli(['skeleton', vault.dir, 'LoRA fine-tuning'], env())).code).toBe(0);

@@ -20,6 +20,13 @@ function ids(text: string): string[] {
   return [...new Set([...text.matchAll(/DIGEST (S\d+)/g)].map((m) => m[1]!))];
 }
 
+/** The first verified quote the prompt offers for each source id, as the distiller sees them. */
+function verifiedQuotesIn(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of text.matchAll(/- \[(S\d+)\.\d+\] .*? \(verified quote: "(.*)"\)$/gm)) if (!out.has(m[1]!)) out.set(m[1]!, m[2]!);
+  return out;
+}
+
 export interface ScriptOptions {
   /** Extra text the "model" puts in every digest summary (hostile-output tests). */
   inject?: string;
@@ -59,18 +66,20 @@ export function scriptedAgents(opts: ScriptOptions = {}): Handler {
       }
       case 'distillate': {
         const got = ids(user);
-        const cite = (i: number) => [got[i % Math.max(1, got.length)] ?? 'S1'];
+        const quotes = verifiedQuotesIn(user);
+        const ev = (id: string) => ({ source: id, quote: quotes.get(id) ?? '' });
+        const cite = (i: number) => [ev(got[i % Math.max(1, got.length)] ?? 'S1')];
         return {
           json: {
             summary: `The domain in ${got.length} sources.`,
-            concepts: got.slice(0, 4).map((id, i) => ({ name: `Concept ${i + 1}`, explanation: `Explained by ${id}.`, sources: [id] })),
+            concepts: got.slice(0, 4).map((id, i) => ({ name: `Concept ${i + 1}`, explanation: `Explained by ${id}.`, evidence: [ev(id)] })),
             structure: [
-              { area: 'Foundations', description: 'What everything rests on.', sources: cite(0) },
-              { area: 'Practice', description: 'How it is done.', sources: [...cite(1), ...(opts.extraCitation ? [opts.extraCitation] : [])] },
+              { area: 'Foundations', description: 'What everything rests on.', evidence: cite(0) },
+              { area: 'Practice', description: 'How it is done.', evidence: [...cite(1), ...(opts.extraCitation ? [{ source: opts.extraCitation, quote: 'Made up.' }] : [])] },
             ],
-            decisions: [{ decision: 'Small or large', tradeoffs: 'Speed against quality.', sources: cite(0) }],
-            pitfalls: [{ pitfall: 'Overfitting.', sources: cite(1) }],
-            open_questions: [{ question: 'What scales?', sources: [] }],
+            decisions: [{ decision: 'Small or large', tradeoffs: 'Speed against quality.', evidence: cite(0) }],
+            pitfalls: [{ pitfall: 'Overfitting.', evidence: cite(1) }],
+            open_questions: [{ question: 'What scales?', evidence: [] }],
           },
           usage: { prompt_tokens: promptTokens, completion_tokens: 400 },
         };

@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { OpenAiTestServer, type Handler } from '../support/openai-server';
+import { scriptedAgents } from '../support/scripted-agents';
+import { EXAMPLE_VAULT, tempVault } from '../support/temp-vault';
+import { runCli } from '../support/run-cli';
+import { parseNote } from '../../src/core/frontmatter';
+import { bodyFingerprint } from '../../src/core/fingerprint';
+
+/*
+ * Evidence a person can check, end to end through the CLI, the real openai client and a
+ * loopback model: quotes verified against their source, claims grounded on verified quotes,
+ * code-found issues in the critique before the critic runs, and the one YAML distillate being
+ * what the sign-off shows and fingerprints.
+ */
+
+let server: OpenAiTestServer;
+let vault: { dir: string; cleanup: () => void };
+let handler: Handler;
+
+beforeEach(async () => {
+  handler = scriptedAgents();
+  server = await OpenAiTestServer.start({ handler: (b, r) => handler(b, r) });
+  vault = tempVault(EXAMPLE_VAULT);
+});
+
+afterEach(async () => {
+  await server.close();
+  vault.cleanup();
+});
+
+const env = () => ({ OPENAI_BASE_URL: server.url, GROUNDWORK_MODEL: 'test-model' });
+const file = (p: string) => path.join(vault.dir, p);
+const read = (p: string) => readFileSync(file(p), 'utf8');
+const DIR = 'Groundwork/Kubernetes/Kubernetes';
+const schemaOf = (b: Parameters<Handler>[0]) => b.response_format?.json_schema?.name;
+
+describe('verified quotes and grounded claims', () => {
+  it('an invented digest quote is marked unverified, flagged, and never offered to the distiller', async () => {
+    const base = scriptedAgents();
+    handler = (b, r) =>
+      schemaOf(b) === 'source_digest'
+        ? { json: { summary: 'A source.', keyPoints: [{ point: 'It says something.', quote: 'Kubernetes was designed by a committee of wizards.' }] } }
+        : base(b, r);
+    expect((await runCli(['research', vault.dir, 'Kubernetes'], env())).code).toBe(0);
+    const sources = read(`${DIR} sources.md`);
+    expect(sources).toMatch(/“Kubernetes was designed by a committee of wizards\.” \(unverified: not found in the source\) \^s1-1$/m);
+    expect(sources).toContain('> [!warning] Most quotes of this digest were not found in its source (0 of 1 verified)');
+    const distillerPrompt = server.chatRequests.find((q) => schemaOf(q.body!) === 'distillate')!.body!.messages.map((m) => m.content).join('\n');
+    expect(distillerPrompt).not.toContain('wizards');
+    expect(distillerPrompt).toContain('[S1.1] It says something. (no verified quote)');
+    const fm = parseNote(read(`${DIR} distillate.md`)).frontmatter!;
+    expect(fm).toMatchObject({ 'quotes-verified': 0, 'claims-grounded': 0 });
+    // Every claim rests on nothing verified: each is an unsupported issue written by code.
+    const critique = read(`${DIR} critique.md`);
+    expect(critique).toMatch(/^- \[ \] \*\*unsupported\*\*: Concepts: Concept 1 — Ungrounded: /m);
+    const map = JSON.parse((await runCli(['map', vault.dir, '--json'])).stdout) as { domains: { name: string; evidence?: { quotesVerified: number | null } }[] };
+    expect(map.domains.find((d) => d.name === 'Kubernetes')!.evidence?.quotesVerified).toBe(0);
+  });
+
+  it("code's issues are in the critique before the critic runs: a failing critic leaves them blocking the sign-off", async () => {
+    const base = scriptedAgents({ extraCitation: 'S42' });
+    handler = (b, r) => (schemaOf(b) === 'critique' ? { status: 400, errorMessage: 'the critic is down' } : base(b, r));
+    const r = await runCli(['research', vault.dir, 'Kubernetes'], env());
+    expect(r.code).toBe(1);
+    const critique = read(`${DIR} critique.md`);
+    expect(critique).toMatch(/^- \[ \] \*\*unsupported\*\*: Claims citing S42 — S42 is not one of the sources/m);
+    expect(critique).toContain('the critic has not run yet');
+    expect(parseNote(critique).frontmatter!.verdict).toBe('revise');
+  });
+
+  it('the critic sees the issues code found', async () => {
+    handler = scriptedAgents({ extraCitation: 'S42' });
+    expect((await runCli(['research', vault.dir, 'Kubernetes'], env())).code).toBe(0);
+    const criticPrompt = server.chatRequests.find((q) => schemaOf(q.body!) === 'critique')!.body!.messages.map((m) => m.content).join('\n');
+    expect(criticPrompt).toContain('Code already checked every citation and quote and found these issues');
+    expect(criticPrompt).toContain('unsupported: Claims citing S42');
+    // The critic reads the YAML the person edits, not a rendering of it.
+    expect(criticPrompt).toContain('⟦BEGIN UNTRUSTED DISTILLATE⟧\nsummary: ');
+  });
+});
+
+describe('one distillate: what the person edits is what counts', () => {
+  it("a person's edit to the YAML is what the sign-off shows and fingerprints, and what show prints", async () => {
+    const e = env();
+    expect((await runCli(['research', vault.dir, 'Kubernetes'], e)).code).toBe(0);
+    expect((await runCli(['skeleton', vault.dir, 'Kubernetes'], e)).code).toBe(0);
+    const dist = `${DIR} distillate.md`;
+    const original = read(dist);
+    expect(original).toMatch(/^summary: The domain in \d+ sources\.$/m);
+    const edited = original
+      .replace(/^summary: .*$/m, 'summary: "Kubernetes, as I now understand it: a scheduler with opinions."')
+      .replace('confidence: low', 'confidence: high');
+    writeFileSync(file(dist), edited);
+    writeFileSync(file(`${DIR} critique.md`), read(`${DIR} critique.md`).replaceAll('- [ ] ', '- [x] '));
+    writeFileSync(file(`${DIR} skeleton.md`), read(`${DIR} skeleton.md`).replace('confidence: low', 'confidence: medium'));
+
+    const shown = await runCli(['show', vault.dir, 'Kubernetes'], e);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('Kubernetes, as I now understand it: a scheduler with opinions.');
+    expect(shown.stdout).toMatch(/\[S\d+\]/);
+    expect(shown.stdout).not.toContain('[[');
+
+    const ok = await runCli(['signoff', vault.dir, 'Kubernetes', '--yes'], e);
+    expect(ok.code, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('Summary: Kubernetes, as I now understand it: a scheduler with opinions.');
+    const fingerprint = parseNote(read('Kubernetes.md')).frontmatter!['signed-off-distillate'];
+    expect(fingerprint).toBe(bodyFingerprint(parseNote(edited).body));
+    expect(fingerprint).not.toBe(bodyFingerprint(parseNote(original).body));
+  });
+});
