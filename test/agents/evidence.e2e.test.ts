@@ -77,7 +77,7 @@ describe('verified quotes and grounded claims', () => {
     expect(criticPrompt).toContain('Code already checked every citation and quote and found these issues');
     expect(criticPrompt).toContain('unsupported: Claims citing S42');
     // The critic reads the YAML the person edits, not a rendering of it.
-    expect(criticPrompt).toContain('⟦BEGIN UNTRUSTED DISTILLATE⟧\nsummary: ');
+    expect(criticPrompt).toMatch(/⟦BEGIN UNTRUSTED DISTILLATE [^⟧]*⟧\nsummary: /);
   });
 });
 
