@@ -165,29 +165,3 @@ export function renderSkeleton(domainName: string, domainPath: string, distillat
   lines.push('');
   return lines.join('\n');
 }
-
-/** JSON Canvas 1.0: the domain on the left, areas in a column, each area's concepts to its right. */
-export function renderCanvas(domainName: string, domainPath: string, s: Skeleton): string {
-  const nodes: Record<string, unknown>[] = [];
-  const edges: Record<string, unknown>[] = [];
-  const areas = s.areas.slice(0, LIMITS.areas);
-  const conceptH = 60;
-  const gap = 20;
-  const blockHeights = areas.map((a) => Math.max(1, Math.min(a.concepts.length, LIMITS.conceptsPerArea)) * (conceptH + gap) + 40);
-  const total = blockHeights.reduce((x, y) => x + y, 0);
-  nodes.push({ id: 'domain', type: 'file', file: domainPath, x: 0, y: Math.round(total / 2) - 40, width: 260, height: 80, color: '5' });
-  let y = 0;
-  areas.forEach((a, i) => {
-    const h = blockHeights[i]!;
-    const areaId = `area-${i + 1}`;
-    nodes.push({ id: areaId, type: 'text', text: `## ${inertText(a.name, { max: 120 })}`, x: 400, y: y + Math.round(h / 2) - 40, width: 260, height: 80, color: '4' });
-    edges.push({ id: `e-domain-${areaId}`, fromNode: 'domain', fromSide: 'right', toNode: areaId, toSide: 'left' });
-    a.concepts.slice(0, LIMITS.conceptsPerArea).forEach((c, j) => {
-      const id = `${areaId}-concept-${j + 1}`;
-      nodes.push({ id, type: 'text', text: inertText(c, { max: 120 }), x: 800, y: y + 20 + j * (conceptH + gap), width: 280, height: conceptH });
-      edges.push({ id: `e-${areaId}-${id}`, fromNode: areaId, fromSide: 'right', toNode: id, toSide: 'left' });
-    });
-    y += h;
-  });
-  return `${JSON.stringify({ nodes, edges }, null, '\t')}\n`;
-}

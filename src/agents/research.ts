@@ -18,9 +18,10 @@ import { codeCheckedIssues, critique } from './critic';
 import { distillateForAgents, readDistillate } from '../core/distillate';
 import { EvidenceChecker, groundDistillate, quotesVerifiedShare, shareValue } from '../core/grounding';
 import { draftSkeleton } from './mapper';
+import { syncSkeletonCanvas } from './skeleton-canvas';
 import { loadManifest, saveManifest } from './manifest';
 import { noteText, wikilink } from './note-text';
-import { renderCanvas, renderCritique, renderDistillate, renderSkeleton, renderSources, type IdentifiedSource } from './render';
+import { renderCritique, renderDistillate, renderSkeleton, renderSources, type IdentifiedSource } from './render';
 
 /**
  * The research cycle (DESIGN §2): scout → distill → critique, and the mapper on request. Each
@@ -316,11 +317,26 @@ export async function skeletonDomain(ctx: AgentContext, domainArg: string): Prom
   const task = { domainPath: rec.path, task: `Replace the skeleton of ${name} with a new draft`, now: nowIso(ctx) };
   const written = [
     await notes.write(skelPath, noteText(frontmatterFor(ctx, 'skeleton', rec.path, { sources: wikilink(generatedPath(ctx.outputFolder, name, 'sources')), canvas: wikilink(canvasPath), tokens: s.tokens }), renderSkeleton(name, rec.path, distPath, s.skeleton)), task),
-    await notes.write(canvasPath, renderCanvas(name, rec.path, s.skeleton), task),
   ];
+  // The canvas follows the note as it now stands: the person's version when the draft became a proposal.
+  written.push(await writeCanvas(ctx, skelPath));
   await linkDomainNote(ctx, rec.path, [{ path: skelPath, label: 'Skeleton' }]);
   await refreshModel(ctx, written);
   return { domain: name, domainPath: rec.path, sources: [], written, adopted: false };
+}
+
+async function writeCanvas(ctx: AgentContext, skelPath: string): Promise<WriteResult> {
+  const r = await syncSkeletonCanvas(ctx.vault, ctx.outputFolder, skelPath, { force: true });
+  return { path: r.canvasPath, outcome: r.outcome === 'rewritten' ? 'replaced' : r.outcome };
+}
+
+/** `skeleton --canvas`: rewrites only the canvas, from the skeleton note as the person left it. No model. */
+export async function skeletonCanvasDomain(ctx: AgentContext, domainArg: string): Promise<RunResult> {
+  const rec = findDomainNote(ctx, domainArg);
+  const name = domainName(rec);
+  const skelPath = generatedPath(ctx.outputFolder, name, 'skeleton');
+  if (!(await ctx.vault.stat(skelPath))) throw new AgentError(`${name} has no skeleton yet (${skelPath}): run skeleton first`);
+  return { domain: name, domainPath: rec.path, sources: [], written: [await writeCanvas(ctx, skelPath)], adopted: false };
 }
 
 async function readOrExplain(ctx: AgentContext, path: string, name: string): Promise<string> {

@@ -12,7 +12,7 @@ const USAGE = `Usage:
   groundwork check <vault> [--json]
   groundwork research <vault> <domain> [--url URL]... [--allow-host HOST]... [--max-sources N] [--dry-run] [--json]
   groundwork critique <vault> <domain> [--json]
-  groundwork skeleton <vault> <domain> [--json]
+  groundwork skeleton <vault> <domain> [--canvas] [--json]
   groundwork show <vault> <domain>
   groundwork signoff <vault> <domain> [--yes]
   groundwork run <vault> <domain> --task TEXT [--note PATH] [--json]
@@ -138,9 +138,9 @@ async function dispatch(io: CliIO, argv: string[]): Promise<number> {
       return (await research()).runCritique(io, vault!, domain!, llmFlags(p));
     }
     case 'skeleton': {
-      const p = parse(rest, LLM_OPTIONS);
+      const p = parse(rest, { ...LLM_OPTIONS, canvas: { type: 'boolean' } });
       const [vault, domain] = positional(p, 2, 'skeleton <vault> <domain>');
-      return (await research()).runSkeleton(io, vault!, domain!, llmFlags(p));
+      return (await research()).runSkeleton(io, vault!, domain!, { ...llmFlags(p), canvas: p.values.canvas === true });
     }
     case 'show': {
       const p = parse(rest, {});

@@ -18,6 +18,9 @@ import { describe } from './agent-runner';
 import { registerAdoptAsDomain } from './adopt-as-domain';
 import { AcceptModal, InboxModal, SignOffModal, TaskModal } from './modals';
 import { writeDomainsBase } from './domains-base-command';
+import { renderDistillateBlock } from './distillate-block';
+import { SkeletonCanvasSync } from './skeleton-sync';
+import { DISTILLATE_FENCE } from '../core/distillate';
 
 export default class GroundworkPlugin extends Plugin {
   settings!: Settings;
@@ -26,6 +29,7 @@ export default class GroundworkPlugin extends Plugin {
   live!: LiveModel;
   runner!: AgentRunner;
   autonomy!: Autonomy;
+  canvasSync!: SkeletonCanvasSync;
 
   override async onload(): Promise<void> {
     // Only cheap registration here: reading the vault waits for layout-ready so start-up stays fast.
@@ -37,6 +41,9 @@ export default class GroundworkPlugin extends Plugin {
     this.live = new LiveModel(this.app, port, () => this.settings.outputFolder, new ObsidianDataFolder(this.app, dataDir));
     this.runner = new AgentRunner(this.app, port, this.live, dataDir, () => this.settings, this.addStatusBarItem());
     this.registerView(VIEW_TYPE_AUTONOMY_MAP, (leaf) => new AutonomyMapView(leaf, this.live));
+    // The distillate note holds its YAML once; this shows it readably, citations clickable.
+    this.registerMarkdownCodeBlockProcessor(DISTILLATE_FENCE, (source, el, ctx) => renderDistillateBlock(this.app, source, el, ctx.sourcePath));
+    this.canvasSync = new SkeletonCanvasSync(this.app, port, () => this.settings.outputFolder, (m) => new Notice(`Groundwork: ${m}`));
     this.addCommand({
       id: 'open-autonomy-map',
       name: 'Open autonomy map',
@@ -115,6 +122,7 @@ export default class GroundworkPlugin extends Plugin {
     this.app.workspace.onLayoutReady(() => {
       this.live.attach((ref) => this.registerEvent(ref));
       void this.autonomy.start();
+      this.canvasSync.attach((ref) => this.registerEvent(ref));
       for (const w of warnings) new Notice(`Groundwork: ${w}`);
       if (!this.settings.domainsBaseOffered) void this.domainsBase(port, dataDir, false).then(() => this.updateSettings({ domainsBaseOffered: true }));
     });
@@ -156,6 +164,7 @@ export default class GroundworkPlugin extends Plugin {
   async whenIdle(): Promise<void> {
     await this.runner.whenIdle();
     await this.localWork;
+    await this.canvasSync.idle();
   }
 
   /** Runs work that calls no model, with one notice on failure. */

@@ -110,3 +110,34 @@ describe('one distillate: what the person edits is what counts', () => {
     expect(fingerprint).not.toBe(bodyFingerprint(parseNote(original).body));
   });
 });
+
+describe('the skeleton canvas, derived from its note', () => {
+  it('skeleton --canvas rewrites only the canvas from the edited note, calls no model, and keeps cards the person added', async () => {
+    const e = env();
+    expect((await runCli(['research', vault.dir, 'Kubernetes'], e)).code).toBe(0);
+    expect((await runCli(['skeleton', vault.dir, 'Kubernetes'], e)).code).toBe(0);
+    const skel = `${DIR} skeleton.md`;
+    const canvas = `${DIR} skeleton.canvas`;
+    const mine = { id: '0123456789abcdef', type: 'text', text: 'A card of my own', x: -400, y: 0, width: 200, height: 60 };
+    const c = JSON.parse(read(canvas)) as { nodes: unknown[] };
+    c.nodes.push(mine);
+    writeFileSync(file(canvas), JSON.stringify(c));
+    const noteBefore = read(skel);
+    writeFileSync(file(skel), noteBefore.replace('  - Practice\n', '  - Practice\n    - Rolling updates\n'));
+    const calls = server.chatRequests.length;
+    const r = await runCli(['skeleton', vault.dir, 'Kubernetes', '--canvas'], e);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('skeleton.canvas  (replaced)');
+    expect(server.chatRequests.length).toBe(calls);
+    const after = JSON.parse(read(canvas)) as { nodes: { id: string; text?: string }[] };
+    expect(after.nodes.find((n) => n.text === 'Rolling updates')).toBeDefined();
+    expect(after.nodes.find((n) => n.id === mine.id)).toEqual(mine);
+    expect(read(skel)).toContain('Rolling updates');
+  });
+
+  it('skeleton --canvas without a skeleton says what to do', async () => {
+    const r = await runCli(['skeleton', vault.dir, 'Kubernetes', '--canvas'], env());
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/has no skeleton yet .*: run skeleton first/);
+  });
+});

@@ -1,4 +1,4 @@
-import { critiqueDomain, research, skeletonDomain, type RunResult } from '../../agents/research';
+import { critiqueDomain, research, skeletonCanvasDomain, skeletonDomain, type RunResult } from '../../agents/research';
 import type { CliIO } from '../io';
 import type { AgentContext } from '../../agents/context';
 import { cliAgentContext, type LlmFlags } from '../agent-context';
@@ -67,8 +67,16 @@ export function runCritique(io: CliIO, vaultArg: string, domain: string, flags: 
   return runStep(io, vaultArg, flags, (ctx) => critiqueDomain(ctx, domain));
 }
 
-export function runSkeleton(io: CliIO, vaultArg: string, domain: string, flags: LlmFlags & { json: boolean }): Promise<number> {
-  return runStep(io, vaultArg, flags, (ctx) => skeletonDomain(ctx, domain));
+export async function runSkeleton(io: CliIO, vaultArg: string, domain: string, flags: LlmFlags & { json: boolean; canvas?: boolean }): Promise<number> {
+  if (!flags.canvas) return runStep(io, vaultArg, flags, (ctx) => skeletonDomain(ctx, domain));
+  // Only the canvas, from the note: no model is needed or called.
+  const { ctx, dispose } = await cliAgentContext(io, vaultArg, flags, { planOnly: true });
+  try {
+    report(io, await skeletonCanvasDomain(ctx, domain), usageOf(ctx.llm.usage), 0, flags.json);
+    return 0;
+  } finally {
+    dispose();
+  }
 }
 
 function usageOf(u: { calls: number; cachedCalls: number; totalTokens: number; cost: number | null }) {
