@@ -22,7 +22,7 @@ const DIGEST_ANSWER = 1200;
 
 const DIGEST_SYSTEM =
   'You digest one source for a person learning a domain. Return a short summary and key points; ' +
-  'each key point has a short verbatim quote from the source that supports it (under 200 characters), copied exactly, in the language of the source: code checks that it is in the source, and a quote that is not is discarded. ' +
+  'each key point has a short verbatim quote from the source that supports it (under 200 characters), copied exactly, in the language of the source. ' +
   'Only state what the source says.';
 
 const DIGEST_VERSION = promptVersion(2, DIGEST_SYSTEM, toStrictJsonSchema(digestSchema));
