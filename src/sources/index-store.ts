@@ -1,4 +1,5 @@
 import type { VaultModel } from '../core/vault-model';
+import { withDataLock } from '../vault/data-lock';
 import type { DataFolder, VaultPort } from '../vault/port';
 import { isSourceEligible } from './eligibility';
 import { FullTextIndex, IndexDamaged, indexableText, type Pause } from './fulltext-index';
@@ -11,6 +12,11 @@ import { FullTextIndex, IndexDamaged, indexableText, type Pause } from './fullte
  */
 
 export const INDEX_FILE = 'index/fulltext.jsonl';
+/**
+ * The data folder's lock over the index: the plugin, the CLI and the MCP server each load and
+ * save it, and a reader must never see one writer's file while another replaces it.
+ */
+export const INDEX_LOCK = 'index';
 
 export interface IndexRefresh {
   /** Notes read and indexed again (new or changed). */
@@ -98,7 +104,7 @@ export async function buildIndex(vault: VaultPort, model: VaultModel, outputFold
 export async function loadIndex(data: DataFolder, pause?: Pause): Promise<{ index: FullTextIndex | null; problem?: string }> {
   let text: string | null;
   try {
-    text = await data.read(INDEX_FILE);
+    text = await withDataLock(data, INDEX_LOCK, () => data.read(INDEX_FILE));
   } catch (err) {
     return { index: null, problem: `could not read it: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -116,7 +122,8 @@ export async function saveIndex(data: DataFolder, index: FullTextIndex, pause?: 
   if (!index.dirty) return false;
   index.dirty = false;
   try {
-    await data.write(INDEX_FILE, await index.serialize(pause));
+    const text = await index.serialize(pause);
+    await withDataLock(data, INDEX_LOCK, () => data.write(INDEX_FILE, text));
     return true;
   } catch (err) {
     index.dirty = true;
