@@ -49,7 +49,9 @@ async function main(): Promise<void> {
   const buildMs = performance.now() - t;
   gc();
   const buildHeapMB = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;
-  const fileMB = fs.statSync(path.join(cliData.root, INDEX_FILE)).size / 2 ** 20;
+  // The head and its parts.
+  const indexDir = path.dirname(path.join(cliData.root, INDEX_FILE));
+  const fileMB = fs.readdirSync(indexDir).reduce((sum, f) => sum + fs.statSync(path.join(indexDir, f)).size, 0) / 2 ** 20;
   const notes = cold.index.size;
   cold.index.dirty = false;
 

@@ -94,10 +94,14 @@ export class IndexDamaged extends Error {
 }
 
 /** The file format's version: a file of another version is rebuilt, never read. */
-export const INDEX_VERSION = 2;
-const FORMAT = 'groundwork-fulltext';
-const DOCS_PER_LINE = 2000;
-const POSTINGS_PER_LINE = 50_000;
+export const INDEX_VERSION = 3;
+export const INDEX_FORMAT = 'groundwork-fulltext';
+const DOCS_PER_LINE = 1000;
+const POSTINGS_PER_LINE = 20_000;
+/** Lists at least this long are packed into an Int32Array; shorter ones cost less as arrays. */
+const PACK_FROM = 16;
+
+type Postings = number[] | Int32Array;
 
 /** Lets long loops give the event loop back; resolves at once when there is nothing to yield to. */
 export type Pause = () => Promise<void>;
@@ -109,9 +113,12 @@ export class FullTextIndex {
   private mtimes: number[] = [];
   private lens: number[] = [];
   private langs: (string | null)[] = [];
-  private postings = new Map<string, number[]>();
+  private postings = new Map<string, Postings>();
   private totalLen = 0;
   private dead = 0;
+  /** Sliced work in progress (compact, serialize): changes wait in `deferred` until it ends. */
+  private busy = 0;
+  private deferred: (() => void)[] = [];
   /** Changed since it was loaded or saved. */
   dirty = false;
 
@@ -140,6 +147,10 @@ export class FullTextIndex {
 
   /** Adds the note, or replaces what was indexed for it. */
   upsert(path: string, title: string, body: string, meta: Partial<IndexStamp> & { lang?: string | null } = {}): void {
+    if (this.busy > 0) {
+      this.deferred.push(() => this.upsert(path, title, body, meta));
+      return;
+    }
     this.remove(path);
     const id = this.paths.length;
     const counts = new Map<string, number>();
@@ -157,8 +168,9 @@ export class FullTextIndex {
     for (const [t, tf] of counts) {
       const list = this.postings.get(t);
       const p = id * 16 + Math.min(tf, MAX_TF);
-      if (list) list.push(p);
-      else this.postings.set(t, [p]);
+      if (!list) this.postings.set(t, [p]);
+      else if (Array.isArray(list)) list.push(p);
+      else this.postings.set(t, [...list, p]);
     }
     this.paths.push(path);
     this.sizes.push(meta.size ?? -1);
@@ -171,6 +183,10 @@ export class FullTextIndex {
   }
 
   remove(path: string): void {
+    if (this.busy > 0) {
+      this.deferred.push(() => this.remove(path));
+      return;
+    }
     const id = this.idByPath.get(path);
     if (id === undefined) return;
     this.idByPath.delete(path);
@@ -185,6 +201,10 @@ export class FullTextIndex {
    * its title terms until the next `upsert`, which is harmless for ranking.
    */
   rename(oldPath: string, newPath: string): void {
+    if (this.busy > 0) {
+      this.deferred.push(() => this.rename(oldPath, newPath));
+      return;
+    }
     const id = this.idByPath.get(oldPath);
     if (id === undefined) return;
     this.remove(newPath);
@@ -253,98 +273,145 @@ export class FullTextIndex {
     return out;
   }
 
-  /**
-   * Drops tombstones and renumbers ids densely, keeping their order (so every list stays
-   * sorted). After it, document frequencies count live notes only, as a fresh build's do.
-   */
-  async compact(pause: Pause = noPause): Promise<void> {
-    if (this.dead === 0) return;
-    const newId = new Int32Array(this.paths.length).fill(-1);
-    const paths: string[] = [];
-    const sizes: number[] = [];
-    const mtimes: number[] = [];
-    const lens: number[] = [];
-    const langs: (string | null)[] = [];
-    for (let id = 0; id < this.paths.length; id++) {
-      const p = this.paths[id];
-      if (p === null || p === undefined) continue;
-      newId[id] = paths.length;
-      this.idByPath.set(p, paths.length);
-      paths.push(p);
-      sizes.push(this.sizes[id]!);
-      mtimes.push(this.mtimes[id]!);
-      lens.push(this.lens[id]!);
-      langs.push(this.langs[id]!);
+  /** Runs sliced work with changes held back until it ends, then applies them in order. */
+  private async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    this.busy++;
+    try {
+      return await work();
+    } finally {
+      if (--this.busy === 0) for (const change of this.deferred.splice(0)) change();
     }
-    for (const [t, list] of this.postings) {
-      let w = 0;
-      for (const p of list) {
-        const to = newId[Math.floor(p / 16)]!;
-        if (to >= 0) list[w++] = to * 16 + (p % 16);
-      }
-      if (w === 0) this.postings.delete(t);
-      else list.length = w;
-      await pause();
-    }
-    this.paths = paths;
-    this.sizes = sizes;
-    this.mtimes = mtimes;
-    this.lens = lens;
-    this.langs = langs;
-    this.dead = 0;
   }
 
-  /** The index as text, one JSON value per line so that loading can stop between lines. */
-  async serialize(pause: Pause = noPause): Promise<string> {
-    await this.compact(pause);
-    const n = this.paths.length;
-    const lines: string[] = [JSON.stringify({ format: FORMAT, version: INDEX_VERSION, docs: n, terms: this.postings.size })];
-    for (let i = 0; i < n; i += DOCS_PER_LINE) {
-      const row: unknown[] = [];
-      for (let id = i; id < Math.min(n, i + DOCS_PER_LINE); id++) row.push(this.paths[id], this.sizes[id], this.mtimes[id], this.lens[id], this.langs[id]);
-      lines.push(JSON.stringify(row));
-      await pause();
-    }
-    let row: unknown[] = [];
-    let count = 0;
-    for (const [t, list] of this.postings) {
-      // Delta-encoded ids: small numbers, a short file.
-      const enc = new Array<number>(list.length);
-      let prev = 0;
-      for (let j = 0; j < list.length; j++) {
-        const id = Math.floor(list[j]! / 16);
-        enc[j] = (id - prev) * 16 + (list[j]! % 16);
-        prev = id;
+  /**
+   * Drops tombstones and renumbers ids densely, keeping their order (so every list stays
+   * sorted), and packs long lists. After it, document frequencies count live notes only, as a
+   * fresh build's do.
+   */
+  compact(pause: Pause = noPause): Promise<void> {
+    return this.exclusive(() => this.compactNow(pause));
+  }
+
+  private async compactNow(pause: Pause): Promise<void> {
+    const dead = this.dead;
+    const newId = dead === 0 ? null : new Int32Array(this.paths.length).fill(-1);
+    if (newId) {
+      const paths: string[] = [];
+      const sizes: number[] = [];
+      const mtimes: number[] = [];
+      const lens: number[] = [];
+      const langs: (string | null)[] = [];
+      for (let id = 0; id < this.paths.length; id++) {
+        if (id % 5000 === 4999) await pause();
+        const p = this.paths[id];
+        if (p === null || p === undefined) continue;
+        newId[id] = paths.length;
+        this.idByPath.set(p, paths.length);
+        paths.push(p);
+        sizes.push(this.sizes[id]!);
+        mtimes.push(this.mtimes[id]!);
+        lens.push(this.lens[id]!);
+        langs.push(this.langs[id]!);
       }
-      row.push(t, enc);
-      count += list.length;
-      if (count >= POSTINGS_PER_LINE) {
-        lines.push(JSON.stringify(row));
-        row = [];
-        count = 0;
+      this.paths = paths;
+      this.sizes = sizes;
+      this.mtimes = mtimes;
+      this.lens = lens;
+      this.langs = langs;
+    }
+    let work = 0;
+    for (const [t, list] of this.postings) {
+      if (newId === null && !Array.isArray(list)) continue;
+      let w = 0;
+      if (newId) {
+        for (let j = 0; j < list.length; j++) {
+          const p = list[j]!;
+          const to = newId[Math.floor(p / 16)]!;
+          if (to >= 0) list[w++] = to * 16 + (p % 16);
+        }
+      } else w = list.length;
+      if (w === 0) this.postings.delete(t);
+      else if (w >= PACK_FROM) {
+        if (Array.isArray(list)) this.postings.set(t, Int32Array.from(w === list.length ? list : list.slice(0, w)));
+        else if (w < list.length) this.postings.set(t, list.slice(0, w));
+      }
+      else if (Array.isArray(list)) list.length = w;
+      else this.postings.set(t, Array.from(list.subarray(0, w)));
+      work += list.length + 50;
+      if (work >= 20_000) {
+        work = 0;
         await pause();
       }
     }
-    if (row.length > 0) lines.push(JSON.stringify(row));
-    lines.push(JSON.stringify({ end: true, docs: n, terms: this.postings.size }));
-    return `${lines.join('\n')}\n`;
+    this.dead = 0;
+  }
+
+  /**
+   * The index as lines of JSON (a header, the notes, the terms, an end line), so that saving
+   * and loading can stop between any two lines. Changes wait until the last line is out.
+   */
+  async *lines(pause: Pause = noPause): AsyncGenerator<string> {
+    this.busy++;
+    try {
+      await this.compactNow(pause);
+      const n = this.paths.length;
+      const termCount = this.postings.size;
+      yield JSON.stringify({ format: INDEX_FORMAT, version: INDEX_VERSION, docs: n, terms: termCount });
+      for (let i = 0; i < n; i += DOCS_PER_LINE) {
+        const row: unknown[] = [];
+        for (let id = i; id < Math.min(n, i + DOCS_PER_LINE); id++) row.push(this.paths[id], this.sizes[id], this.mtimes[id], this.lens[id], this.langs[id]);
+        yield JSON.stringify(row);
+        await pause();
+      }
+      let row: unknown[] = [];
+      let count = 0;
+      for (const [t, list] of this.postings) {
+        // Delta-encoded ids: small numbers, a short file.
+        const enc = new Array<number>(list.length);
+        let prev = 0;
+        for (let j = 0; j < list.length; j++) {
+          const id = Math.floor(list[j]! / 16);
+          enc[j] = (id - prev) * 16 + (list[j]! % 16);
+          prev = id;
+        }
+        row.push(t, enc);
+        count += list.length + 4;
+        if (count >= POSTINGS_PER_LINE) {
+          yield JSON.stringify(row);
+          row = [];
+          count = 0;
+          await pause();
+        }
+      }
+      if (row.length > 0) yield JSON.stringify(row);
+      yield JSON.stringify({ end: true, docs: n, terms: termCount });
+    } finally {
+      if (--this.busy === 0) for (const change of this.deferred.splice(0)) change();
+    }
+  }
+
+  /** The whole index as one text (tests; saving goes line by line through `lines`). */
+  async serialize(pause: Pause = noPause): Promise<string> {
+    let out = '';
+    for await (const line of this.lines(pause)) out += `${line}\n`;
+    return out;
   }
 
   /**
    * Reads a serialized index, checking everything it relies on: a file of another version, cut
    * short, or with a value of the wrong shape throws IndexDamaged (the caller rebuilds).
    */
-  static async parse(text: string, pause: Pause = noPause): Promise<FullTextIndex> {
-    const lines = lineReader(text);
-    const header = json(lines.next(), 'header') as { format?: unknown; version?: unknown; docs?: unknown; terms?: unknown };
-    if (header?.format !== FORMAT) throw new IndexDamaged('not a Groundwork full-text index');
+  static async parse(text: string | AsyncIterable<string>, pause: Pause = noPause): Promise<FullTextIndex> {
+    const lines = typeof text === 'string' ? toAsync(splitLines(text)) : text[Symbol.asyncIterator]();
+    const header = json(await lines.next(), 'header') as { format?: unknown; version?: unknown; docs?: unknown; terms?: unknown };
+    if (header?.format !== INDEX_FORMAT) throw new IndexDamaged('not a Groundwork full-text index');
     if (header.version !== INDEX_VERSION) throw new IndexDamaged(`index version ${String(header.version)}, expected ${INDEX_VERSION}`);
     const docs = header.docs;
     const termCount = header.terms;
     if (!isCount(docs) || !isCount(termCount)) throw new IndexDamaged('bad header');
     const index = new FullTextIndex();
     while (index.paths.length < docs) {
-      const row = json(lines.next(), 'documents');
+      const row = json(await lines.next(), 'documents');
       if (!Array.isArray(row) || row.length % 5 !== 0 || row.length === 0) throw new IndexDamaged('bad document line');
       for (let i = 0; i < row.length; i += 5) {
         const [path, size, mtime, len, lang] = row.slice(i, i + 5) as unknown[];
@@ -362,25 +429,27 @@ export class FullTextIndex {
     }
     if (index.paths.length !== docs) throw new IndexDamaged('document count differs from the header');
     while (index.postings.size < termCount) {
-      const row = json(lines.next(), 'terms');
+      const row = json(await lines.next(), 'terms');
       if (!Array.isArray(row) || row.length % 2 !== 0 || row.length === 0) throw new IndexDamaged('bad term line');
       for (let i = 0; i < row.length; i += 2) {
         const t = row[i] as unknown;
         const list = row[i + 1] as unknown;
         if (typeof t !== 'string' || !Array.isArray(list) || list.length === 0) throw new IndexDamaged('bad term');
+        if (index.postings.has(t)) throw new IndexDamaged('duplicate term');
+        const out: Postings = list.length >= PACK_FROM ? new Int32Array(list.length) : (list as number[]);
         let id = 0;
         for (let j = 0; j < list.length; j++) {
           const v = list[j] as unknown;
           if (!isCount(v)) throw new IndexDamaged('bad posting');
           id += Math.floor(v / 16);
           if (id >= docs || (j > 0 && v < 16)) throw new IndexDamaged('posting out of order or out of range');
-          list[j] = id * 16 + (v % 16);
+          out[j] = id * 16 + (v % 16);
         }
-        index.postings.set(t, list as number[]);
+        index.postings.set(t, out);
       }
       await pause();
     }
-    const end = json(lines.next(), 'end') as { end?: unknown; docs?: unknown; terms?: unknown };
+    const end = json(await lines.next(), 'end') as { end?: unknown; docs?: unknown; terms?: unknown };
     if (end?.end !== true || end.docs !== docs || end.terms !== termCount || index.postings.size !== termCount) throw new IndexDamaged('the file is cut short');
     index.dirty = false;
     return index;
@@ -391,7 +460,8 @@ function isCount(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;
 }
 
-function* lineReader(text: string): Generator<string> {
+/** The lines of a text, without their newlines, one at a time (no array of all of them). */
+export function* splitLines(text: string): Generator<string> {
   let start = 0;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
@@ -399,6 +469,10 @@ function* lineReader(text: string): Generator<string> {
     yield text.slice(start, end);
     start = end + 1;
   }
+}
+
+async function* toAsync(lines: Iterable<string>): AsyncGenerator<string> {
+  yield* lines;
 }
 
 function json(next: IteratorResult<string>, what: string): unknown {

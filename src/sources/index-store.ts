@@ -1,17 +1,28 @@
 import type { VaultModel } from '../core/vault-model';
-import { withDataLock } from '../vault/data-lock';
+import { DataLockTimeout, withDataLock } from '../vault/data-lock';
 import type { DataFolder, VaultPort } from '../vault/port';
 import { isSourceEligible } from './eligibility';
-import { FullTextIndex, IndexDamaged, indexableText, type Pause } from './fulltext-index';
+import { FullTextIndex, INDEX_FORMAT, INDEX_VERSION, IndexDamaged, indexableText, splitLines, type Pause } from './fulltext-index';
 
 /**
  * The full-text index as a cache in the data folder (DESIGN §5): loaded when it is there and
  * readable, brought up to date by re-reading only the notes whose size or mtime changed (and
  * dropping the ones gone or no longer eligible), and saved again when that changed anything.
  * A damaged file, or one of another format version, is rebuilt from the notes, never trusted.
+ *
+ * On disk it is a small head file naming a save (a random generation) and its number of parts,
+ * and the parts, each about PART_CHARS of the index's lines. No step ever holds the whole index
+ * as one text: at 50k notes that text is ~35 MB, and reading, decoding or writing it in one
+ * piece blocked the plugin for hundreds of milliseconds and cost the CLI its size twice over in
+ * memory. A save writes its parts under a new generation, then the head, then removes the parts
+ * of earlier saves, so a crash at any point leaves the previous save readable.
  */
 
+/** The head: format, version, generation and number of parts. */
 export const INDEX_FILE = 'index/fulltext.jsonl';
+const PART_CHARS = 1 << 20;
+const PART_FILE = /^index\/fulltext-([0-9a-f]{8,32})-(\d+)\.jsonl$/;
+const partFile = (gen: string, i: number): string => `index/fulltext-${gen}-${i}.jsonl`;
 /**
  * The data folder's lock over the index: the plugin, the CLI and the MCP server each load and
  * save it, and a reader must never see one writer's file while another replaces it.
@@ -100,30 +111,109 @@ export async function buildIndex(vault: VaultPort, model: VaultModel, outputFold
   return index;
 }
 
-/** The saved index, or why there is none to use. */
-export async function loadIndex(data: DataFolder, pause?: Pause): Promise<{ index: FullTextIndex | null; problem?: string }> {
-  let text: string | null;
+interface Head {
+  gen: string;
+  parts: number;
+}
+
+function readHead(text: string): Head {
+  let head: { format?: unknown; version?: unknown; gen?: unknown; parts?: unknown };
   try {
-    text = await withDataLock(data, INDEX_LOCK, () => data.read(INDEX_FILE));
-  } catch (err) {
-    return { index: null, problem: `could not read it: ${err instanceof Error ? err.message : String(err)}` };
+    const first = splitLines(text).next();
+    head = JSON.parse(first.done ? '' : first.value) as typeof head;
+  } catch {
+    throw new IndexDamaged('unreadable head');
   }
-  if (text === null) return { index: null };
+  if (head?.format !== INDEX_FORMAT) throw new IndexDamaged('not a Groundwork full-text index');
+  if (head.version !== INDEX_VERSION) throw new IndexDamaged(`index version ${String(head.version)}, expected ${INDEX_VERSION}`);
+  if (typeof head.gen !== 'string' || !/^[0-9a-f]{8,32}$/.test(head.gen) || typeof head.parts !== 'number' || !Number.isInteger(head.parts) || head.parts < 1) throw new IndexDamaged('bad head');
+  return { gen: head.gen, parts: head.parts };
+}
+
+function partTag(line: string): { gen?: unknown; part?: unknown } | null {
   try {
-    return { index: await FullTextIndex.parse(text, pause) };
+    return JSON.parse(line) as { gen?: unknown; part?: unknown } | null;
+  } catch {
+    return null;
+  }
+}
+
+/** The lines of every part in order, each part checked to belong to this save. */
+async function* partLines(data: DataFolder, head: Head): AsyncGenerator<string> {
+  for (let i = 0; i < head.parts; i++) {
+    let text: string | null;
+    try {
+      text = await data.read(partFile(head.gen, i));
+    } catch (err) {
+      throw new IndexDamaged(`could not read part ${i + 1}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (text === null) throw new IndexDamaged(`part ${i + 1} of ${head.parts} is missing`);
+    const lines = splitLines(text);
+    text = null;
+    const first = lines.next();
+    const tag = first.done ? null : partTag(first.value);
+    if (tag?.gen !== head.gen || tag.part !== i) throw new IndexDamaged(`part ${i + 1} is not of this save`);
+    yield* lines;
+  }
+}
+
+/** The saved index, or why there is none to use. Read under the index lock: no save runs meanwhile. */
+export async function loadIndex(data: DataFolder, pause?: Pause): Promise<{ index: FullTextIndex | null; problem?: string }> {
+  try {
+    return await withDataLock(data, INDEX_LOCK, async () => {
+      let text: string | null;
+      try {
+        text = await data.read(INDEX_FILE);
+      } catch (err) {
+        return { index: null, problem: `could not read it: ${err instanceof Error ? err.message : String(err)}` };
+      }
+      if (text === null) return { index: null };
+      return { index: await FullTextIndex.parse(partLines(data, readHead(text)), pause) };
+    });
   } catch (err) {
     if (err instanceof IndexDamaged) return { index: null, problem: err.message };
+    if (err instanceof DataLockTimeout) return { index: null, problem: err.message };
     throw err;
   }
 }
 
-/** Writes the index (atomically, through the data folder) when it changed since loaded or saved. */
+function newGeneration(): string {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Writes the index part by part, then the head naming them, then drops earlier saves' parts. */
+async function writeParts(data: DataFolder, index: FullTextIndex, pause?: Pause): Promise<void> {
+  const gen = newGeneration();
+  let parts = 0;
+  let chunk: string[] = [];
+  let chars = 0;
+  const flush = async (): Promise<void> => {
+    await data.write(partFile(gen, parts), `${JSON.stringify({ gen, part: parts })}\n${chunk.join('\n')}\n`);
+    parts++;
+    chunk = [];
+    chars = 0;
+  };
+  for await (const line of index.lines(pause)) {
+    chunk.push(line);
+    chars += line.length;
+    if (chars >= PART_CHARS) await flush();
+  }
+  if (chunk.length > 0) await flush();
+  await data.write(INDEX_FILE, `${JSON.stringify({ format: INDEX_FORMAT, version: INDEX_VERSION, gen, parts })}\n`);
+  for (const name of await data.list('index/')) {
+    const m = PART_FILE.exec(name);
+    if (m && m[1] !== gen) await data.remove(name);
+  }
+}
+
+/** Writes the index (under the index lock) when it changed since loaded or saved. */
 export async function saveIndex(data: DataFolder, index: FullTextIndex, pause?: Pause): Promise<boolean> {
   if (!index.dirty) return false;
   index.dirty = false;
   try {
-    const text = await index.serialize(pause);
-    await withDataLock(data, INDEX_LOCK, () => data.write(INDEX_FILE, text));
+    await withDataLock(data, INDEX_LOCK, () => writeParts(data, index, pause));
     return true;
   } catch (err) {
     index.dirty = true;

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { NodeDataFolder } from '../../src/cli/node-data-folder';
 import { FullTextIndex, INDEX_VERSION } from '../../src/sources/fulltext-index';
-import { buildIndex, INDEX_FILE, openIndex } from '../../src/sources/index-store';
+import { buildIndex, INDEX_FILE, loadIndex, openIndex, saveIndex } from '../../src/sources/index-store';
 import { slicer } from '../../src/sources/slicer';
 import { loadModel } from '../../src/vault/load-model';
 import { rankingVault } from '../support/ranking-vault';
@@ -18,7 +18,28 @@ async function setup() {
   const v = await vaultWith({ ...LORA_VAULT, ...rankingVault('https://example.org/x') });
   cleanups.push(v.cleanup);
   const data = new NodeDataFolder(path.join(v.dir, '.obsidian', 'plugins', 'groundwork'));
-  return { ...v, data, file: path.join(data.root, INDEX_FILE) };
+  return { ...v, data, file: path.join(data.root, INDEX_FILE), indexDir: path.join(data.root, 'index') };
+}
+
+/** The saved parts, in order, as absolute paths (the head names their generation and count). */
+function parts(indexDir: string): string[] {
+  const head = JSON.parse(readFileSync(path.join(indexDir, 'fulltext.jsonl'), 'utf8')) as { gen: string; parts: number };
+  return Array.from({ length: head.parts }, (_, i) => path.join(indexDir, `fulltext-${head.gen}-${i}.jsonl`));
+}
+
+/** A pause that gives the event loop back every time, counting how often. */
+function countingPause() {
+  const s = slicer(0, () => new Promise((r) => setTimeout(r, 0)));
+  let calls = 0;
+  return {
+    pause: async () => {
+      calls++;
+      await s.pause();
+    },
+    get calls() {
+      return calls;
+    },
+  };
 }
 
 const QUERIES = ['low-rank adaptation', 'bases filters formulas views', 'formatting headings lists', 'LoRA rank selection', 'plugin'];
@@ -40,9 +61,72 @@ describe('the saved full-text index', () => {
     expect(again).toMatchObject({ loaded: 'loaded', indexed: 0, removed: 0, kept: first.indexed, saved: false });
     const fresh = await buildIndex(v.vault, v.model, OUT);
     expect(observable(again.index)).toEqual(observable(fresh));
-    // Parsing in slices (as the plugin does) reads the same index.
-    const sliced = await FullTextIndex.parse(readFileSync(v.file, 'utf8'), slicer(0, () => new Promise((r) => setTimeout(r, 0))).pause);
-    expect(observable(sliced)).toEqual(observable(fresh));
+    // Loading in slices (as the plugin does) reads the same index, and gives the event loop back as it goes.
+    const p = countingPause();
+    const sliced = await loadIndex(v.data, p.pause);
+    expect(observable(sliced.index!)).toEqual(observable(fresh));
+    expect(p.calls).toBeGreaterThanOrEqual(2);
+  });
+
+  it('built in slices as the plugin builds it, it equals the one-shot build, and it yields as it goes', async () => {
+    const v = await setup();
+    const p = countingPause();
+    const sliced = await openIndex(v.vault, v.data, v.model, OUT, { pause: p.pause, concurrency: 4 });
+    const oneShot = await buildIndex(v.vault, v.model, OUT);
+    expect(observable(sliced.index)).toEqual(observable(oneShot));
+    // At least once per note read, and more for the save.
+    expect(p.calls).toBeGreaterThan(sliced.indexed);
+    expect(observable((await loadIndex(v.data)).index!)).toEqual(observable(oneShot));
+  });
+
+  it('is saved in parts of about a megabyte, and a save leaves only its own parts', async () => {
+    const v = await setup();
+    const big: Record<string, string> = {};
+    // ~3,000 notes of distinct words: several parts.
+    for (let i = 0; i < 3000; i++) big[`Many/Note ${i}.md`] = `Note ${i}: ${Array.from({ length: 60 }, (_, j) => `w${(i * 61 + j * 7) % 9973}x${j}`).join(' ')}\n`;
+    writeNotes(v.dir, big);
+    const model = await loadModel(v.vault, OUT);
+    await openIndex(v.vault, v.data, model, OUT);
+    const first = parts(v.indexDir);
+    expect(first.length).toBeGreaterThan(1);
+    for (const f of first) expect(readFileSync(f, 'utf8').length).toBeLessThan(1.5 * 2 ** 20);
+    writeNotes(v.dir, { 'Many/Note 7.md': 'A different note now.\n' });
+    const again = await openIndex(v.vault, v.data, await loadModel(v.vault, OUT), OUT);
+    expect(again.saved).toBe(true);
+    const second = parts(v.indexDir);
+    expect(readdirSync(v.indexDir).sort()).toEqual(['fulltext.jsonl', ...second.map((f) => path.basename(f))].sort());
+    expect(second.some((f) => first.includes(f))).toBe(false);
+  });
+
+  it('an edit arriving while a save is under way waits for it: the saved index stays whole, the edit is kept', async () => {
+    const v = await setup();
+    const { index } = await openIndex(v.vault, v.data, v.model, OUT);
+    const before = observable(index);
+    index.upsert('Scratch.md', 'Scratch', 'scratch words', { size: 1, mtime: 1 });
+    let calls = 0;
+    // As an Obsidian event would, between two slices of the save.
+    const pause = async (): Promise<void> => {
+      if (++calls === 1) {
+        index.upsert('New.md', 'New', 'quokka zyzzyva habitat', { size: 2, mtime: 2 });
+        index.remove('Adapters.md');
+        index.remove('Scratch.md');
+      }
+      await new Promise((r) => setTimeout(r, 0));
+    };
+    expect(await saveIndex(v.data, index, pause)).toBe(true);
+    const saved = (await loadIndex(v.data)).index!;
+    expect(saved.has('Scratch.md')).toBe(true);
+    expect(saved.has('New.md')).toBe(false);
+    // In memory, the edits came in once the save was done, and wait for the next save.
+    expect(index.has('New.md')).toBe(true);
+    expect(index.has('Adapters.md')).toBe(false);
+    expect(index.has('Scratch.md')).toBe(false);
+    expect(index.dirty).toBe(true);
+    expect(index.search('quokka zyzzyva', { limit: 5 }).map((h) => h.path)).toEqual(['New.md']);
+    await saveIndex(v.data, index);
+    const after = (await loadIndex(v.data)).index!;
+    expect(observable(after)).toEqual(observable(index));
+    expect(observable(after)).not.toEqual(before);
   });
 
   it('re-reads only the notes whose size or mtime changed, and forgets deleted ones', async () => {
@@ -61,26 +145,30 @@ describe('the saved full-text index', () => {
     expect(observable(r.index)).toEqual(observable(await buildIndex(v.vault, model, OUT)));
   });
 
-  it('a damaged, cut-short or other-version file is rebuilt, never trusted', async () => {
+  it('a damaged, cut-short, incomplete or other-version save is rebuilt, never trusted', async () => {
     const v = await setup();
     await openIndex(v.vault, v.data, v.model, OUT);
-    const good = readFileSync(v.file, 'utf8');
     const fresh = observable(await buildIndex(v.vault, v.model, OUT));
-    const damages: [string, string][] = [
-      ['garbage', 'not json at all\n'],
-      ['cut short', good.slice(0, Math.floor(good.length / 2))],
-      ['other version', good.replace(`"version":${INDEX_VERSION}`, `"version":${INDEX_VERSION + 1}`)],
-      ['a posting out of range', good.replace(/\[(\d+),(\d+)\]/, '[99999999,$2]')],
-      ['empty', ''],
+    type Saved = { head: string; part: string; text: string };
+    const damages: [string, (c: Saved) => void][] = [
+      ['garbage head', () => writeFileSync(v.file, 'not json at all\n')],
+      ['empty head', () => writeFileSync(v.file, '')],
+      ['other version', (c) => writeFileSync(v.file, c.head.replace(`"version":${INDEX_VERSION}`, `"version":${INDEX_VERSION + 1}`))],
+      ['an earlier format (one file)', () => writeFileSync(v.file, `${JSON.stringify({ format: 'groundwork-fulltext', version: 2, docs: 0, terms: 0 })}\n${JSON.stringify({ end: true, docs: 0, terms: 0 })}\n`)],
+      ['a part cut short', (c) => writeFileSync(c.part, c.text.slice(0, Math.floor(c.text.length / 2)))],
+      ['a part missing', (c) => rmSync(c.part)],
+      ['a part of another save', (c) => writeFileSync(c.part, c.text.replace(/"gen":"[0-9a-f]+"/, '"gen":"0123456789abcdef"'))],
+      ['a posting out of range', (c) => writeFileSync(c.part, c.text.replace(/\[(\d+),(\d+)\]/, '[99999999,$2]'))],
     ];
-    for (const [what, text] of damages) {
-      writeFileSync(v.file, text);
+    for (const [what, damage] of damages) {
+      const [part] = parts(v.indexDir);
+      damage({ head: readFileSync(v.file, 'utf8'), part: part!, text: readFileSync(part!, 'utf8') });
       const r = await openIndex(v.vault, v.data, v.model, OUT);
       expect(r.loaded, what).toBe('rebuilt');
       expect(r.problem, what).toBeTruthy();
       expect(observable(r.index), what).toEqual(fresh);
       expect(r.saved, what).toBe(true);
-      expect((await FullTextIndex.parse(readFileSync(v.file, 'utf8'))).size, what).toBe(r.index.size);
+      expect((await loadIndex(v.data)).index?.size, what).toBe(r.index.size);
     }
   });
 });
