@@ -10,6 +10,7 @@ import type { HtmlToText } from './html-text';
 import { endpointLabel, searchWeb } from './search-endpoint';
 import { DEFAULT_MAX_CHARS, failedSource, type GatheredSource, type NumberedSource } from './types';
 import { extractUrls, normalizeUrl } from './urls';
+import { isSourceEligible } from './eligibility';
 import { gatherVaultCandidates, readNoteSource } from './vault-retrieval';
 
 /**
@@ -101,6 +102,15 @@ export async function gatherSources(opts: GatherSourcesOptions): Promise<Numbere
   for (const u of opts.urls ?? []) addUrl(personUrls, u.trim());
 
   /*
+   * The domain note is always S1 when the agents may read it (the ranking puts it first): it is
+   * read and handed on before the ranking, so its digest starts while the full-text index loads
+   * (seconds on a large vault) instead of after it.
+   */
+  const domainRecord = model.get(domainPath);
+  const first: GatheredSource | null = domainRecord && isSourceEligible(domainRecord, outputFolder) ? { ...(await readNoteSource(vault, domainPath, 'domain note', maxChars)), score: 1 } : null;
+  if (first) opts.onSource?.({ id: 'S1', ...first });
+
+  /*
    * Vault candidates come first in the list, but room is kept for the person's URLs: a URL they
    * named is never crowded out by the scout's own guesses. The domain note always keeps its
    * place. A source that cannot be used (a page that does not answer, a note gone) does not use
@@ -133,14 +143,19 @@ export async function gatherSources(opts: GatherSourcesOptions): Promise<Numbere
   // The total grows while spare notes replace failed sources; progress reports the current one.
   const results: GatheredSource[] = [];
   let done = 0;
-  const report = (label: string, i: number): void => {
+  const report = (label: string, i: number, handedOn = false): void => {
     done++;
     opts.onProgress?.(done, plan.length, label);
-    opts.onSource?.({ id: `S${i + 1}`, ...results[i]! });
+    if (!handedOn) opts.onSource?.({ id: `S${i + 1}`, ...results[i]! });
   };
   const readPlanned = async (i: number): Promise<void> => {
     const p = plan[i]!;
     if (p.kind === 'web') return;
+    if (i === 0 && first && p.kind === 'note' && p.path === domainPath) {
+      results[0] = first;
+      report(p.path, 0, true);
+      return;
+    }
     throwIfAborted(signal);
     results[i] = p.kind === 'note' ? { ...(await readNoteSource(vault, p.path, p.reason, maxChars)), score: p.score } : p.source;
     report(p.kind === 'note' ? p.path : p.source.ref, i);

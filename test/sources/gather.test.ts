@@ -112,4 +112,33 @@ describe('gatherSources', () => {
     const pending = gatherSources({ ...base, signal: run.signal, onProgress: (_d, _t, label) => label === 'Words.md' && run.abort() });
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
   });
+
+  it('hands on the domain note as S1 before the full-text index is ready, so its digest need not wait for it', async () => {
+    const base = await setup('See [[Linked]].');
+    let indexAsked = false;
+    let release: () => void = () => {};
+    const ready = new Promise<void>((r) => (release = r));
+    const handed: string[] = [];
+    const gathering = gatherSources({
+      ...base,
+      maxSources: 4,
+      index: async () => {
+        indexAsked = true;
+        await ready;
+        return base.index;
+      },
+      onSource: (s) => {
+        handed.push(`${s.id} ${s.ref}`);
+        // The index is still loading when the domain note arrives.
+        if (s.id === 'S1') release();
+      },
+    });
+    const sources = await gathering;
+    expect(indexAsked).toBe(true);
+    expect(handed[0]).toBe('S1 LoRA.md');
+    // Handed on once, numbered as the list numbers it.
+    expect(handed.filter((h) => h.startsWith('S1 '))).toHaveLength(1);
+    expect(handed.sort()).toEqual(sources.filter((s) => !s.error).map((s) => `${s.id} ${s.ref}`).sort());
+    expect(sources[0]).toMatchObject({ id: 'S1', ref: 'LoRA.md', reason: 'domain note' });
+  });
 });
