@@ -26,9 +26,22 @@ export interface AcceptPlan {
   task: string;
   /** The person changed the option's text before accepting it. */
   edited: boolean;
+  /** The heading of the section the option adds or replaces; null for other kinds. */
+  heading: string | null;
 }
 
-export async function planAccept(ctx: AgentContext, idOrPath: string, option?: number): Promise<AcceptPlan> {
+/** What the person changed besides the option's text (which they edit in the note itself). */
+export interface AcceptEdits {
+  /** A new heading for a section the option adds or replaces. */
+  heading?: string;
+}
+
+/** A heading is one line of plain text: no line breaks, no leading #s. */
+export function cleanHeading(heading: string): string {
+  return heading.replace(/[\r\n]+/g, ' ').replace(/^#+\s*/, '').trim();
+}
+
+export async function planAccept(ctx: AgentContext, idOrPath: string, option?: number, edits: AcceptEdits = {}): Promise<AcceptPlan> {
   const proposalPath = await findProposal(ctx.vault, ctx.outputFolder, idOrPath);
   const text = await ctx.vault.read(proposalPath);
   const fm = parseNote(text).frontmatter;
@@ -63,14 +76,16 @@ export async function planAccept(ctx: AgentContext, idOrPath: string, option?: n
   } else if (expectedHash !== null && sha256Hex(before) !== expectedHash) {
     throw new AgentError(`${target} changed since the proposal was made; the proposal stays pending — re-run the task to get one that fits the note as it is now`);
   }
-  const after = textAfter(spec.kind, before, spec.heading, chosen.content, record.domain);
+  const sectioned = spec.kind === 'append-section' || spec.kind === 'replace-section';
+  const heading = sectioned && edits.heading !== undefined && cleanHeading(edits.heading) ? cleanHeading(edits.heading) : spec.heading;
+  const after = textAfter(spec.kind, before, heading, chosen.content, record.domain);
   const proposed = record.contentHashes?.[n - 1];
-  const edited = proposed !== undefined && proposed !== optionContentHash(chosen.content);
-  return { proposalPath, option: n, target, before, after, domain: record.domain, task: record.task, edited };
+  const edited = proposed !== undefined && (proposed !== optionContentHash(chosen.content) || (sectioned && heading !== spec.heading));
+  return { proposalPath, option: n, target, before, after, domain: record.domain, task: record.task, edited, heading: sectioned ? (heading ?? null) : null };
 }
 
-export async function acceptProposal(ctx: AgentContext, journal: Journal, idOrPath: string, option?: number): Promise<{ plan: AcceptPlan; entry: JournalEntry }> {
-  const plan = await planAccept(ctx, idOrPath, option);
+export async function acceptProposal(ctx: AgentContext, journal: Journal, idOrPath: string, option?: number, edits: AcceptEdits = {}): Promise<{ plan: AcceptPlan; entry: JournalEntry }> {
+  const plan = await planAccept(ctx, idOrPath, option, edits);
   let entry: JournalEntry;
   try {
     entry = await journal.apply({ path: plan.target, expectedBefore: plan.before, after: plan.after, domain: plan.domain, task: plan.task, by: 'accept', proposal: plan.proposalPath });

@@ -13,6 +13,16 @@ export interface Progress {
   message: string;
 }
 
+/**
+ * The counter a progress line shows: `3/6` when both are known, `3` while the total is not yet
+ * known (digests start while the scout still gathers), nothing when the stage has no items; so
+ * a counter never reads `0/3` and never runs past its total.
+ */
+export function progressCounter(p: Pick<Progress, 'done' | 'total'>): string {
+  if (p.done === undefined || p.done < 1) return '';
+  return p.total !== undefined && p.total >= p.done ? `${p.done}/${p.total}` : String(p.done);
+}
+
 /** Everything an agent run needs, supplied by a shell (the plugin or the CLI). */
 export interface AgentContext {
   vault: VaultPort;

@@ -35,13 +35,18 @@ export async function adoptIfNeeded(ctx: AgentContext, rec: NoteRecord): Promise
   return updated;
 }
 
+/** The targets a domain note's text does not link yet. */
+export function missingLinks(ctx: AgentContext, domainPath: string, current: string, targets: { path: string; label: string }[]): { path: string; label: string }[] {
+  const rec = analyzeNote(domainPath, current);
+  const linked = new Set(rec.links.map((l) => ctx.model.resolve(l, domainPath) ?? l));
+  return targets.filter((t) => !linked.has(t.path));
+}
+
 /** Appends links to the generated notes the domain note does not link yet; no existing line changes. */
 export async function linkDomainNote(ctx: AgentContext, domainPath: string, targets: { path: string; label: string }[]): Promise<boolean> {
   let changed = false;
   const text = await ctx.vault.process(domainPath, (current) => {
-    const rec = analyzeNote(domainPath, current);
-    const linked = new Set(rec.links.map((l) => ctx.model.resolve(l, domainPath) ?? l));
-    const missing = targets.filter((t) => !linked.has(t.path));
+    const missing = missingLinks(ctx, domainPath, current, targets);
     if (missing.length === 0) return current;
     changed = true;
     const eol = current.includes('\r\n') ? '\r\n' : '\n';

@@ -154,6 +154,7 @@ export async function writeProposal(
       ...(p.author ? { author: p.author } : {}),
     };
     await data.write(recordName(path), JSON.stringify(record, null, 1));
+    await supersedeOlder(vault, outputFolder, path);
     return path;
   }
 }
@@ -161,6 +162,26 @@ export async function writeProposal(
 /** The hash of an option's content as the note shows it (line endings and trailing newlines aside). */
 export function optionContentHash(content: string): string {
   return sha256Hex(content.replace(/\r\n?/g, '\n').replace(/\n+$/, ''));
+}
+
+/**
+ * A new proposal for the same task on the same note (a re-run, or a re-run's replacement of
+ * the same generated note) replaces the pending older ones: they are marked `superseded` and
+ * stay on disk for the record, so the inbox shows one thing to decide, not several.
+ */
+async function supersedeOlder(vault: VaultPort, outputFolder: string, newPath: string): Promise<void> {
+  const items = await listInbox(vault, outputFolder);
+  const fresh = items.find((i) => i.path === newPath);
+  if (!fresh) return;
+  for (const old of items) {
+    if (old.path === newPath || old.status !== 'pending') continue;
+    if (old.domain !== fresh.domain || old.task !== fresh.task || old.note !== fresh.note) continue;
+    await vault.process(old.path, (t) => {
+      const status = parseNote(t).frontmatter?.status;
+      // Decided meanwhile: leave it as the person left it.
+      return status === undefined || status === 'pending' ? patchFrontmatter(t, { status: 'superseded' }) : t;
+    });
+  }
 }
 
 export async function readProposalRecord(data: DataFolder, proposalPath: string): Promise<ProposalRecord | null> {
@@ -200,6 +221,7 @@ export function parseOptions(noteTextValue: string): ParsedOption[] {
 }
 
 export interface InboxItem {
+  /** Short (8 hex characters) and stable for the proposal's path; `accept`/`reject` take any unique prefix of 4 or more. */
   id: string;
   path: string;
   domain: string;
@@ -207,12 +229,31 @@ export interface InboxItem {
   task: string;
   options: number;
   status: string;
+  /** The vault path the proposal would change; null when it only creates a note. */
+  note: string | null;
+  /** When the proposal was made (ISO time). */
+  created: string;
 }
 
+export function proposalId(path: string): string {
+  return sha256Hex(path).slice(0, 8);
+}
+
+function linkToPath(link: string): string {
+  const inner = link.replace(/^\[\[|\]\]$/g, '').split('|')[0]!.trim();
+  return /\.[a-z0-9]+$/i.test(inner) ? inner : `${inner}.md`;
+}
+
+function targetOf(fm: Record<string, unknown>): string | null {
+  const t: unknown = Array.isArray(fm.target) ? (fm.target as unknown[])[0] : fm.target;
+  return typeof t === 'string' && t.trim() ? linkToPath(t) : null;
+}
+
+/** Every proposal in the inbox, newest first. */
 export async function listInbox(vault: VaultPort, outputFolder: string): Promise<InboxItem[]> {
   const files = (await vault.listFiles(inboxFolder(outputFolder))).filter((f) => f.path.toLowerCase().endsWith('.md'));
   const items: InboxItem[] = [];
-  for (const f of files.sort((a, b) => a.path.localeCompare(b.path))) {
+  for (const f of files) {
     let text: string;
     try {
       text = await vault.read(f.path);
@@ -222,20 +263,24 @@ export async function listInbox(vault: VaultPort, outputFolder: string): Promise
     const fm = parseNote(text).frontmatter;
     if (fm?.groundwork !== 'proposal') continue;
     const domain = typeof fm.domain === 'string' ? fm.domain.replace(/^\[\[|\]\]$/g, '').split('|')[0]! : '';
+    const generated: unknown = fm.generated;
+    const created = generated instanceof Date ? generated.toISOString() : typeof generated === 'string' ? generated : new Date((await vault.stat(f.path))?.mtime ?? 0).toISOString();
     items.push({
-      id: basename(f.path),
+      id: proposalId(f.path),
       path: f.path,
       domain,
       mode: typeof fm.mode === 'string' ? fm.mode : '',
       task: typeof fm.task === 'string' ? fm.task : '',
       options: parseOptions(text).length,
       status: typeof fm.status === 'string' ? fm.status : 'pending',
+      note: targetOf(fm),
+      created,
     });
   }
-  return items;
+  return items.sort((a, b) => b.created.localeCompare(a.created) || b.path.localeCompare(a.path));
 }
 
-/** Finds a proposal by its id (basename) or path, inside the inbox only. */
+/** Finds a proposal by its short id (or a unique prefix of 4+ characters), its basename or its path, inside the inbox only. */
 export async function findProposal(vault: VaultPort, outputFolder: string, idOrPath: string): Promise<string> {
   const inbox = inboxFolder(outputFolder);
   const asPath = idOrPath.toLowerCase().endsWith('.md') ? idOrPath : `${idOrPath}.md`;
@@ -248,6 +293,12 @@ export async function findProposal(vault: VaultPort, outputFolder: string, idOrP
       continue;
     }
     if (isInside(clean, inbox) && (await vault.stat(clean))) return clean;
+  }
+  const key = idOrPath.trim().toLowerCase();
+  if (/^[0-9a-f]{4,12}$/.test(key)) {
+    const hits = (await listInbox(vault, outputFolder)).filter((i) => i.id.startsWith(key));
+    if (hits.length === 1) return hits[0]!.path;
+    if (hits.length > 1) throw new VaultError('not-found', idOrPath, `"${idOrPath}" matches ${hits.length} proposals (${hits.map((h) => h.id).join(', ')}): give more characters`);
   }
   throw new VaultError('not-found', idOrPath, `No proposal "${idOrPath}" in ${inbox}/ (see: groundwork inbox)`);
 }
@@ -293,6 +344,36 @@ export function pruneProposalRecords(vault: VaultPort, data: DataFolder, now: Da
   });
 }
 
-export async function setStatus(vault: VaultPort, proposalPath: string, status: 'accepted' | 'rejected', extra: Record<string, string> = {}): Promise<void> {
+/**
+ * The proposal note with option `n`'s block replaced by `content`: how an edit made in the
+ * inbox view lands in the note, so what is applied is still the text in the note.
+ */
+export function withOptionContent(noteTextValue: string, n: number, content: string): string {
+  const eol = noteTextValue.includes('\r\n') ? '\r\n' : '\n';
+  const lines = noteTextValue.split(/\r?\n/);
+  let start = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const h = /^## Option (\d+)(?::\s*(.*))?$/.exec(lines[i]!);
+    if (h && Number(h[1]) === n) {
+      start = i;
+      break;
+    }
+  }
+  if (start < 0) throw new VaultError('not-found', `option ${n}`, `The proposal has no option ${n}`);
+  for (let j = start + 1; j < lines.length; j++) {
+    if (/^## /.test(lines[j]!)) break;
+    const open = FENCE_OPEN.exec(lines[j]!);
+    if (!open) continue;
+    const end = lines.findIndex((l, k) => k > j && l === open[1]);
+    if (end < 0) break;
+    const body = content.replace(/\r\n?/g, '\n').replace(/\n+$/, '');
+    const fence = fenceFor(body);
+    const longer = fence.length > open[1]!.length ? fence : open[1]!;
+    return [...lines.slice(0, j), `${longer}markdown`, ...body.split('\n'), longer, ...lines.slice(end + 1)].join(eol);
+  }
+  throw new VaultError('not-found', `option ${n}`, `Option ${n} of the proposal has no block to edit`);
+}
+
+export async function setStatus(vault: VaultPort, proposalPath: string, status: 'accepted' | 'rejected' | 'superseded', extra: Record<string, string> = {}): Promise<void> {
   await vault.process(proposalPath, (t) => patchFrontmatter(t, { status, ...extra }));
 }

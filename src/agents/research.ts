@@ -8,7 +8,7 @@ import type { NumberedSource } from '../sources/types';
 import type { Critique } from './schemas';
 import { costOf } from '../llm';
 import { checkCancelled, nowIso, AgentError, type AgentContext } from './context';
-import { adoptIfNeeded, domainName, findDomainNote, linkDomainNote } from './domain-note';
+import { adoptIfNeeded, domainName, findDomainNote, linkDomainNote, missingLinks } from './domain-note';
 import { GeneratedNotes, type WriteResult } from './generated-notes';
 import { estimateMessagesTokens } from '../core/tokens';
 import { digestBudget, digestMessages, digestParts, digestSource, quoteCounts, readCachedDigest, verifiedQuotes, type CheckedDigest } from './scout';
@@ -40,6 +40,14 @@ export interface ResearchOptions {
   dryRun?: boolean;
   /** A live index (the plugin keeps one); built for the run when absent. */
   index?: FullTextIndex;
+  /** Append the "## Groundwork" section of links to the domain note (default true; a plugin setting turns it off). */
+  linkDomain?: boolean;
+}
+
+/** Options every step shares. */
+export interface StepOptions {
+  /** Append the "## Groundwork" section of links to the domain note (default true). */
+  linkDomain?: boolean;
 }
 
 export interface DryRunPlan {
@@ -56,6 +64,10 @@ export interface DryRunPlan {
   estimatedTokens: number;
   estimatedCost: number | null;
   model: string;
+  /** What a real run would change in the domain note, one sentence each (empty: nothing). */
+  domainNoteChanges: string[];
+  /** The notes a real run would write. */
+  writes: string[];
 }
 
 export interface RunResult {
@@ -107,12 +119,14 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
   const digests = new Map<string, CheckedDigest>();
   const digestJobs: Promise<void>[] = [];
   let digested = 0;
+  // Unknown while the scout still gathers: a counter against a growing total would not add up.
+  let digestTotal: number | undefined;
   const startDigest = (s: NumberedSource): void => {
     if (opts.dryRun || s.error) return;
     const job = digestSource(ctx.llm, ctx.data, name, s, ctx.signal).then((r) => {
       digests.set(s.id, r.digest);
       digested++;
-      ctx.onProgress?.({ stage: 'digest', done: digested, total: digestJobs.length, message: `Digested ${s.id} ${s.title}` });
+      ctx.onProgress?.({ stage: 'digest', done: digested, total: digestTotal, message: `Digested ${s.id} ${s.title}` });
     });
     // Awaited together below; this only keeps a failure from counting as unhandled meanwhile.
     job.catch(() => undefined);
@@ -178,6 +192,12 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
     tokens += distillCalls * (frame + EXPECTED_OUT.distill + EXPECTED_OUT.critique) + digestTokens;
     const splitSources = usable.filter((s) => digestParts(ctx.llm, s).length > 1).length;
     const model = ctx.llm.modelFor('distiller');
+    const domainNoteChanges: string[] = [];
+    if (adopted) domainNoteChanges.push('Adds "groundwork: domain" to its properties, and "confidence: low" where no confidence is set.');
+    if (opts.linkDomain !== false) {
+      const missing = missingLinks(ctx, rec.path, await ctx.vault.read(rec.path), researchLinks(paths));
+      if (missing.length > 0) domainNoteChanges.push(`Appends links to its ${missing.map((m) => m.label.toLowerCase()).join(', ')} under "## Groundwork".`);
+    }
     return {
       domain: name,
       domainPath: rec.path,
@@ -194,13 +214,16 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
         estimatedTokens: tokens,
         estimatedCost: costOf(ctx.llm.config.prices, model, Math.round(tokens * 0.8), Math.round(tokens * 0.2)),
         model,
+        domainNoteChanges,
+        writes: [paths.sources, paths.distillate, paths.critique],
       },
     };
   }
 
   // 1. The digests started while gathering; wait for all of them. allSettled, not all: when one
   // fails the others still finish (and are kept for a retry) before the run reports the failure.
-  ctx.onProgress?.({ stage: 'digest', done: digested, total: usable.length, message: `Digesting ${usable.length} sources` });
+  digestTotal = digestJobs.length;
+  ctx.onProgress?.({ stage: 'digest', message: `Digesting ${digestTotal} source${digestTotal === 1 ? '' : 's'} (${digested} done)` });
   const settled = await Promise.allSettled(digestJobs);
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
@@ -238,14 +261,17 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
   const currentDist = parseNote(await ctx.vault.read(paths.distillate)).body;
   written.push(await runCritic(ctx, notes, name, rec.path, paths, currentDist, identified, known, task('critique')));
 
-  const links = [
+  if (opts.linkDomain !== false) await linkDomainNote(ctx, rec.path, researchLinks(paths));
+  await refreshModel(ctx, written);
+  return { domain: name, domainPath: rec.path, sources: gathered.map(strip), written, adopted };
+}
+
+function researchLinks(paths: { sources: string; distillate: string; critique: string }): { path: string; label: string }[] {
+  return [
     { path: paths.sources, label: 'Sources' },
     { path: paths.distillate, label: 'Distillate' },
     { path: paths.critique, label: 'Critique' },
   ];
-  await linkDomainNote(ctx, rec.path, links);
-  await refreshModel(ctx, written);
-  return { domain: name, domainPath: rec.path, sources: gathered.map(strip), written, adopted };
 }
 
 async function runCritic(
@@ -278,7 +304,7 @@ function critiqueText(ctx: AgentContext, name: string, domainPath: string, paths
 }
 
 /** `critique`: re-runs the critic on the current distillate, the person's edits included. */
-export async function critiqueDomain(ctx: AgentContext, domainArg: string): Promise<RunResult> {
+export async function critiqueDomain(ctx: AgentContext, domainArg: string, opts: StepOptions = {}): Promise<RunResult> {
   const rec = findDomainNote(ctx, domainArg);
   const name = domainName(rec);
   const paths = {
@@ -295,13 +321,13 @@ export async function critiqueDomain(ctx: AgentContext, domainArg: string): Prom
     task: `Replace the critique of ${name} with a new version`,
     now: nowIso(ctx),
   });
-  await linkDomainNote(ctx, rec.path, [{ path: paths.critique, label: 'Critique' }]);
+  if (opts.linkDomain !== false) await linkDomainNote(ctx, rec.path, [{ path: paths.critique, label: 'Critique' }]);
   await refreshModel(ctx, [w]);
   return { domain: name, domainPath: rec.path, sources: sources.map(({ digest: _d, ...s }) => s), written: [w], adopted: false };
 }
 
 /** `skeleton`: the mapper drafts the 3-level map from the current distillate and critique. */
-export async function skeletonDomain(ctx: AgentContext, domainArg: string): Promise<RunResult> {
+export async function skeletonDomain(ctx: AgentContext, domainArg: string, opts: StepOptions = {}): Promise<RunResult> {
   const rec = findDomainNote(ctx, domainArg);
   const name = domainName(rec);
   const distPath = generatedPath(ctx.outputFolder, name, 'distillate');
@@ -320,7 +346,7 @@ export async function skeletonDomain(ctx: AgentContext, domainArg: string): Prom
   ];
   // The canvas follows the note as it now stands: the person's version when the draft became a proposal.
   written.push(await writeCanvas(ctx, skelPath));
-  await linkDomainNote(ctx, rec.path, [{ path: skelPath, label: 'Skeleton' }]);
+  if (opts.linkDomain !== false) await linkDomainNote(ctx, rec.path, [{ path: skelPath, label: 'Skeleton' }]);
   await refreshModel(ctx, written);
   return { domain: name, domainPath: rec.path, sources: [], written, adopted: false };
 }

@@ -24,6 +24,25 @@ export interface SignOffReport {
   blockers: string[];
   /** The fingerprint that would be recorded for the current distillate. */
   fingerprint: string | null;
+  /** Exactly what signing would write on the domain note, each key with its value now and after. */
+  writes: SignOffWrite[];
+}
+
+export interface SignOffWrite {
+  key: 'confidence' | 'signed-off' | 'signed-off-distillate';
+  from: string | null;
+  to: string;
+}
+
+/** `confidence: low → high`, `signed-off: (unset) → 2026-01-02`. */
+export function formatWrite(w: SignOffWrite): string {
+  return `${w.key}: ${w.from ?? '(unset)'} → ${w.to}`;
+}
+
+function scalar(v: unknown): string | null {
+  if (v === undefined || v === null || v === '') return null;
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }
 
 async function readIfExists(ctx: AgentContext, path: string): Promise<string | null> {
@@ -46,6 +65,13 @@ export async function signOffReport(ctx: AgentContext, domainArg: string): Promi
   const a = ctx.model.artifacts(name);
   const distBody = texts.distillate !== null ? parseNote(texts.distillate).body : null;
   const critique = texts.critique !== null ? parseNote(texts.critique) : null;
+  const fingerprint = distBody !== null ? bodyFingerprint(distBody) : null;
+  const fm = parseNote(await ctx.vault.read(rec.path)).frontmatter ?? {};
+  const writes: SignOffWrite[] = [
+    { key: 'confidence', from: scalar(fm.confidence), to: 'high' },
+    { key: 'signed-off', from: scalar(fm['signed-off']), to: nowIso(ctx).slice(0, 10) },
+    ...(fingerprint !== null ? [{ key: 'signed-off-distillate' as const, from: scalar(fm['signed-off-distillate']), to: fingerprint }] : []),
+  ];
   return {
     domain: name,
     domainPath: rec.path,
@@ -54,7 +80,8 @@ export async function signOffReport(ctx: AgentContext, domainArg: string): Promi
     verdict: typeof critique?.frontmatter?.verdict === 'string' ? critique.frontmatter.verdict : null,
     openIssues: critique ? [...critique.body.matchAll(/^\s*[-*+]\s+\[ \]\s+(.+)$/gm)].map((m) => m[1]!.trim()) : [],
     blockers: signOffBlockers(a),
-    fingerprint: distBody !== null ? bodyFingerprint(distBody) : null,
+    fingerprint,
+    writes,
   };
 }
 

@@ -142,3 +142,18 @@ export function linkPath(path: string): string {
 export function wikilink(path: string, label?: string): string {
   return label ? `[[${linkPath(path)}|${label}]]` : `[[${linkPath(path)}]]`;
 }
+
+/**
+ * Text with its wikilinks as a reader sees them: `[[Groundwork/X sources#S3|S3]]` → `S3`,
+ * `[[Notes/Rank notes]]` → `Rank notes`. For the terminal and other plain-text places.
+ */
+export function plainWikilinks(text: string): string {
+  return text.replace(/!?\[\[([^\]\n]+?)\]\]/g, (_m, inner: string) => {
+    const bar = inner.indexOf('|');
+    if (bar >= 0) return inner.slice(bar + 1).replace(/\\$/, '');
+    const target = inner.split('#')[0]!.replace(/\\$/, '');
+    const heading = inner.includes('#') ? inner.slice(inner.indexOf('#') + 1) : '';
+    const name = target.slice(target.lastIndexOf('/') + 1).replace(/\.md$/i, '');
+    return name || heading;
+  });
+}

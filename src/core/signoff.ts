@@ -15,18 +15,39 @@ export interface DomainArtifacts {
 
 export type Stage = 'unexplored' | 'researched' | 'critiqued' | 'mapped' | 'signed-off';
 
-export function signOffBlockers(a: DomainArtifacts): string[] {
-  const blockers: string[] = [];
-  if (!a.distillate) blockers.push('No distillate yet: run research first');
+/** A step of the cycle a button can start; a blocker that needs one names it. */
+export type CycleStep = 'research' | 'critique' | 'skeleton';
+
+/**
+ * One thing that blocks the sign-off: either a note the person must read or edit (`path`), or a
+ * step of the cycle that has not run (`step`). The map turns each into a link or a button.
+ */
+export interface Blocker {
+  text: string;
+  path: string | null;
+  step: CycleStep | null;
+}
+
+export function signOffBlockerItems(a: DomainArtifacts): Blocker[] {
+  const out: Blocker[] = [];
+  if (!a.distillate) out.push({ text: 'No distillate yet: run research first', path: null, step: 'research' });
   else if (noteConfidence(a.distillate.frontmatter) !== 'high')
-    blockers.push(`Raise the distillate's confidence to high once you have read it (${a.distillate.path})`);
-  if (!a.critique) blockers.push('No critique yet: run the critic on the distillate');
+    out.push({ text: `Raise the distillate's confidence to high once you have read it (${a.distillate.path})`, path: a.distillate.path, step: null });
+  if (!a.critique) out.push({ text: 'No critique yet: run the critic on the distillate', path: null, step: 'critique' });
   else if (a.critique.openTasks > 0)
-    blockers.push(`${a.critique.openTasks} open critique issue${a.critique.openTasks === 1 ? '' : 's'}: tick or delete each task in ${a.critique.path}`);
-  if (!a.skeleton) blockers.push('No skeleton yet: draft the 3-level map');
+    out.push({
+      text: `${a.critique.openTasks} open critique issue${a.critique.openTasks === 1 ? '' : 's'}: tick or delete each task in ${a.critique.path}`,
+      path: a.critique.path,
+      step: null,
+    });
+  if (!a.skeleton) out.push({ text: 'No skeleton yet: draft the 3-level map', path: null, step: 'skeleton' });
   else if (noteConfidence(a.skeleton.frontmatter) === 'low')
-    blockers.push(`Review the skeleton and raise its confidence to at least medium (${a.skeleton.path})`);
-  return blockers;
+    out.push({ text: `Review the skeleton and raise its confidence to at least medium (${a.skeleton.path})`, path: a.skeleton.path, step: null });
+  return out;
+}
+
+export function signOffBlockers(a: DomainArtifacts): string[] {
+  return signOffBlockerItems(a).map((b) => b.text);
 }
 
 /** Why a sign-off no longer holds, or null when it is fresh (or there is none). */

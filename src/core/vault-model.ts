@@ -4,7 +4,7 @@ import { RuleIndex, type IncludeRule } from './membership';
 import { basename, generatedPath, inboxFolder, isInside, type GeneratedKind } from './layout';
 import type { NoteRecord } from './note-record';
 import { decideMode, type ModeReason } from './policy';
-import { signOffBlockers, staleReason, stageOf, type DomainArtifacts, type Stage } from './signoff';
+import { signOffBlockerItems, staleReason, stageOf, type Blocker, type DomainArtifacts, type Stage } from './signoff';
 import type { Confidence, Mode, Problem } from './trust';
 import { evidenceOf, NO_EVIDENCE, onProbation, suggestionFor, type Evidence, type EvidenceFacts } from './evidence';
 
@@ -50,6 +50,10 @@ export interface DomainDetail extends DomainEntry {
   openIssues: number;
   memberPaths: string[];
   artifacts: Partial<Record<GeneratedKind, string>>;
+  /** The blockers with the note or step that clears each (the map links them). */
+  blockerItems: Blocker[];
+  /** Paths of the domain's pending proposals. */
+  pendingPaths: string[];
 }
 
 export interface AutonomyMap {
@@ -172,6 +176,27 @@ export class VaultModel {
     return (this.rules = index);
   }
 
+  /**
+   * The notes that would join if this note became a domain: those whose `domain` property links
+   * to it, and those its own `include` rules take (never generated or domain notes), for the
+   * adoption preview.
+   */
+  wouldJoin(path: string): string[] {
+    const self = this.records.get(path);
+    let rules: RuleIndex | null = null;
+    if (self && hasRules(self)) {
+      rules = new RuleIndex();
+      rules.add(path, self.include);
+    }
+    const out: string[] = [];
+    for (const r of this.records.values()) {
+      if (r.path === path || r.role !== null || isInside(r.path, this.outputFolder)) continue;
+      const linked = r.domainLinks.some((t) => this.resolve(t, r.path) === path);
+      if (linked || (rules && rules.match(r.path, r.tags).length > 0)) out.push(r.path);
+    }
+    return out.sort();
+  }
+
   /** The domain note named by a name or a vault-relative path, as the CLI's `<domain>` argument. */
   findDomain(nameOrPath: string): NoteRecord | null {
     const direct = this.records.get(nameOrPath) ?? this.records.get(`${nameOrPath}.md`);
@@ -192,7 +217,7 @@ export class VaultModel {
     const problems: Problem[] = [];
     const members = new Map<string, string[]>();
     const linkedCount = new Map<string, number>();
-    const pending = new Map<string, number>();
+    const pending = new Map<string, string[]>();
     const inbox = inboxFolder(this.outputFolder);
 
     const addMember = (d: string, path: string): void => {
@@ -221,7 +246,7 @@ export class VaultModel {
         } else if (r.role !== 'domain') problems.push({ path: r.path, message: `domain: [[${t}]] links to ${p}, which is not a domain note (groundwork: domain)` });
       }
       if (r.role === 'proposal' && isInside(r.path, inbox)) {
-        if (r.status === null || r.status === 'pending') for (const d of doms) pending.set(d, (pending.get(d) ?? 0) + 1);
+        if (r.status === null || r.status === 'pending') for (const d of doms) pending.set(d, [...(pending.get(d) ?? []), r.path]);
         continue;
       }
       if (r.role !== null && r.role !== 'domain') continue;
@@ -244,6 +269,7 @@ export class VaultModel {
       const { mode, reason } = decideMode({ trust: r.trust, freshSignOff: r.trust.signedOff !== null && stale === null, probation });
       const stage = stageOf(r.trust, a, stale !== null);
       const memberPaths = (members.get(r.path) ?? []).sort();
+      const blockerItems = stage === 'signed-off' ? [] : signOffBlockerItems(a);
       const artifacts: Partial<Record<GeneratedKind, string>> = {};
       for (const k of ['sources', 'distillate', 'critique', 'skeleton'] as const) {
         const rec = a[k];
@@ -261,8 +287,8 @@ export class VaultModel {
         notes: memberPaths.length,
         linked: linkedCount.get(r.path) ?? 0,
         included: memberPaths.length - (linkedCount.get(r.path) ?? 0),
-        pending: pending.get(r.path) ?? 0,
-        blockers: stage === 'signed-off' ? [] : signOffBlockers(a),
+        pending: pending.get(r.path)?.length ?? 0,
+        blockers: blockerItems.map((b) => b.text),
         probation,
         // The share of verified quotes is the distillate's own (`quotes-verified`, computed by code when it was written).
         evidence: { ...evidenceOf(facts), quotesVerified: quotesVerifiedOf(a.distillate?.frontmatter) ?? facts.quotesVerified },
@@ -274,6 +300,8 @@ export class VaultModel {
         openIssues: a.critique?.openTasks ?? 0,
         memberPaths,
         artifacts,
+        blockerItems,
+        pendingPaths: (pending.get(r.path) ?? []).sort(),
       });
     }
     domains.sort((x, y) => x.name.localeCompare(y.name) || x.path.localeCompare(y.path));
