@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { lookup } from 'node:dns/promises';
 import { DOMParser } from 'linkedom';
-import type { AgentContext, Progress } from '../agents/context';
+import { progressCounter, type AgentContext, type Progress } from '../agents/context';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/layout';
 import { contextTokensFromEnv, LlmClient, llmConfigFromEnv, type LlmConfig } from '../llm';
 import { makeHtmlToText, type DomParserConstructor } from '../sources/html-text';
@@ -27,8 +27,8 @@ const PLAN_ONLY: LlmConfig = { baseURL: 'http://127.0.0.1:9/v1', apiKey: '', mod
 
 const STAGE_LABEL: Record<Progress['stage'], string> = {
   adopt: 'adopt',
-  gather: 'scout',
-  digest: 'scout',
+  gather: 'gather',
+  digest: 'digest',
   distill: 'distiller',
   critique: 'critic',
   skeleton: 'mapper',
@@ -70,8 +70,8 @@ export async function cliAgentContext(io: CliIO, vaultArg: string, flags: LlmFla
     allowHosts: flags.allowHosts,
     signal: controller.signal,
     onProgress: (p) => {
-      const count = p.total !== undefined ? ` ${p.done ?? 0}/${p.total}` : '';
-      io.err(`[${STAGE_LABEL[p.stage]}${count}] ${p.message}`);
+      const count = progressCounter(p);
+      io.err(`[${STAGE_LABEL[p.stage]}${count ? ` ${count}` : ''}] ${p.message}`);
     },
   });
   return { ctx, dispose: () => process.off('SIGINT', onSigint) };

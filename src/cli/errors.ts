@@ -1,6 +1,10 @@
 /** A mistake in how the CLI was called: exit 2 with one line. */
 export class UsageError extends Error {
-  constructor(message: string) {
+  /** The command whose usage to show; the general usage when absent. */
+  constructor(
+    message: string,
+    readonly command?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }

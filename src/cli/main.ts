@@ -6,27 +6,7 @@ import { AgentError, RunCancelled } from '../agents/context';
 import { LlmError } from '../llm/errors';
 import { PathError } from '../core/layout';
 import { VaultError } from '../vault/port';
-
-const USAGE = `Usage:
-  groundwork map <vault> [--json] [--write]
-  groundwork check <vault> [--json]
-  groundwork research <vault> <domain> [--url URL]... [--allow-host HOST]... [--max-sources N] [--dry-run] [--json]
-  groundwork critique <vault> <domain> [--json]
-  groundwork skeleton <vault> <domain> [--canvas] [--json]
-  groundwork show <vault> <domain>
-  groundwork signoff <vault> <domain> [--yes]
-  groundwork run <vault> <domain> --task TEXT [--note PATH] [--json]
-  groundwork inbox <vault> [--json] [--all]
-  groundwork accept <vault> <proposal> [--option N]
-  groundwork reject <vault> <proposal>
-  groundwork undo <vault> [ENTRY]
-  groundwork mcp <vault>
-  groundwork hook claude-code --vault <vault>
-  groundwork routines <vault> [--once | --watch] [--dry-run] [--json]
-Model flags (research, critique, skeleton, run): --base-url URL --model NAME --no-cache --context-tokens N
-Environment: OPENAI_BASE_URL, OPENAI_API_KEY, GROUNDWORK_MODEL, OPENAI_TIMEOUT_MS, GROUNDWORK_SEARCH_URL, GROUNDWORK_SOURCE_CHARS,
-  GROUNDWORK_CONTEXT_TOKENS (the model's context window), GROUNDWORK_TEMPERATURE, GROUNDWORK_CHECKER_MODEL (critic and verifier),
-  GROUNDWORK_ROUTINE_RUNS, GROUNDWORK_ROUTINE_TOKENS (routines: daily cap per domain)`;
+import { version } from '../../package.json';
 
 const LLM_OPTIONS = {
   'base-url': { type: 'string' },
@@ -100,26 +80,48 @@ function positional(p: Parsed, count: number, names: string): string[] {
   return p.positionals;
 }
 
-async function dispatch(io: CliIO, argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      io.out(USAGE);
-      return command === undefined ? 2 : 0;
-    case 'map': {
+/**
+ * One row per command: its usage line, what it does, an example, and how it runs. `--help`,
+ * the usage on a bad call and the README's list all come from here, so a new command gets its
+ * help by adding its row.
+ */
+export interface CommandSpec {
+  name: string;
+  usage: string;
+  summary: string;
+  example: string;
+  run(io: CliIO, args: string[]): Promise<number>;
+}
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: 'map',
+    usage: 'map <vault> [--json] [--write]',
+    summary: 'Print the autonomy map: every domain by zone, its stage, blockers and pending proposals. --write also writes Groundwork/Autonomy map.md.',
+    example: 'groundwork map ~/Notes --json',
+    run: async (io, rest) => {
       const p = parse(rest, { json: { type: 'boolean' }, write: { type: 'boolean' } });
       const [vault] = positional(p, 1, 'map <vault>');
       return runMap(io, vault!, { json: p.values.json === true, write: p.values.write === true });
-    }
-    case 'check': {
+    },
+  },
+  {
+    name: 'check',
+    usage: 'check <vault> [--json]',
+    summary: 'List every frontmatter problem, per file; exit 1 if there is any.',
+    example: 'groundwork check ~/Notes',
+    run: async (io, rest) => {
       const p = parse(rest, { json: { type: 'boolean' } });
       const [vault] = positional(p, 1, 'check <vault>');
       return runCheck(io, vault!, { json: p.values.json === true });
-    }
-    case 'research': {
+    },
+  },
+  {
+    name: 'research',
+    usage: 'research <vault> <domain> [--url URL]... [--allow-host HOST]... [--max-sources N] [--dry-run] [--json]',
+    summary: 'Scout, distill and critique a domain (adopting the note if it is not one yet). --allow-host lets the scout fetch from a host on your own machine or network, refused otherwise. --dry-run shows the sources, calls, tokens and cost without calling the model.',
+    example: 'groundwork research ~/Notes "LoRA fine-tuning" --dry-run',
+    run: async (io, rest) => {
       const p = parse(rest, { ...LLM_OPTIONS, url: { type: 'string', multiple: true }, 'allow-host': { type: 'string', multiple: true }, 'max-sources': { type: 'string' }, 'dry-run': { type: 'boolean' } });
       const [vault, domain] = positional(p, 2, 'research <vault> <domain>');
       return (await research()).runResearch(io, vault!, domain!, {
@@ -131,69 +133,198 @@ async function dispatch(io: CliIO, argv: string[]): Promise<number> {
         searchEndpoint: io.env.GROUNDWORK_SEARCH_URL || undefined,
         maxChars: sourceChars(io.env.GROUNDWORK_SOURCE_CHARS),
       });
-    }
-    case 'critique': {
+    },
+  },
+  {
+    name: 'critique',
+    usage: 'critique <vault> <domain> [--json]',
+    summary: 'Re-run the critic on the distillate as you edited it.',
+    example: 'groundwork critique ~/Notes "LoRA fine-tuning"',
+    run: async (io, rest) => {
       const p = parse(rest, LLM_OPTIONS);
       const [vault, domain] = positional(p, 2, 'critique <vault> <domain>');
       return (await research()).runCritique(io, vault!, domain!, llmFlags(p));
-    }
-    case 'skeleton': {
+    },
+  },
+  {
+    name: 'skeleton',
+    usage: 'skeleton <vault> <domain> [--canvas] [--json]',
+    summary: 'Draft the 3-level map of the domain, as a note and a JSON Canvas derived from it. --canvas only rewrites the canvas from the note as you edited it.',
+    example: 'groundwork skeleton ~/Notes "LoRA fine-tuning"',
+    run: async (io, rest) => {
       const p = parse(rest, { ...LLM_OPTIONS, canvas: { type: 'boolean' } });
       const [vault, domain] = positional(p, 2, 'skeleton <vault> <domain>');
       return (await research()).runSkeleton(io, vault!, domain!, { ...llmFlags(p), canvas: p.values.canvas === true });
-    }
-    case 'show': {
+    },
+  },
+  {
+    name: 'show',
+    usage: 'show <vault> <domain>',
+    summary: 'Print the distillate readably: summary, concepts, claims with the sources they cite.',
+    example: 'groundwork show ~/Notes "LoRA fine-tuning"',
+    run: async (io, rest) => {
       const p = parse(rest, {});
       const [vault, domain] = positional(p, 2, 'show <vault> <domain>');
       return (await import('./commands/show')).runShow(io, vault!, domain!);
-    }
-    case 'signoff': {
+    },
+  },
+  {
+    name: 'signoff',
+    usage: 'signoff <vault> <domain> [--yes]',
+    summary: 'Show the summary, verdict, open issues, blockers and the exact writes; sign the domain off after "y" (or with --yes). Exit 1 while blocked.',
+    example: 'groundwork signoff ~/Notes "LoRA fine-tuning"',
+    run: async (io, rest) => {
       const p = parse(rest, { yes: { type: 'boolean' } });
       const [vault, domain] = positional(p, 2, 'signoff <vault> <domain>');
       return (await act()).runSignoff(io, vault!, domain!, { yes: p.values.yes === true });
-    }
-    case 'run': {
+    },
+  },
+  {
+    name: 'run',
+    usage: 'run <vault> <domain> --task TEXT [--note PATH] [--json]',
+    summary: "Run a task on one of the domain's notes; the domain's mode decides: options, a draft, or an applied change.",
+    example: 'groundwork run ~/Notes "LoRA fine-tuning" --task "Summarize the findings" --note "Notes/Adapter rank experiments.md"',
+    run: async (io, rest) => {
       const p = parse(rest, { ...LLM_OPTIONS, task: { type: 'string' }, note: { type: 'string' } });
       const [vault, domain] = positional(p, 2, 'run <vault> <domain> --task TEXT');
       const task = p.values.task as string | undefined;
-      if (!task?.trim()) throw new UsageError('run needs --task TEXT: what the agent should do');
+      if (!task?.trim()) throw new UsageError('run needs --task TEXT: what the agent should do', 'run');
       return (await act()).runRun(io, vault!, domain!, { ...llmFlags(p), task, note: p.values.note as string | undefined });
-    }
-    case 'inbox': {
+    },
+  },
+  {
+    name: 'inbox',
+    usage: 'inbox <vault> [--json] [--all]',
+    summary: 'List the pending proposals, newest first, with the short id accept and reject take (--all: handled ones too).',
+    example: 'groundwork inbox ~/Notes',
+    run: async (io, rest) => {
       const p = parse(rest, { json: { type: 'boolean' }, all: { type: 'boolean' } });
       const [vault] = positional(p, 1, 'inbox <vault>');
       return (await act()).runInbox(io, vault!, { json: p.values.json === true, all: p.values.all === true });
-    }
-    case 'accept': {
+    },
+  },
+  {
+    name: 'accept',
+    usage: 'accept <vault> <proposal> [--option N]',
+    summary: 'Apply a proposal (its text as it stands in the note, your edits included); <proposal> is its id from the inbox, or a unique prefix of 4 or more characters.',
+    example: 'groundwork accept ~/Notes 3f9a --option 2',
+    run: async (io, rest) => {
       const p = parse(rest, { option: { type: 'string' } });
       const [vault, proposal] = positional(p, 2, 'accept <vault> <proposal>');
       const raw = p.values.option as string | undefined;
       return (await act()).runAccept(io, vault!, proposal!, { option: raw === undefined ? undefined : positiveInt(raw, '--option', 1) });
-    }
-    case 'reject': {
+    },
+  },
+  {
+    name: 'reject',
+    usage: 'reject <vault> <proposal>',
+    summary: 'Reject a proposal; nothing changes, the proposal note stays for the record.',
+    example: 'groundwork reject ~/Notes 3f9a',
+    run: async (io, rest) => {
       const p = parse(rest, {});
       const [vault, proposal] = positional(p, 2, 'reject <vault> <proposal>');
       return (await act()).runReject(io, vault!, proposal!);
-    }
-    case 'undo': {
+    },
+  },
+  {
+    name: 'undo',
+    usage: 'undo <vault> [ENTRY]',
+    summary: 'Restore the last journaled change (or ENTRY) byte for byte; refuses, saying why, if the note changed since.',
+    example: 'groundwork undo ~/Notes',
+    run: async (io, rest) => {
       const p = parse(rest, {});
-      if (p.positionals.length < 1 || p.positionals.length > 2) throw new UsageError('expected undo <vault> [ENTRY]');
+      if (p.positionals.length < 1 || p.positionals.length > 2) throw new UsageError('expected undo <vault> [ENTRY]', 'undo');
       return (await act()).runUndo(io, p.positionals[0]!, p.positionals[1]);
-    }
-    case 'mcp': {
+    },
+  },
+  {
+    name: 'mcp',
+    usage: 'mcp <vault>',
+    summary: 'Serve the vault over MCP (stdio) so any agent that speaks MCP works in it under your trust: the Gate decides each change by the domain\'s mode.',
+    example: 'groundwork mcp ~/Notes',
+    run: async (io, rest) => {
       const [vault] = positional(parse(rest, {}), 1, 'mcp <vault>');
       return (await mcp()).runMcp(io, vault!);
-    }
-    case 'hook': {
+    },
+  },
+  {
+    name: 'hook',
+    usage: 'hook claude-code --vault <vault>',
+    summary: "A PreToolUse hook for Claude Code: its file writes in the vault are allowed, asked about or denied by the domain's mode.",
+    example: 'groundwork hook claude-code --vault ~/Notes',
+    run: async (io, rest) => {
       const p = parse(rest, { vault: { type: 'string' } });
       const [agent] = positional(p, 1, 'hook claude-code --vault <vault>');
-      if (typeof p.values.vault !== 'string') throw new UsageError('hook needs --vault <vault>: the vault it guards');
+      if (typeof p.values.vault !== 'string') throw new UsageError('hook needs --vault <vault>: the vault it guards', 'hook');
       return (await hook()).runHook(io, agent!, p.values.vault);
-    }
-    case 'routines':
-      return (await import('./commands/routines')).routinesCommand(io, rest);
-    default:
-      throw new UsageError(`unknown command "${command}"`);
+    },
+  },
+  {
+    name: 'routines',
+    usage: 'routines <vault> [--once | --watch] [--dry-run] [--json]',
+    summary: "Run each domain's routines that are due (new or changed notes, daily, weekly) through the Gate. --once suits cron; --watch keeps watching until Ctrl-C; --dry-run only plans.",
+    example: 'groundwork routines ~/Notes --once --json',
+    run: async (io, rest) => (await import('./commands/routines')).routinesCommand(io, rest),
+  },
+];
+
+const MODEL_HELP = `Model flags (research, critique, skeleton, run): --base-url URL --model NAME --no-cache --context-tokens N
+Environment: OPENAI_BASE_URL, OPENAI_API_KEY, GROUNDWORK_MODEL, OPENAI_TIMEOUT_MS, GROUNDWORK_SEARCH_URL, GROUNDWORK_SOURCE_CHARS,
+  GROUNDWORK_CONTEXT_TOKENS (the model's context window), GROUNDWORK_TEMPERATURE, GROUNDWORK_CHECKER_MODEL (critic and verifier),
+  GROUNDWORK_ROUTINE_RUNS, GROUNDWORK_ROUTINE_TOKENS (routines: daily cap per domain)`;
+
+function firstSentence(text: string): string {
+  const end = text.indexOf('. ');
+  return end < 0 ? text : text.slice(0, end + 1);
+}
+
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'Usage: groundwork <command> ...',
+    ...COMMANDS.map((c) => `  groundwork ${c.usage}`),
+    '  groundwork --version',
+    '  groundwork <command> --help',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${firstSentence(c.summary)}`),
+    '',
+    MODEL_HELP,
+  ].join('\n');
+}
+
+export function commandHelp(c: CommandSpec): string {
+  return [`Usage: groundwork ${c.usage}`, '', c.summary, '', 'Example:', `  ${c.example}`, '', MODEL_HELP].join('\n');
+}
+
+async function dispatch(io: CliIO, argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    io.err(usage());
+    return 2;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    const about = command === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
+    io.out(about ? commandHelp(about) : usage());
+    return 0;
+  }
+  if (command === '--version' || command === '-V') {
+    io.out(`groundwork ${version}`);
+    return 0;
+  }
+  const spec = COMMANDS.find((c) => c.name === command);
+  if (!spec) throw new UsageError(`unknown command "${command}"`);
+  // --help anywhere before a bare "--" asks for help, whatever else is on the line.
+  const end = rest.indexOf('--');
+  if ((end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
+    io.out(commandHelp(spec));
+    return 0;
+  }
+  try {
+    return await spec.run(io, rest);
+  } catch (err) {
+    if (err instanceof UsageError && err.command === undefined) throw new UsageError(err.message, spec.name);
+    throw err;
   }
 }
 
@@ -203,7 +334,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     return await dispatch(io, argv);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`groundwork: ${err.message}\n${USAGE}`);
+      const spec = COMMANDS.find((c) => c.name === err.command);
+      io.err(`groundwork: ${err.message}\n${spec ? `Usage: groundwork ${spec.usage}\n(groundwork ${spec.name} --help for more)` : usage()}`);
       return 2;
     }
     if (err instanceof RunCancelled || (err instanceof LlmError && err.kind === 'cancelled')) {

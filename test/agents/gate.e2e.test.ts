@@ -42,10 +42,23 @@ describe('the Gate decides by mode (CLI, real files)', () => {
     expect(parseNote(proposal).frontmatter).toMatchObject({ groundwork: 'proposal', mode: 'propose', status: 'pending', task: 'Summarize the rank experiments', domain: '[[LoRA fine-tuning]]' });
     expect(proposal.match(/^## Option \d/gm)).toHaveLength(3);
 
-    const inbox = JSON.parse((await runCli(['inbox', vault.dir, '--json'])).stdout) as { id: string; path: string; domain: string; mode: string; task: string; options: number; status: string }[];
-    expect(inbox).toEqual([{ id: path.basename(r.json!.proposalPath!, '.md'), path: r.json!.proposalPath!, domain: 'LoRA fine-tuning', mode: 'propose', task: 'Summarize the rank experiments', options: 3, status: 'pending' }]);
+    const inbox = JSON.parse((await runCli(['inbox', vault.dir, '--json'])).stdout) as { id: string; path: string; domain: string; mode: string; task: string; options: number; status: string; note: string | null; created: string }[];
+    expect(inbox).toEqual([
+      {
+        id: expect.stringMatching(/^[0-9a-f]{8}$/),
+        path: r.json!.proposalPath!,
+        domain: 'LoRA fine-tuning',
+        mode: 'propose',
+        task: 'Summarize the rank experiments',
+        options: 3,
+        status: 'pending',
+        note: 'Notes/Adapter rank experiments.md',
+        created: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
+    ]);
 
-    const multi = await runCli(['accept', vault.dir, inbox[0]!.id], env());
+    // The short id, or any unique prefix of 4 or more of its characters, names the proposal.
+    const multi = await runCli(['accept', vault.dir, inbox[0]!.id.slice(0, 4)], env());
     expect(multi.code).toBe(1);
     expect(multi.stderr).toContain('choose one with --option N');
 

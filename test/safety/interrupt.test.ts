@@ -75,7 +75,7 @@ function interruptAt(stageLine: RegExp, extra: string[]): Promise<{ code: number
 const stages: Array<{ stage: string; hold: string; line: RegExp; wrote: string[]; missing: string[]; slowUrl?: boolean }> = [
   // A page that never answers keeps the scout gathering until the interrupt.
   { stage: 'scout (gathering a page)', hold: '-', line: /$^/, wrote: [], missing: ['sources', 'distillate', 'critique'], slowUrl: true },
-  { stage: 'scout (digests half done)', hold: 'source_digest', line: /\[scout 1\/\d+\] Digested/, wrote: [], missing: ['sources', 'distillate', 'critique'] },
+  { stage: 'scout (digests half done)', hold: 'source_digest', line: /\[digest 1(\/\d+)?\] Digested/, wrote: [], missing: ['sources', 'distillate', 'critique'] },
   { stage: 'distiller', hold: 'distillate', line: /\[distiller\]/, wrote: ['sources'], missing: ['distillate', 'critique'] },
   { stage: 'critic', hold: 'critique', line: /\[critic\]/, wrote: ['sources', 'distillate'], missing: ['critique'] },
 ];

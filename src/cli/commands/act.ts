@@ -1,8 +1,9 @@
 import { createInterface } from 'node:readline/promises';
 import { acceptProposal, rejectProposal } from '../../agents/accept';
 import { runTask } from '../../agents/gate';
-import { listInbox } from '../../agents/proposals';
-import { signOff, signOffReport } from '../../agents/signoff';
+import { listInbox, proposalId } from '../../agents/proposals';
+import { formatWrite, signOff, signOffReport } from '../../agents/signoff';
+import { plainWikilinks } from '../../core/links';
 import { DEFAULT_OUTPUT_FOLDER } from '../../core/layout';
 import { Journal, UndoRefused } from '../../journal';
 import { CliFailure } from '../errors';
@@ -31,16 +32,19 @@ export async function runSignoff(io: CliIO, vaultArg: string, domain: string, fl
   const { ctx, dispose } = await cliAgentContext(io, vaultArg, {}, { planOnly: true });
   try {
     const r = await signOffReport(ctx, domain);
+    const plain = plainWikilinks;
     io.out(`Domain: ${r.domain} (${r.domainPath})`);
-    io.out(`Summary: ${r.summary ?? '(no distillate)'}`);
+    io.out(`Summary: ${r.summary ? plain(r.summary) : '(no distillate)'}`);
     io.out(`Critic's verdict: ${r.verdict ?? '(no critique)'}`);
     io.out(r.openIssues.length === 0 ? 'Open issues: none' : `Open issues (${r.openIssues.length}):`);
-    for (const i of r.openIssues) io.out(`  - [ ] ${i}`);
+    for (const i of r.openIssues) io.out(`  - [ ] ${plain(i)}`);
     if (r.blockers.length > 0) {
       io.out('Blocked:');
-      for (const b of r.blockers) io.out(`  - ${b}`);
-      throw new CliFailure(`${r.domain} cannot be signed off yet (${r.blockers.length} blocker${r.blockers.length === 1 ? '' : 's'} above)`);
+      for (const b of r.blockers) io.out(`  - ${plain(b)}`);
     }
+    io.out(`${r.blockers.length > 0 ? 'Signing would write, once nothing blocks it,' : 'Signing writes'} in ${r.domainPath}:`);
+    for (const w of r.writes) io.out(`  ${formatWrite(w)}`);
+    if (r.blockers.length > 0) throw new CliFailure(`${r.domain} cannot be signed off yet (${r.blockers.length} blocker${r.blockers.length === 1 ? '' : 's'} above)`);
     if (!flags.yes && !(await ask(io, `Sign off ${r.domain}? Agents may then act there on their own, with a critic checking each change. [y/N]`))) {
       throw new CliFailure('Not signed off (answer "y", or pass --yes)');
     }
@@ -63,7 +67,7 @@ export async function runRun(io: CliIO, vaultArg: string, domain: string, flags:
     for (const n of outcome.notes) io.err(`Note: ${n}`);
     if (outcome.outcome === 'applied') io.out(`Applied (mode ${outcome.mode}) to ${outcome.entry!.path}; journal entry ${outcome.entry!.id} (undo: groundwork undo <vault> ${outcome.entry!.id})`);
     else {
-      io.out(`Proposal (mode ${outcome.mode}): ${outcome.proposalPath}`);
+      io.out(`Proposal ${proposalId(outcome.proposalPath!)} (mode ${outcome.mode}): ${outcome.proposalPath}`);
       for (const r of outcome.reasons) io.out(`  ${r}`);
       io.out('Nothing else changed. Read it, then: groundwork accept <vault> <proposal> [--option N]  or  groundwork reject <vault> <proposal>');
     }
@@ -78,7 +82,13 @@ export async function runInbox(io: CliIO, vaultArg: string, flags: { json: boole
   const items = (await listInbox(vault, DEFAULT_OUTPUT_FOLDER)).filter((i) => flags.all || flags.json || i.status === 'pending');
   if (flags.json) io.out(JSON.stringify(items, null, 2));
   else if (items.length === 0) io.out('No pending proposals.');
-  else for (const i of items) io.out(`${i.id}\n  domain ${i.domain} · mode ${i.mode} · ${i.options} option${i.options === 1 ? '' : 's'} · ${i.status}\n  task: ${i.task}`);
+  else
+    for (const i of items)
+      io.out(
+        `${i.id}  ${i.created.slice(0, 16).replace('T', ' ')}  ${i.task}\n` +
+          `  domain ${i.domain.split('/').pop()} · mode ${i.mode} · ${i.options} option${i.options === 1 ? '' : 's'} · ${i.status} · ${i.note ?? 'a new note'}\n  ${i.path}`,
+      );
+  if (!flags.json && items.length > 0) io.out('Accept with: groundwork accept <vault> <id> [--option N]   Reject with: groundwork reject <vault> <id>');
   return 0;
 }
 
