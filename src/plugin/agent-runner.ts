@@ -1,6 +1,6 @@
 import { Notice, requestUrl, type App } from 'obsidian';
 import type { AgentContext, Progress } from '../agents/context';
-import { AgentError, RunCancelled } from '../agents/context';
+import { AgentError, RunCancelled, progressCounter } from '../agents/context';
 import type { RunResult } from '../agents/research';
 import { LlmClient, LlmError, llmConfigFromSettings, makeRequestUrlFetch } from '../llm';
 import { makeHtmlToText } from '../sources/html-text';
@@ -92,7 +92,8 @@ export class AgentRunner {
 
   private show(p: Progress): void {
     this.statusEl.empty();
-    const count = p.total !== undefined ? ` ${p.done ?? 0}/${p.total}` : '';
+    const counter = progressCounter(p);
+    const count = counter ? ` ${counter}` : '';
     this.statusEl.createSpan({ text: `Groundwork: ${STAGE_LABEL[p.stage]}${count}` });
     const cancel = this.statusEl.createEl('a', { text: 'Cancel', cls: 'groundwork-status-cancel', href: '#' });
     cancel.addEventListener('click', (evt) => {

@@ -1,22 +1,27 @@
-import { Notice, Plugin, TFile, type WorkspaceLeaf } from 'obsidian';
+import { Notice, Plugin, TFile, debounce, type WorkspaceLeaf } from 'obsidian';
 import { loadSettings, settingsSchema, withUnknownKeys, type Settings } from './settings-schema';
 import { ObsidianDataFolder, ObsidianVault } from './obsidian-vault';
 import { LiveModel } from './live-model';
-import { AutonomyMapView, VIEW_TYPE_AUTONOMY_MAP } from './map-view';
+import { AutonomyMapView, VIEW_TYPE_AUTONOMY_MAP, type MapActions } from './map-view';
+import { InboxView, VIEW_TYPE_INBOX, type InboxActions } from './inbox-view';
+import { WelcomeView, VIEW_TYPE_WELCOME } from './welcome-view';
 import { GroundworkSettingTab } from './settings-tab';
 import { AgentRunner } from './agent-runner';
 import { Autonomy } from './routines';
-import { critiqueDomain, research, skeletonDomain } from '../agents/research';
+import { critiqueDomain, research, skeletonDomain, type ResearchOptions } from '../agents/research';
 import { basename, isInside, inboxFolder } from '../core/layout';
 import { signOff, signOffReport } from '../agents/signoff';
 import { modeOf, runTask } from '../agents/gate';
 import { acceptProposal, planAccept, rejectProposal } from '../agents/accept';
-import { listInbox, parseOptions } from '../agents/proposals';
+import { listInbox, parseOptions, withOptionContent } from '../agents/proposals';
+import { adoptIfNeeded } from '../agents/domain-note';
 import type { AgentContext } from '../agents/context';
+import type { NextStep } from '../core/domain-card';
+import { llmConfigFromSettings } from '../llm';
 import { Journal } from '../journal';
 import { describe } from './agent-runner';
 import { registerAdoptAsDomain } from './adopt-as-domain';
-import { AcceptModal, InboxModal, SignOffModal, TaskModal } from './modals';
+import { AcceptModal, AdoptModal, NotePickerModal, ResearchConfirmModal, SignOffModal, TaskModal } from './modals';
 import { writeDomainsBase } from './domains-base-command';
 import { renderDistillateBlock } from './distillate-block';
 import { SkeletonCanvasSync } from './skeleton-sync';
@@ -30,20 +35,24 @@ export default class GroundworkPlugin extends Plugin {
   runner!: AgentRunner;
   autonomy!: Autonomy;
   canvasSync!: SkeletonCanvasSync;
+  private port!: ObsidianVault;
 
   override async onload(): Promise<void> {
     // Only cheap registration here: reading the vault waits for layout-ready so start-up stays fast.
     this.stored = await this.loadData();
     const { settings, warnings } = loadSettings(this.stored);
     this.settings = settings;
-    const port = new ObsidianVault(this.app);
+    this.port = new ObsidianVault(this.app);
     const dataDir = this.manifest.dir ?? `${this.app.vault.configDir}/plugins/${this.manifest.id}`;
-    this.live = new LiveModel(this.app, port, () => this.settings.outputFolder, new ObsidianDataFolder(this.app, dataDir));
-    this.runner = new AgentRunner(this.app, port, this.live, dataDir, () => this.settings, this.addStatusBarItem());
-    this.registerView(VIEW_TYPE_AUTONOMY_MAP, (leaf) => new AutonomyMapView(leaf, this.live));
+    this.live = new LiveModel(this.app, this.port, () => this.settings.outputFolder, new ObsidianDataFolder(this.app, dataDir));
+    this.runner = new AgentRunner(this.app, this.port, this.live, dataDir, () => this.settings, this.addStatusBarItem());
+    this.registerView(VIEW_TYPE_AUTONOMY_MAP, (leaf) => new AutonomyMapView(leaf, this.live, this.mapActions()));
+    this.registerView(VIEW_TYPE_INBOX, (leaf) => new InboxView(leaf, this.live, this.inboxActions()));
+    this.registerView(VIEW_TYPE_WELCOME, (leaf) => new WelcomeView(leaf, this));
+    this.addRibbonIcon('map', 'Open autonomy map', () => void this.openMap());
     // The distillate note holds its YAML once; this shows it readably, citations clickable.
     this.registerMarkdownCodeBlockProcessor(DISTILLATE_FENCE, (source, el, ctx) => renderDistillateBlock(this.app, source, el, ctx.sourcePath));
-    this.canvasSync = new SkeletonCanvasSync(this.app, port, () => this.settings.outputFolder, (m) => new Notice(`Groundwork: ${m}`));
+    this.canvasSync = new SkeletonCanvasSync(this.app, this.port, () => this.settings.outputFolder, (m) => new Notice(`Groundwork: ${m}`));
     this.addCommand({
       id: 'open-autonomy-map',
       name: 'Open autonomy map',
@@ -52,17 +61,17 @@ export default class GroundworkPlugin extends Plugin {
     this.addCommand({
       id: 'research-domain',
       name: 'Research this domain',
-      checkCallback: (checking) => this.onNote(checking, (file) => this.runner.research('Research', async (ctx) => research(ctx, { domain: file.path, maxSources: this.settings.maxSources, maxChars: this.settings.maxSourceChars, searchEndpoint: this.settings.searchEndpoint || undefined, index: await this.live.ensureIndex() }))),
+      checkCallback: (checking) => this.onNote(checking, (file) => this.researchFlow(file.path)),
     });
     this.addCommand({
       id: 'critique-distillate',
       name: 'Critique the distillate',
-      checkCallback: (checking) => this.onDomain(checking, (domainPath) => this.runner.research('Critique', (ctx) => critiqueDomain(ctx, domainPath))),
+      checkCallback: (checking) => this.onDomain(checking, async (domainPath) => this.step('critique', domainPath)),
     });
     this.addCommand({
       id: 'draft-skeleton',
       name: 'Draft the skeleton',
-      checkCallback: (checking) => this.onDomain(checking, (domainPath) => this.runner.research('Skeleton', (ctx) => skeletonDomain(ctx, domainPath))),
+      checkCallback: (checking) => this.onDomain(checking, async (domainPath) => this.step('skeleton', domainPath)),
     });
     this.addCommand({
       id: 'sign-off-domain',
@@ -73,6 +82,11 @@ export default class GroundworkPlugin extends Plugin {
       id: 'run-task',
       name: 'Run a task in this domain',
       checkCallback: (checking) => this.onMember(checking, (domainPath, notePath) => this.openTask(domainPath, notePath)),
+    });
+    this.addCommand({
+      id: 'adopt-domain',
+      name: 'Adopt this note as a domain',
+      checkCallback: (checking) => this.onNote(checking, async (file) => this.adopt(file.path)),
     });
     this.addCommand({
       id: 'accept-proposal',
@@ -87,11 +101,12 @@ export default class GroundworkPlugin extends Plugin {
     this.addCommand({
       id: 'open-inbox',
       name: 'Open inbox',
-      callback: () =>
-        void this.local('Inbox', async (ctx) => {
-          const items = (await listInbox(ctx.vault, ctx.outputFolder)).filter((i) => i.status === 'pending');
-          new InboxModal(this.app, items, (path) => void this.app.workspace.openLinkText(path, '', false)).open();
-        }),
+      callback: () => void this.openInbox(),
+    });
+    this.addCommand({
+      id: 'open-welcome',
+      name: 'Open the welcome guide',
+      callback: () => void this.openWelcome(),
     });
     this.addCommand({
       id: 'undo-last-change',
@@ -105,7 +120,7 @@ export default class GroundworkPlugin extends Plugin {
     this.addCommand({
       id: 'create-domains-base',
       name: 'Create the domains base',
-      callback: () => void this.domainsBase(port, dataDir, true),
+      callback: () => void this.domainsBase(this.port, dataDir, true),
     });
     this.addCommand({
       id: 'cancel-run',
@@ -116,6 +131,15 @@ export default class GroundworkPlugin extends Plugin {
         return true;
       },
     });
+    // Notes: "Adopt as domain" (with a preview) or "Show on autonomy map"; folders and tags: an include rule.
+    this.registerEvent(
+      this.app.workspace.on('file-menu', (menu, file) => {
+        if (!(file instanceof TFile) || file.extension !== 'md' || isInside(file.path, this.settings.outputFolder)) return;
+        const isDomain = this.app.metadataCache.getFileCache(file)?.frontmatter?.groundwork === 'domain';
+        if (isDomain) menu.addItem((item) => item.setTitle('Show on autonomy map').setIcon('map').onClick(() => void this.openMap(file.path)));
+        else menu.addItem((item) => item.setTitle('Adopt as domain').setIcon('map-pin').onClick(() => void this.adopt(file.path)));
+      }),
+    );
     registerAdoptAsDomain(this, this.live, () => this.runner.localContext(), () => this.settings.outputFolder);
     this.addSettingTab(new GroundworkSettingTab(this.app, this));
     this.autonomy = new Autonomy(this);
@@ -124,7 +148,9 @@ export default class GroundworkPlugin extends Plugin {
       void this.autonomy.start();
       this.canvasSync.attach((ref) => this.registerEvent(ref));
       for (const w of warnings) new Notice(`Groundwork: ${w}`);
-      if (!this.settings.domainsBaseOffered) void this.domainsBase(port, dataDir, false).then(() => this.updateSettings({ domainsBaseOffered: true }));
+      if (!this.settings.domainsBaseOffered) void this.domainsBase(this.port, dataDir, false).then(() => this.updateSettings({ domainsBaseOffered: true }));
+      // First enable: a guide through the setup instead of a silent plugin.
+      if (!this.settings.onboardingDone) void this.openWelcome();
     });
   }
 
@@ -132,6 +158,7 @@ export default class GroundworkPlugin extends Plugin {
     this.autonomy?.stop();
     this.runner?.cancel();
     this.live?.dispose();
+    this.reloadModelSoon?.cancel();
   }
 
   private journalOf: { outputFolder: string; journal: Journal } | null = null;
@@ -183,30 +210,172 @@ export default class GroundworkPlugin extends Plugin {
     }
   }
 
-  private async openSignOff(domainPath: string): Promise<void> {
+  // ---------- the workflow: what the map's and the inbox's buttons start ----------
+
+  /** The server and model are set; otherwise one notice that leads to the settings. */
+  modelReady(): boolean {
+    const s = this.settings;
+    const config = llmConfigFromSettings(s.llm, '');
+    const missing = !config.baseURL ? 'No model server is set' : !config.model ? 'No model is chosen' : null;
+    if (!missing) return true;
+    const frag = createFragment();
+    frag.appendText(`Groundwork: ${missing}. `);
+    const a = frag.createEl('a', { text: 'Open settings', href: '#', cls: 'groundwork-settings-link' });
+    a.addEventListener('click', (evt) => {
+      evt.preventDefault();
+      this.openSettings();
+    });
+    new Notice(frag, 15_000);
+    return false;
+  }
+
+  openSettings(): void {
+    const setting = (this.app as unknown as { setting?: { open?: () => void; openTabById?: (id: string) => unknown } }).setting;
+    if (setting?.openTabById) {
+      setting.open?.();
+      setting.openTabById(this.manifest.id);
+    } else void this.openWelcome();
+  }
+
+  private researchOptions(domain: string, dryRun: boolean): Promise<ResearchOptions> {
+    return this.live.ensureIndex().then((index) => ({
+      domain,
+      maxSources: this.settings.maxSources,
+      maxChars: this.settings.maxSourceChars,
+      searchEndpoint: this.settings.searchEndpoint || undefined,
+      linkDomain: this.settings.linkDomainNote,
+      dryRun,
+      index,
+    }));
+  }
+
+  /** Research asks first: the dry run in a dialog, then the run; no model call or write before the person confirms. */
+  async researchFlow(notePath: string): Promise<void> {
+    if (!this.modelReady()) return;
+    if (this.settings.skipResearchConfirmation) {
+      await this.runResearch(notePath);
+      return;
+    }
+    await this.local('Research', async (ctx) => {
+      const plan = await research(ctx, await this.researchOptions(notePath, true));
+      new ResearchConfirmModal(this.app, plan, () => void this.runResearch(notePath)).open();
+    });
+  }
+
+  private async runResearch(notePath: string): Promise<void> {
+    await this.runner.research('Research', async (ctx) => research(ctx, await this.researchOptions(notePath, false)));
+  }
+
+  /** A card's next step. */
+  async step(step: NextStep, domainPath: string): Promise<void> {
+    const linkDomain = this.settings.linkDomainNote;
+    switch (step) {
+      case 'research':
+        return this.researchFlow(domainPath);
+      case 'critique':
+        if (this.modelReady()) await this.runner.research('Critique', (ctx) => critiqueDomain(ctx, domainPath, { linkDomain }));
+        return;
+      case 'skeleton':
+        if (this.modelReady()) await this.runner.research('Skeleton', (ctx) => skeletonDomain(ctx, domainPath, { linkDomain }));
+        return;
+      case 'signoff':
+        return this.openSignOff(domainPath);
+      case 'task':
+        return this.openTask(domainPath);
+    }
+  }
+
+  private mapActions(): MapActions {
+    return {
+      step: (step, domainPath) => void this.step(step, domainPath),
+      adoptPicked: () => void this.adoptPicked(),
+      adopt: (path) => void this.adopt(path),
+      openInbox: () => void this.openInbox(),
+      openNote: (path) => void this.openNote(path),
+    };
+  }
+
+  private inboxActions(): InboxActions {
+    return {
+      list: async () => (await listInbox(this.port, this.settings.outputFolder)).filter((i) => i.status === 'pending'),
+      options: async (path) => parseOptions(await this.port.read(path)),
+      preview: async (path, option, edits) => planAccept(await this.runner.localContext(), path, option, { heading: edits.heading }),
+      accept: async (path, option, edits) => {
+        const ctx = await this.runner.localContext();
+        // The edit lands in the proposal note first: what is applied is always the text there.
+        if (edits.content !== undefined) await this.port.process(path, (t) => withOptionContent(t, option, edits.content!));
+        const { plan, entry } = await acceptProposal(ctx, this.journal(ctx), path, option, { heading: edits.heading });
+        this.live.notify();
+        return `Accepted: ${plan.before === null ? 'created' : 'changed'} ${plan.target} (journal ${entry.id}; "Undo last agent change" reverts it).`;
+      },
+      reject: async (path) => {
+        await rejectProposal(await this.runner.localContext(), path);
+        this.live.notify();
+        return `Rejected ${basename(path)}; nothing changed.`;
+      },
+      openNote: (path) => void this.openNote(path),
+    };
+  }
+
+  /** Adopting a note as a domain, after a preview of what is written and which notes join. */
+  async adopt(notePath: string): Promise<void> {
+    const model = await this.live.ensure();
+    const rec = model.get(notePath);
+    if (!rec) {
+      new Notice(`Groundwork: no note ${notePath} in the vault.`);
+      return;
+    }
+    if (rec.role === 'domain') {
+      new Notice(`Groundwork: ${basename(notePath)} is a domain already.`);
+      return;
+    }
+    const writes = ['groundwork: domain', ...(rec.trust.confidence === null ? ['confidence: low'] : [])];
+    new AdoptModal(this.app, { title: `Adopt ${basename(notePath)} as a domain`, writes, joining: model.wouldJoin(notePath) }, () =>
+      void this.local('Adopt', async (ctx) => {
+        await adoptIfNeeded(ctx, ctx.model.get(notePath)!);
+        new Notice(`Groundwork: ${basename(notePath)} is a domain. Its next step on the map: Research.`);
+      }),
+    ).open();
+  }
+
+  /** The map's "Adopt a note as domain": pick any note that is not one yet. */
+  async adoptPicked(): Promise<void> {
+    const model = await this.live.ensure();
+    const candidates = [...model.all()].filter((r) => r.role === null && !isInside(r.path, this.settings.outputFolder)).map((r) => r.path).sort();
+    new NotePickerModal(this.app, candidates, 'Which note is about the area you want to work in?', (p) => void this.adopt(p)).open();
+  }
+
+  async openSignOff(domainPath: string): Promise<void> {
     await this.local('Sign-off', async (ctx) => {
       const report = await signOffReport(ctx, domainPath);
-      new SignOffModal(this.app, report, () =>
-        void this.local('Sign-off', async (c) => {
-          const done = await signOff(c, domainPath);
-          new Notice(`Groundwork: signed off ${done.domain} on ${done.date}.`);
-        }),
+      new SignOffModal(
+        this.app,
+        report,
+        () =>
+          void this.local('Sign-off', async (c) => {
+            const done = await signOff(c, domainPath);
+            new Notice(`Groundwork: signed off ${done.domain} on ${done.date}.`);
+          }),
+        (p) => void this.openNote(p),
       ).open();
     });
   }
 
-  private async openTask(domainPath: string, notePath: string): Promise<void> {
+  async openTask(domainPath: string, notePath?: string): Promise<void> {
     const model = await this.live.ensure();
-    new TaskModal(this.app, basename(domainPath), notePath, modeOf(model, domainPath), (task) => {
+    const detail = model.computeMap().domains.find((d) => d.path === domainPath);
+    const notes = [domainPath, ...(detail?.memberPaths ?? [])];
+    new TaskModal(this.app, basename(domainPath), notePath ?? domainPath, notes, modeOf(model, domainPath), (task, note) => {
+      if (!this.modelReady()) return;
       void this.runner.run(
         'Task',
-        (ctx) => runTask(ctx, this.journal(ctx), { domain: domainPath, note: notePath, task }),
+        (ctx) => runTask(ctx, this.journal(ctx), { domain: domainPath, note, task }),
         (o) => {
           if (o.notes.length > 0) new Notice(`Groundwork: ${o.notes.join('; ')}.`, 10_000);
           if (o.outcome === 'applied') new Notice(`Groundwork: applied to ${o.entry!.path} (journal ${o.entry!.id}). "Undo last agent change" reverts it.`, 10_000);
           else {
             new Notice(`Groundwork: a proposal is in the inbox${o.reasons.length ? `: ${o.reasons.join('; ')}` : ''}.`, 10_000);
-            if (o.proposalPath) void this.app.workspace.openLinkText(o.proposalPath, '', false);
+            void this.openInbox();
           }
         },
       );
@@ -229,6 +398,17 @@ export default class GroundworkPlugin extends Plugin {
           }),
       ).open();
     });
+  }
+
+  /** Opens a note beside the map and the inbox, never in their place. */
+  async openNote(path: string): Promise<void> {
+    const file = this.app.vault.getFileByPath(path);
+    if (!file) {
+      new Notice(`Groundwork: ${path} is not in the vault (any more).`);
+      return;
+    }
+    const leaf = this.app.workspace.getLeavesOfType('markdown')[0] ?? this.app.workspace.getLeaf('tab');
+    await leaf.openFile(file, { active: true });
   }
 
   /** The active note when it is a pending proposal in the inbox. */
@@ -275,28 +455,71 @@ export default class GroundworkPlugin extends Plugin {
     return true;
   }
 
-  async openMap(): Promise<WorkspaceLeaf> {
+  async unexploredDomains(): Promise<{ name: string; path: string }[]> {
+    const model = await this.live.ensure();
+    return model
+      .computeMap()
+      .domains.filter((d) => d.stage === 'unexplored')
+      .map((d) => ({ name: d.name, path: d.path }));
+  }
+
+  /** Opens (or reveals) the map; with a domain, marks its card. */
+  async openMap(domainPath?: string): Promise<WorkspaceLeaf> {
     const existing = this.app.workspace.getLeavesOfType(VIEW_TYPE_AUTONOMY_MAP)[0];
     const leaf = existing ?? this.app.workspace.getLeaf('tab');
     if (!existing) await leaf.setViewState({ type: VIEW_TYPE_AUTONOMY_MAP, active: true });
     await this.app.workspace.revealLeaf(leaf);
+    if (domainPath && leaf.view instanceof AutonomyMapView) leaf.view.show(domainPath);
     return leaf;
   }
 
-  async updateSettings(patch: Partial<Settings>): Promise<boolean> {
+  async openInbox(): Promise<WorkspaceLeaf> {
+    const leaf = await this.app.workspace.ensureSideLeaf(VIEW_TYPE_INBOX, 'right', { active: true, reveal: true });
+    if (leaf.view instanceof InboxView) await leaf.view.refresh();
+    return leaf;
+  }
+
+  async openWelcome(): Promise<WorkspaceLeaf> {
+    const existing = this.app.workspace.getLeavesOfType(VIEW_TYPE_WELCOME)[0];
+    const leaf = existing ?? this.app.workspace.getLeaf('tab');
+    if (!existing) await leaf.setViewState({ type: VIEW_TYPE_WELCOME, active: true });
+    await this.app.workspace.revealLeaf(leaf);
+    return leaf;
+  }
+
+  /** A change of output folder re-reads the vault once the person stops typing, not per keystroke. */
+  private readonly reloadModelSoon = debounce(
+    () => {
+      this.live.reset();
+      void this.live.ensure().then(() => this.live.notify());
+    },
+    800,
+    true,
+  );
+
+  /**
+   * Validates and saves a settings change; returns what is wrong (for the field that shows it),
+   * or null when saved. No notice: the settings tab and the welcome view show the message in place.
+   */
+  async trySettings(patch: Partial<Settings>): Promise<string | null> {
     const next = settingsSchema.safeParse({ ...this.settings, ...patch });
-    if (!next.success) {
-      new Notice(`Groundwork: ${next.error.issues[0]?.message ?? 'invalid setting'}`);
-      return false;
-    }
+    if (!next.success) return next.error.issues[0]?.message ?? 'invalid setting';
     const folderChanged = next.data.outputFolder !== this.settings.outputFolder;
     this.settings = next.data;
     await this.saveData(withUnknownKeys(this.stored, this.settings));
-    if (folderChanged) {
-      this.live.reset();
-      await this.live.ensure();
-      this.live.notify();
-    }
-    return true;
+    if (folderChanged) this.reloadModelSoon();
+    return null;
+  }
+
+  /** Saves a settings change made by code (tests, commands); says in a notice when it is refused. */
+  async updateSettings(patch: Partial<Settings>): Promise<boolean> {
+    const error = await this.trySettings(patch);
+    if (error) new Notice(`Groundwork: ${error}`);
+    return error === null;
+  }
+
+  /** Applies a pending output-folder change now (tests; the debounce does it otherwise). */
+  flushSettings(): void {
+    this.reloadModelSoon.run();
   }
 }

@@ -1,29 +1,40 @@
 import { ItemView, type WorkspaceLeaf } from 'obsidian';
 import { ZONES } from '../core/map-render';
+import { cardFacts, isCapped, nextStep, NEXT_STEP_LABEL, showsCritical, type NextStep } from '../core/domain-card';
 import type { AutonomyMap, DomainDetail } from '../core/vault-model';
 import type { LiveModel } from './live-model';
 import { renderEvidence } from './evidence-card';
 
 export const VIEW_TYPE_AUTONOMY_MAP = 'groundwork-autonomy-map';
 
-const REASON_TEXT: Record<DomainDetail['reason'], string> = {
-  critical: 'critical: agents only draft',
-  'invalid-trust-value': 'a trust value is invalid: fail safe',
-  'low-confidence': 'confidence low or unset',
-  'medium-confidence': 'confidence medium',
-  'not-signed-off': 'confidence high, not signed off',
-  'stale-sign-off': 'the sign-off is stale',
-  probation: 'on probation: automated changes were undone',
-  'signed-off': 'signed off',
-};
+/** What the map's buttons start; the plugin supplies them, so the view holds no workflow logic. */
+export interface MapActions {
+  step(step: NextStep, domainPath: string): void;
+  /** Pick a note and adopt it as a domain (with a preview of the notes that would join). */
+  adoptPicked(): void;
+  /** Adopt this note as a domain (with the preview). */
+  adopt(notePath: string): void;
+  openInbox(): void;
+  openNote(path: string): void;
+}
 
-/** The autonomy map as a live view: zones, domains, what blocks each one, and the problems. */
+const NOT_A_DOMAIN = /links to (.+), which is not a domain note/;
+
+/**
+ * The autonomy map as the home of the workflow: zones, and per domain its facts, the next step
+ * as a button, what blocks its sign-off as links to the notes that clear it, and its pending
+ * proposals. It follows the vault live.
+ */
 export class AutonomyMapView extends ItemView {
   private unsubscribe: (() => void) | null = null;
+  /** A domain to scroll to and mark, once rendered (the file menu's "Show on autonomy map"). */
+  private highlight: string | null = null;
+  private last: AutonomyMap | null = null;
 
   constructor(
     leaf: WorkspaceLeaf,
     private readonly live: LiveModel,
+    private readonly actions: MapActions,
   ) {
     super(leaf);
   }
@@ -53,62 +64,125 @@ export class AutonomyMapView extends ItemView {
     this.unsubscribe = null;
   }
 
+  /** Marks a domain's card and scrolls to it. */
+  show(domainPath: string): void {
+    this.highlight = domainPath;
+    if (this.last) this.render(this.last);
+  }
+
   render(map: AutonomyMap): void {
+    this.last = map;
     const el = this.contentEl;
     el.empty();
-    el.createEl('h2', { text: 'Autonomy map' });
+    const head = el.createDiv({ cls: 'groundwork-map-head' });
+    head.createEl('h2', { text: 'Autonomy map' });
+    const tools = head.createDiv({ cls: 'groundwork-map-tools' });
+    this.button(tools, 'Adopt a note as domain', () => this.actions.adoptPicked());
+    this.button(tools, 'Open inbox', () => this.actions.openInbox());
     if (map.domains.length === 0) {
-      el.createEl('p', { text: 'No domains yet. Add "groundwork: domain" to a note\'s properties to make it one.', cls: 'groundwork-muted' });
+      const empty = el.createDiv({ cls: 'groundwork-empty' });
+      empty.createEl('p', { text: 'No domains yet. A domain is a note about an area you work in; adopting it lets agents research it and decide, from your own trust, what agents may do there.' });
+      this.button(empty, 'Adopt a note as domain', () => this.actions.adoptPicked(), true);
     }
     for (const zone of ZONES) {
       const domains = map.domains.filter((d) => d.mode === zone.mode);
       const section = el.createDiv({ cls: `groundwork-zone groundwork-zone-${zone.mode}` });
-      const head = section.createDiv({ cls: 'groundwork-zone-head' });
-      head.createEl('h3', { text: `${zone.title} (${domains.length})` });
-      head.createEl('p', { text: zone.hint, cls: 'groundwork-muted' });
+      const zhead = section.createDiv({ cls: 'groundwork-zone-head' });
+      zhead.createEl('h3', { text: `${zone.title} (${domains.length})` });
+      zhead.createEl('p', { text: zone.hint, cls: 'groundwork-muted' });
       for (const d of domains) this.renderDomain(section, d);
     }
     if (map.problems.length > 0) {
       const section = el.createDiv({ cls: 'groundwork-problems' });
       section.createEl('h3', { text: `Problems (${map.problems.length})` });
       const list = section.createEl('ul');
+      const offered = new Set<string>();
       for (const p of map.problems) {
         const li = list.createEl('li');
         this.noteLink(li, p.path, p.path);
         li.appendText(`: ${p.message}`);
+        // A note that others link as their domain but is not one: the fix is to adopt it.
+        const target = NOT_A_DOMAIN.exec(p.message)?.[1];
+        if (target && !offered.has(target)) {
+          offered.add(target);
+          li.appendText(' ');
+          this.button(li, `Adopt ${target.replace(/\.md$/i, '')} as domain`, () => this.actions.adopt(target));
+        }
       }
+    }
+    if (this.highlight) {
+      const card = [...el.querySelectorAll<HTMLElement>('.groundwork-domain')].find((c) => c.getAttribute('data-domain-path') === this.highlight);
+      card?.addClass('is-highlighted');
+      card?.scrollIntoView?.({ block: 'center' });
     }
   }
 
   private renderDomain(parent: HTMLElement, d: DomainDetail): void {
-    const card = parent.createDiv({ cls: 'groundwork-domain' });
+    const card = parent.createDiv({ cls: 'groundwork-domain', attr: { 'data-domain-path': d.path } });
     const title = card.createDiv({ cls: 'groundwork-domain-title' });
     this.noteLink(title, d.path, d.name);
     title.createSpan({ cls: `groundwork-badge groundwork-badge-${d.mode}`, text: d.mode });
-    if (d.critical) title.createSpan({ cls: 'groundwork-badge groundwork-badge-critical', text: 'critical' });
-    const facts = card.createDiv({ cls: 'groundwork-domain-facts groundwork-muted' });
-    const signed = d.signedOff ? `signed off ${d.signedOff}${d.stale ? ' (stale)' : ''}` : 'not signed off';
-    facts.setText(
-      `${REASON_TEXT[d.reason]} · stage ${d.stage} · ${signed} · ${d.notes} note${d.notes === 1 ? '' : 's'} · ${d.pending} pending`,
-    );
-    if (d.staleReason) card.createDiv({ cls: 'groundwork-stale', text: d.staleReason });
+    if (showsCritical(d)) title.createSpan({ cls: 'groundwork-badge groundwork-badge-critical', text: 'critical' });
+    if (isCapped(d)) title.createSpan({ cls: 'groundwork-badge', text: `autonomy: ${d.autonomy}` });
+    card.createDiv({ cls: 'groundwork-domain-facts groundwork-muted', text: cardFacts(d) });
+
     const kinds = (['sources', 'distillate', 'critique', 'skeleton'] as const).filter((k) => d.artifacts[k]);
     if (kinds.length > 0) {
       const links = card.createDiv({ cls: 'groundwork-artifacts' });
       for (const k of kinds) this.noteLink(links, d.artifacts[k]!, k);
     }
+    // Why the domain stands where it does (outcomes, changed sources, a suggestion), just above what to do next.
     renderEvidence(card, d, (parent, path, label) => this.noteLink(parent, path, label));
-    if (d.blockers.length > 0 && d.stage !== 'unexplored') {
+
+    const step = nextStep(d);
+    const actions = card.createDiv({ cls: 'groundwork-next' });
+    actions.createSpan({ cls: 'groundwork-muted', text: 'Next step:' });
+    this.button(actions, NEXT_STEP_LABEL[step], () => this.actions.step(step, d.path), true).addClass(`groundwork-step-${step}`);
+    if (step !== 'task') this.button(actions, NEXT_STEP_LABEL.task, () => this.actions.step('task', d.path)).addClass('groundwork-step-task');
+
+    // Before research every blocker says "run research": the button says it once.
+    const blockers = d.stage === 'unexplored' ? [] : d.blockerItems;
+    if (blockers.length > 0) {
+      card.createDiv({ cls: 'groundwork-subhead', text: 'Before the sign-off' });
       const ul = card.createEl('ul', { cls: 'groundwork-blockers' });
-      for (const b of d.blockers) ul.createEl('li', { text: b });
+      for (const b of blockers) {
+        const li = ul.createEl('li');
+        if (b.path) this.noteLink(li, b.path, b.text);
+        else if (b.step) {
+          const s = b.step;
+          const a = li.createEl('a', { text: b.text, href: '#', cls: 'groundwork-step-link' });
+          this.registerDomEvent(a, 'click', (evt) => {
+            evt.preventDefault();
+            this.actions.step(s, d.path);
+          });
+        } else li.setText(b.text);
+      }
+    }
+
+    if (d.pendingPaths.length > 0) {
+      const pending = card.createDiv({ cls: 'groundwork-pending' });
+      const a = pending.createEl('a', { href: '#', text: `${d.pendingPaths.length} pending proposal${d.pendingPaths.length === 1 ? '' : 's'}: review in the inbox` });
+      this.registerDomEvent(a, 'click', (evt) => {
+        evt.preventDefault();
+        this.actions.openInbox();
+      });
     }
   }
 
+  private button(parent: HTMLElement, text: string, onClick: () => void, cta = false): HTMLButtonElement {
+    const b = parent.createEl('button', { text, cls: cta ? 'mod-cta' : undefined });
+    this.registerDomEvent(b, 'click', (evt) => {
+      evt.preventDefault();
+      onClick();
+    });
+    return b;
+  }
+
   private noteLink(parent: HTMLElement, path: string, label: string): void {
-    const a = parent.createEl('a', { text: label, cls: 'internal-link', href: '#' });
+    const a = parent.createEl('a', { text: label, cls: 'internal-link', href: '#', attr: { 'data-href': path } });
     this.registerDomEvent(a, 'click', (evt) => {
       evt.preventDefault();
-      void this.app.workspace.openLinkText(path, '', false);
+      this.actions.openNote(path);
     });
   }
 }

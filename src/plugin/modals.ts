@@ -1,40 +1,106 @@
-import { Modal, Setting, type App } from 'obsidian';
+import { Component, FuzzySuggestModal, MarkdownRenderer, Modal, Setting, type App } from 'obsidian';
 import { lineDiff } from '../core/line-diff';
-import type { SignOffReport } from '../agents/signoff';
-import type { InboxItem, ParsedOption } from '../agents/proposals';
+import { formatWrite, type SignOffReport } from '../agents/signoff';
+import type { ParsedOption } from '../agents/proposals';
+import type { RunResult } from '../agents/research';
 
-/** Asks for the task of "Run a task in this domain". */
+/** Cancel and a call-to-action, the way Obsidian's own dialogs end. */
+function buttons(modal: Modal, el: HTMLElement, cta: string, onConfirm: () => void, disabled = false): HTMLButtonElement {
+  const row = el.createDiv({ cls: 'modal-button-container' });
+  const cancel = row.createEl('button', { text: 'Cancel' });
+  cancel.addEventListener('click', () => modal.close());
+  const ok = row.createEl('button', { text: cta, cls: 'mod-cta' });
+  ok.disabled = disabled;
+  ok.addEventListener('click', () => {
+    if (ok.disabled) return;
+    modal.close();
+    onConfirm();
+  });
+  return ok;
+}
+
+function diffInto(el: HTMLElement, before: string | null, after: string, target: string): void {
+  el.empty();
+  el.createDiv({ text: `${before === null ? 'Creates' : 'Changes'} ${target}`, cls: 'groundwork-muted' });
+  for (const line of lineDiff(before ?? '', after)) {
+    el.createDiv({ text: `${line.op} ${line.text}`, cls: line.op === '+' ? 'groundwork-diff-add' : line.op === '-' ? 'groundwork-diff-del' : 'groundwork-diff-same' });
+  }
+}
+
+export { diffInto };
+
+/** Picks one note out of a given list (the domain's notes, or the vault's), by fuzzy search. */
+export class NotePickerModal extends FuzzySuggestModal<string> {
+  constructor(
+    app: App,
+    private readonly paths: string[],
+    placeholder: string,
+    private readonly choose: (path: string) => void,
+  ) {
+    super(app);
+    this.setPlaceholder(placeholder);
+    this.emptyStateText = 'No matching note.';
+  }
+
+  getItems(): string[] {
+    return this.paths;
+  }
+
+  getItemText(path: string): string {
+    return path.replace(/\.md$/i, '');
+  }
+
+  onChooseItem(path: string): void {
+    this.choose(path);
+  }
+}
+
+/** Asks for the task of "Run a task": on which of the domain's notes, and what to do. */
 export class TaskModal extends Modal {
   private task = '';
 
   constructor(
     app: App,
     private readonly domain: string,
-    private readonly note: string,
+    private note: string,
+    private readonly notes: string[],
     private readonly mode: string,
-    private readonly submit: (task: string) => void,
+    private readonly submit: (task: string, note: string) => void,
   ) {
     super(app);
   }
 
   override onOpen(): void {
     this.setTitle(`Run a task in ${this.domain}`);
-    this.contentEl.createEl('p', { text: `On ${this.note}. Mode: ${this.mode}.`, cls: 'groundwork-muted' });
-    new Setting(this.contentEl).setName('Task').addTextArea((t) => {
+    const el = this.contentEl;
+    el.addClass('groundwork-task');
+    const what =
+      this.mode === 'automate'
+        ? 'Automate: the change is applied if the critic passes it, and can be undone.'
+        : this.mode === 'assist'
+          ? 'Assist: the agent drafts one change; you edit it (heading and text) in the inbox, then accept it.'
+          : 'Propose: the agent offers options in the inbox; nothing changes until you pick one.';
+    el.createEl('p', { text: what, cls: 'groundwork-muted' });
+    const noteSetting = new Setting(el).setName('Note').setDesc(this.note.replace(/\.md$/i, ''));
+    noteSetting.addButton((b) =>
+      b.setButtonText('Choose…').onClick(() => {
+        new NotePickerModal(this.app, this.notes, `A note of ${this.domain}`, (p) => {
+          this.note = p;
+          noteSetting.setDesc(p.replace(/\.md$/i, ''));
+        }).open();
+      }),
+    );
+    new Setting(el).setName('Task').addTextArea((t) => {
       t.setPlaceholder('What should the agent do?').onChange((v) => (this.task = v));
       t.inputEl.rows = 4;
       t.inputEl.addClass('groundwork-task-input');
     });
-    new Setting(this.contentEl).addButton((b) =>
-      b
-        .setButtonText('Run')
-        .setCta()
-        .onClick(() => {
-          if (!this.task.trim()) return;
-          this.close();
-          this.submit(this.task.trim());
-        }),
-    );
+    buttons(this, el, 'Run', () => this.submit(this.task.trim(), this.note));
+    const run = el.querySelector<HTMLButtonElement>('button.mod-cta')!;
+    // An empty task runs nothing: the button says so instead of silently doing nothing.
+    const sync = () => (run.disabled = this.task.trim() === '');
+    el.querySelector('textarea')?.addEventListener('input', sync);
+    sync();
   }
 
   override onClose(): void {
@@ -42,12 +108,17 @@ export class TaskModal extends Modal {
   }
 }
 
-/** Shows what the person is signing off, and what blocks it. */
+/** Shows what the person is signing off and exactly what signing writes; confirm only when nothing blocks it. */
 export class SignOffModal extends Modal {
+  private readonly component = new Component();
+  /** The summary being rendered. */
+  rendering: Promise<void> = Promise.resolve();
+
   constructor(
     app: App,
     private readonly report: SignOffReport,
     private readonly confirm: () => void,
+    private readonly openNote: (path: string) => void = () => {},
   ) {
     super(app);
   }
@@ -55,27 +126,118 @@ export class SignOffModal extends Modal {
   override onOpen(): void {
     const r = this.report;
     const el = this.contentEl;
+    el.addClass('groundwork-signoff');
+    this.component.load();
     this.setTitle(`Sign off ${r.domain}`);
     el.createEl('h4', { text: 'Summary of the distillate' });
-    el.createEl('p', { text: r.summary ?? 'No distillate yet.' });
+    const summary = el.createDiv({ cls: 'groundwork-summary markdown-rendered' });
+    if (r.summary) this.rendering = MarkdownRenderer.render(this.app, r.summary, summary, r.domainPath, this.component);
+    else summary.createEl('p', { text: 'No distillate yet.' });
     el.createEl('p', { text: `Critic's verdict: ${r.verdict ?? 'no critique yet'}` });
     el.createEl('h4', { text: `Open issues (${r.openIssues.length})` });
+    if (r.openIssues.length === 0) el.createEl('p', { text: 'None.', cls: 'groundwork-muted' });
     const issues = el.createEl('ul');
-    for (const i of r.openIssues) issues.createEl('li', { text: i });
+    for (const i of r.openIssues) issues.createEl('li', { text: i.replace(/\[\[[^\]|]*\|([^\]]+)\]\]/g, '$1').replace(/\[\[([^\]]+)\]\]/g, '$1') });
     if (r.blockers.length > 0) {
       el.createEl('h4', { text: 'What blocks the sign-off' });
       const ul = el.createEl('ul', { cls: 'groundwork-blockers' });
       for (const b of r.blockers) ul.createEl('li', { text: b });
-    } else {
-      el.createEl('p', { text: 'Once signed off, agents may act in this domain on their own, with a critic checking every change; each change is journaled and can be undone.' });
     }
-    new Setting(el).addButton((b) => {
-      b.setButtonText('Sign off').setCta().setDisabled(r.blockers.length > 0);
-      b.onClick(() => {
-        this.close();
-        this.confirm();
-      });
+    el.createEl('h4', { text: r.blockers.length > 0 ? 'Signing would write, once nothing blocks it' : 'Signing writes' });
+    const writes = el.createEl('ul', { cls: 'groundwork-writes' });
+    for (const w of r.writes) writes.createEl('li').createEl('code', { text: formatWrite(w) });
+    const on = el.createEl('p', { cls: 'groundwork-muted' });
+    on.appendText('in ');
+    const a = on.createEl('a', { text: r.domainPath, href: '#', cls: 'internal-link' });
+    a.addEventListener('click', (evt) => {
+      evt.preventDefault();
+      this.close();
+      this.openNote(r.domainPath);
     });
+    on.appendText('. Then agents may act in this domain on their own, with a critic checking every change; each change is journaled and can be undone.');
+    buttons(this, el, 'Sign off', this.confirm, r.blockers.length > 0);
+  }
+
+  override onClose(): void {
+    this.component.unload();
+    this.contentEl.empty();
+  }
+}
+
+/** Research asks first: the dry run (sources, calls, tokens, cost, what changes) before any model call or write. */
+export class ResearchConfirmModal extends Modal {
+  constructor(
+    app: App,
+    private readonly plan: RunResult,
+    private readonly confirm: () => void,
+  ) {
+    super(app);
+  }
+
+  override onOpen(): void {
+    const r = this.plan;
+    const p = r.plan!;
+    const el = this.contentEl;
+    el.addClass('groundwork-research-confirm');
+    this.setTitle(`Research ${r.domain}?`);
+    el.createEl('p', { text: 'Nothing has been sent to the model yet. This is what the run would do.', cls: 'groundwork-muted' });
+    const usable = r.sources.filter((s) => !s.error);
+    el.createEl('h4', { text: `Sources found (${usable.length})` });
+    const ul = el.createEl('ul', { cls: 'groundwork-sources' });
+    for (const s of r.sources) {
+      const li = ul.createEl('li');
+      li.createEl('strong', { text: s.id });
+      li.appendText(` ${s.title || s.ref}`);
+      li.createSpan({ cls: 'groundwork-muted', text: s.error ? ` — not usable: ${s.error}` : ` — ${s.reason}` });
+    }
+    if (r.sources.length === 0) el.createEl('p', { text: 'No source found: link notes to the domain, or add web links to the domain note.' });
+    el.createEl('h4', { text: 'Model calls' });
+    const cost = p.estimatedCost === null ? 'cost unknown (set a price per million tokens in the settings)' : `about $${p.estimatedCost.toFixed(4)}`;
+    const calls = el.createEl('ul', { cls: 'groundwork-plan' });
+    calls.createEl('li', { text: `${p.calls} model call${p.calls === 1 ? '' : 's'}: ${p.digestCalls} digest${p.digestCalls === 1 ? '' : 's'} (${p.cachedDigests} already digested), 1 distill, 1 critique` });
+    calls.createEl('li', { text: `About ${p.estimatedTokens.toLocaleString('en-US')} tokens, ${cost}` });
+    calls.createEl('li', { text: `Model: ${p.model}` });
+    el.createEl('h4', { text: 'Changes' });
+    const changes = el.createEl('ul', { cls: 'groundwork-changes' });
+    for (const w of p.writes) changes.createEl('li', { text: `Writes ${w} (a note you edited is never overwritten: you get a proposal instead)` });
+    if (p.domainNoteChanges.length === 0) changes.createEl('li', { text: `Leaves ${r.domainPath} as it is` });
+    for (const c of p.domainNoteChanges) changes.createEl('li', { text: `${r.domainPath}: ${c}` });
+    buttons(this, el, 'Run research', this.confirm, usable.length === 0);
+  }
+
+  override onClose(): void {
+    this.contentEl.empty();
+  }
+}
+
+/**
+ * Adopting a note as a domain: what is written and which notes would join it. Reusable for any
+ * kind of adoption (a note, a folder, a tag): the caller gives the title, the writes and the members.
+ */
+export class AdoptModal extends Modal {
+  constructor(
+    app: App,
+    private readonly spec: { title: string; writes: string[]; joining: string[]; confirmText?: string },
+    private readonly confirm: () => void,
+  ) {
+    super(app);
+  }
+
+  override onOpen(): void {
+    const el = this.contentEl;
+    el.addClass('groundwork-adopt');
+    this.setTitle(this.spec.title);
+    el.createEl('h4', { text: 'Writes' });
+    const w = el.createEl('ul');
+    for (const line of this.spec.writes) w.createEl('li').createEl('code', { text: line });
+    el.createEl('h4', { text: `Notes that would join (${this.spec.joining.length})` });
+    if (this.spec.joining.length === 0) el.createEl('p', { cls: 'groundwork-muted', text: 'None yet. A note joins when its "domain" property links to the domain note.' });
+    const ul = el.createEl('ul', { cls: 'groundwork-joining' });
+    const shown = this.spec.joining.slice(0, 50);
+    for (const p of shown) ul.createEl('li', { text: p.replace(/\.md$/i, '') });
+    if (this.spec.joining.length > shown.length) ul.createEl('li', { cls: 'groundwork-muted', text: `and ${this.spec.joining.length - shown.length} more` });
+    el.createEl('p', { cls: 'groundwork-muted', text: 'It starts in the tension zone: agents only propose options there until you research the domain and raise your confidence.' });
+    buttons(this, el, this.spec.confirmText ?? 'Adopt', this.confirm);
   }
 
   override onClose(): void {
@@ -119,57 +281,14 @@ export class AcceptModal extends Modal {
       });
     }
     const diffEl = el.createEl('pre', { cls: 'groundwork-diff', text: 'Computing the change…' });
-    const actions = new Setting(el);
-    let acceptButton: { setDisabled(d: boolean): unknown } | null = null;
-    actions.addButton((b) => {
-      acceptButton = b;
-      b.setButtonText('Apply this change').setCta().setDisabled(true);
-      b.onClick(() => {
-        this.close();
-        this.accept(this.chosen);
-      });
-    });
+    const ok = buttons(this, el, 'Apply this change', () => this.accept(this.chosen), true);
     this.previewing = this.preview(this.chosen).then(
       (p) => {
-        diffEl.empty();
-        diffEl.createDiv({ text: `${p.before === null ? 'Creates' : 'Changes'} ${p.target}`, cls: 'groundwork-muted' });
-        for (const line of lineDiff(p.before ?? '', p.after)) {
-          diffEl.createDiv({ text: `${line.op} ${line.text}`, cls: line.op === '+' ? 'groundwork-diff-add' : line.op === '-' ? 'groundwork-diff-del' : '' });
-        }
-        acceptButton?.setDisabled(false);
+        diffInto(diffEl, p.before, p.after, p.target);
+        ok.disabled = false;
       },
       (err: unknown) => diffEl.setText(err instanceof Error ? err.message : String(err)),
     );
-  }
-
-  override onClose(): void {
-    this.contentEl.empty();
-  }
-}
-
-/** The pending proposals, each with its domain, mode and task. */
-export class InboxModal extends Modal {
-  constructor(
-    app: App,
-    private readonly items: InboxItem[],
-    private readonly openNote: (path: string) => void,
-  ) {
-    super(app);
-  }
-
-  override onOpen(): void {
-    this.setTitle(`Inbox (${this.items.length} pending)`);
-    if (this.items.length === 0) this.contentEl.createEl('p', { text: 'No pending proposals.' });
-    for (const i of this.items) {
-      const row = this.contentEl.createDiv({ cls: 'groundwork-inbox-item' });
-      const a = row.createEl('a', { text: i.task || i.id, href: '#' });
-      a.addEventListener('click', (evt) => {
-        evt.preventDefault();
-        this.close();
-        this.openNote(i.path);
-      });
-      row.createDiv({ cls: 'groundwork-muted', text: `${i.domain} · ${i.mode} · ${i.options} option${i.options === 1 ? '' : 's'}` });
-    }
   }
 
   override onClose(): void {

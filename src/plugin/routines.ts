@@ -5,6 +5,7 @@ import type { AgentContext } from '../agents/context';
 import { isInside } from '../core/layout';
 import type { RoutineSettings } from '../agents/routine-settings';
 import { describe } from './agent-runner';
+import { fieldError } from './model-settings';
 import type GroundworkPlugin from './main';
 
 /**
@@ -204,22 +205,23 @@ export class Autonomy {
 
 /** The routine settings, in the settings tab. */
 export function displayRoutineSettings(containerEl: HTMLElement, plugin: GroundworkPlugin): void {
-  const set = async (patch: Partial<RoutineSettings>) => plugin.updateSettings({ routines: { ...plugin.settings.routines, ...patch } });
+  // trySettings, not updateSettings: a value refused while typing shows under its field, not as a notice per keystroke.
+  const set = async (patch: Partial<RoutineSettings>) => plugin.trySettings({ routines: { ...plugin.settings.routines, ...patch } });
   new Setting(containerEl).setName('Routines').setHeading();
   new Setting(containerEl)
     .setName('Pause all routines')
     .setDesc('Routines are standing orders in a domain note (routines: "new note: add links"). While paused, none runs, here or from the command line.')
     .addToggle((t) => t.setValue(plugin.settings.routines.paused).onChange(async (value) => void (await set({ paused: value }))));
-  const cap = (name: string, desc: string, key: 'maxRunsPerDay' | 'maxTokensPerDay') =>
-    new Setting(containerEl)
-      .setName(name)
-      .setDesc(desc)
-      .addText((text) =>
-        text.setValue(String(plugin.settings.routines[key])).onChange(async (value) => {
-          const n = Number(value);
-          if (Number.isInteger(n) && n >= 0) await set({ [key]: n });
-        }),
-      );
+  const cap = (name: string, desc: string, key: 'maxRunsPerDay' | 'maxTokensPerDay') => {
+    const setting = new Setting(containerEl).setName(name).setDesc(desc);
+    const show = fieldError(setting);
+    setting.addText((text) =>
+      text.setValue(String(plugin.settings.routines[key])).onChange(async (value) => {
+        const n = Number(value);
+        show(value.trim() !== '' && Number.isInteger(n) && n >= 0 ? await set({ [key]: n }) : 'A whole number from 0 up');
+      }),
+    );
+  };
   cap('Routine runs per domain per day', 'When a domain reaches it, its routines stop until tomorrow and say so.', 'maxRunsPerDay');
   cap('Routine tokens per domain per day', 'Model tokens routines may spend in one domain per day; no call starts past it.', 'maxTokensPerDay');
 }

@@ -9,7 +9,7 @@ import { routineSettingsSchema } from '../agents/routine-settings';
  * here: the API key is in Obsidian's SecretStorage.
  */
 
-export const SETTINGS_VERSION = 3;
+export const SETTINGS_VERSION = 4;
 
 export const settingsSchemaV1 = z.object({
   version: z.literal(1),
@@ -62,8 +62,22 @@ export const settingsSchemaV3 = z.extend(settingsSchemaV2, {
   ),
 });
 
-export const settingsSchema = settingsSchemaV3;
-export type Settings = z.infer<typeof settingsSchemaV3>;
+/**
+ * v4 adds the workflow switches: research may start without its confirmation dialog, the
+ * domain note's link section may be turned off, and the welcome view remembers it was done.
+ */
+export const settingsSchemaV4 = z.extend(settingsSchemaV3, {
+  version: z.literal(4),
+  /** Research starts at once, without the dialog that shows its dry run first. */
+  skipResearchConfirmation: z._default(z.boolean(), false),
+  /** Append the "## Groundwork" section of links to a domain note after each step. */
+  linkDomainNote: z._default(z.boolean(), true),
+  /** The welcome view was finished or dismissed; it opens on first enable until then. */
+  onboardingDone: z._default(z.boolean(), false),
+});
+
+export const settingsSchema = settingsSchemaV4;
+export type Settings = z.infer<typeof settingsSchemaV4>;
 
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({ version: SETTINGS_VERSION });
 
@@ -77,7 +91,14 @@ const MIGRATIONS: Record<number, Migration> = {
   1: (raw) => ({ ...raw, version: 2 }),
   // 2 → 3: allowed hosts arrive empty: every loopback and private address stays refused.
   2: (raw) => ({ ...raw, version: 3 }),
+  // 3 → 4: an installation that already names a model was set up before the welcome view
+  // existed, so it is not welcomed again; one without a model still gets the walk-through.
+  3: (raw) => ({ ...raw, version: 4, onboardingDone: namesModel(raw.llm) }),
 };
+
+function namesModel(llm: unknown): boolean {
+  return isRecord(llm) && typeof llm.model === 'string' && llm.model.trim() !== '';
+}
 
 function outputFolderProblem(input: unknown): string {
   const checked = checkOutputFolder(typeof input === 'string' ? input : '');

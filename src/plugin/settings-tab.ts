@@ -1,29 +1,38 @@
-import { PluginSettingTab, SecretComponent, Setting, type App } from 'obsidian';
-import { LLM_PRESETS, testConnection, llmConfigFromSettings, makeRequestUrlFetch, type LlmPresetId } from '../llm';
-import { requestUrl } from 'obsidian';
+import { PluginSettingTab, Setting, type App } from 'obsidian';
 import type GroundworkPlugin from './main';
+import { fieldError, ModelSettings } from './model-settings';
 import { displayRoutineSettings } from './routines';
 
 export class GroundworkSettingTab extends PluginSettingTab {
-  /** The connection test in progress, if any. */
-  testing: Promise<void> = Promise.resolve();
+  private readonly model: ModelSettings;
+
   constructor(
     app: App,
     private readonly plugin: GroundworkPlugin,
   ) {
     super(app, plugin);
+    this.model = new ModelSettings(app, plugin, () => this.display());
+  }
+
+  /** The connection test in progress, if any. */
+  get testing(): Promise<void> {
+    return this.model.testing;
   }
 
   display(): void {
     const { containerEl } = this;
     containerEl.empty();
     const s = this.plugin.settings;
-    const setLlm = async (patch: Partial<typeof s.llm>) => this.plugin.updateSettings({ llm: { ...this.plugin.settings.llm, ...patch } });
+    const save = (setting: Setting) => {
+      const show = fieldError(setting);
+      return async (patch: Parameters<GroundworkPlugin['trySettings']>[0]) => show(await this.plugin.trySettings(patch));
+    };
 
-    new Setting(containerEl)
+    const folder = new Setting(containerEl)
       .setName('Output folder')
-      .setDesc('Where generated notes (sources, distillates, critiques, skeletons, proposals) are written.')
-      .addText((text) => text.setValue(s.outputFolder).onChange(async (value) => void (await this.plugin.updateSettings({ outputFolder: value }))));
+      .setDesc('Where generated notes (sources, distillates, critiques, skeletons, proposals) are written.');
+    const saveFolder = save(folder);
+    folder.addText((text) => text.setValue(s.outputFolder).onChange(async (value) => saveFolder({ outputFolder: value })));
     new Setting(containerEl)
       .setName('Sources per research run')
       .setDesc('How many sources the scout gathers at most.')
@@ -32,59 +41,22 @@ export class GroundworkSettingTab extends PluginSettingTab {
           .setLimits(1, 50, 1)
           .setValue(s.maxSources)
           .setDynamicTooltip()
-          .onChange(async (value) => void (await this.plugin.updateSettings({ maxSources: value }))),
+          .onChange(async (value) => void (await this.plugin.trySettings({ maxSources: value }))),
       );
-
-    new Setting(containerEl)
+    const chars = new Setting(containerEl)
       .setName('Characters per source')
-      .setDesc('The most the scout reads of one source. A source too long for the model is digested in parts; past this many characters it is cut, and the sources note says so. Fewer characters cost fewer tokens.')
-      .addText((text) =>
-        text.setValue(String(s.maxSourceChars)).onChange(async (value) => {
-          const n = Number(value);
-          if (Number.isInteger(n)) await this.plugin.updateSettings({ maxSourceChars: n });
-        }),
-      );
+      .setDesc('The most the scout reads of one source. A source too long for the model is digested in parts; past this many characters it is cut, and the sources note says so. Fewer characters cost fewer tokens.');
+    const saveChars = save(chars);
+    chars.addText((text) =>
+      text.setValue(String(s.maxSourceChars)).onChange(async (value) => {
+        const n = Number(value);
+        await saveChars(Number.isInteger(n) ? { maxSourceChars: n } : { maxSourceChars: Number.NaN });
+      }),
+    );
 
     new Setting(containerEl).setName('Model server').setHeading();
-    new Setting(containerEl)
-      .setName('Server')
-      .setDesc('Any OpenAI-compatible server.')
-      .addDropdown((dd) => {
-        for (const [id, p] of Object.entries(LLM_PRESETS)) dd.addOption(id, p.label);
-        dd.setValue(s.llm.preset).onChange(async (value) => {
-          const preset = value as LlmPresetId;
-          await setLlm({ preset, baseURL: preset === 'custom' ? this.plugin.settings.llm.baseURL : LLM_PRESETS[preset].baseURL });
-          this.display();
-        });
-      });
-    new Setting(containerEl)
-      .setName('Base URL')
-      .setDesc('The server’s address, ending in /v1.')
-      .addText((text) => text.setValue(s.llm.baseURL).onChange(async (value) => void (await setLlm({ baseURL: value.trim() }))));
-    new Setting(containerEl)
-      .setName('Model')
-      .setDesc('The default model for every agent.')
-      .addText((text) => text.setValue(s.llm.model).onChange(async (value) => void (await setLlm({ model: value.trim() }))));
-    new Setting(containerEl)
-      .setName('API key')
-      .setDesc('Kept in Obsidian’s secret storage, never in the plugin’s settings file. Leave empty for local servers.')
-      .addComponent((el) =>
-        new SecretComponent(this.app, el).setValue(s.apiKeySecret).onChange(async (value) => void (await this.plugin.updateSettings({ apiKeySecret: value }))),
-      );
-    const status = containerEl.createDiv({ cls: 'groundwork-muted' });
-    new Setting(containerEl)
-      .setName('Test connection')
-      .setDesc('Lists the server’s models, or says what is wrong.')
-      .addButton((b) =>
-        b.setButtonText('Test').onClick(() => {
-          status.setText('Testing…');
-          const settings = this.plugin.settings;
-          const key = this.app.secretStorage.getSecret(settings.apiKeySecret) ?? '';
-          this.testing = testConnection(llmConfigFromSettings(settings.llm, key, { fetch: makeRequestUrlFetch(requestUrl), dangerouslyAllowBrowser: true })).then((report) =>
-            status.setText(report.message),
-          );
-        }),
-      );
+    this.model.render(containerEl);
+    const setLlm = async (patch: Partial<typeof s.llm>) => this.plugin.trySettings({ llm: { ...this.plugin.settings.llm, ...patch } });
     new Setting(containerEl)
       .setName('Context window (tokens)')
       .setDesc(
@@ -122,22 +94,35 @@ export class GroundworkSettingTab extends PluginSettingTab {
     new Setting(containerEl)
       .setName('Cache responses')
       .setDesc('An identical call is answered from the cache instead of being paid again.')
-      .addToggle((t) => t.setValue(s.llm.cache).onChange(async (value) => void (await setLlm({ cache: value }))));
-    new Setting(containerEl)
+      .addToggle((t) => t.setValue(s.llm.cache).onChange(async (value) => void (await this.plugin.trySettings({ llm: { ...this.plugin.settings.llm, cache: value } }))));
+    const search = new Setting(containerEl)
       .setName('Web search endpoint')
-      .setDesc('Optional: a search URL the scout may query (a JSON API like the one of a self-hosted metasearch).')
-      .addText((text) => text.setValue(s.searchEndpoint).onChange(async (value) => void (await this.plugin.updateSettings({ searchEndpoint: value.trim() }))));
-    new Setting(containerEl)
+      .setDesc('Optional: a search URL the scout may query (a JSON API like the one of a self-hosted metasearch).');
+    const saveSearch = save(search);
+    search.addText((text) => text.setValue(s.searchEndpoint).onChange(async (value) => saveSearch({ searchEndpoint: value.trim() })));
+    const hosts = new Setting(containerEl)
       .setName('Allowed local hosts')
       .setDesc(
         'Pages on this device or your own network (localhost, 192.168.…, 10.…) are never fetched, so a link or a redirect cannot reach them. List hosts you want the scout to read anyway, separated by commas. Only addresses and localhost names can be checked here; other names are not looked up.',
-      )
-      .addTextArea((text) =>
-        text.setValue(s.allowedHosts.join(', ')).onChange(async (value) => {
-          const hosts = value.split(/[\s,]+/).filter((h) => h !== '');
-          await this.plugin.updateSettings({ allowedHosts: hosts });
-        }),
       );
+    const saveHosts = save(hosts);
+    hosts.addTextArea((text) =>
+      text.setValue(s.allowedHosts.join(', ')).onChange(async (value) => saveHosts({ allowedHosts: value.split(/[\s,]+/).filter((h) => h !== '') })),
+    );
     displayRoutineSettings(containerEl, this.plugin);
+
+    new Setting(containerEl).setName('Workflow').setHeading();
+    new Setting(containerEl)
+      .setName('Confirm before research')
+      .setDesc('Show what a research run would read, call and cost, and what it changes, before it starts.')
+      .addToggle((t) => t.setValue(!s.skipResearchConfirmation).onChange(async (value) => void (await this.plugin.trySettings({ skipResearchConfirmation: !value }))));
+    new Setting(containerEl)
+      .setName('Link generated notes from the domain note')
+      .setDesc('Append a section of links to the sources, distillate, critique and skeleton to the domain note.')
+      .addToggle((t) => t.setValue(s.linkDomainNote).onChange(async (value) => void (await this.plugin.trySettings({ linkDomainNote: value }))));
+    new Setting(containerEl)
+      .setName('Welcome guide')
+      .setDesc('The first-run guide: connect a model, adopt a note, research it.')
+      .addButton((b) => b.setButtonText('Open').onClick(() => void this.plugin.openWelcome()));
   }
 }

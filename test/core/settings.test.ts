@@ -8,21 +8,31 @@ describe('settings schema and migrations', () => {
   });
 
   it('migrates an unversioned object, keeping its values', () => {
-    expect(loadSettings({ outputFolder: 'Agents', maxSources: 5 }).settings).toMatchObject({ version: 3, outputFolder: 'Agents', maxSources: 5 });
+    expect(loadSettings({ outputFolder: 'Agents', maxSources: 5 }).settings).toMatchObject({ version: SETTINGS_VERSION, outputFolder: 'Agents', maxSources: 5 });
   });
 
-  it('migrates v1 to v3: model settings and allowed hosts get their defaults, v1 values stay', () => {
+  it('migrates v1 to the current version: model settings, allowed hosts and workflow switches get their defaults, v1 values stay', () => {
     const { settings, warnings } = loadSettings({ version: 1, outputFolder: 'Agents', maxSources: 3, apiKeySecret: 'my-key' });
     expect(warnings).toEqual([]);
-    expect(settings).toMatchObject({ version: 3, outputFolder: 'Agents', maxSources: 3, apiKeySecret: 'my-key', searchEndpoint: '', allowedHosts: [] });
+    expect(settings).toMatchObject({ version: SETTINGS_VERSION, outputFolder: 'Agents', maxSources: 3, apiKeySecret: 'my-key', searchEndpoint: '', allowedHosts: [], skipResearchConfirmation: false, linkDomainNote: true });
     expect(settings.llm).toMatchObject({ preset: 'ollama', cache: true, concurrency: 4 });
   });
 
-  it('migrates v2 to v3 keeping every v2 value', () => {
+  it('migrates v2 to the current version keeping every v2 value', () => {
     const v2 = { version: 2, outputFolder: 'AI', maxSources: 4, apiKeySecret: 'k', maxSourceChars: 5000, searchEndpoint: 'https://s.example/search', llm: { preset: 'openai', model: 'gpt-4o-mini', timeoutMs: 9000 } };
     const { settings, warnings } = loadSettings(v2);
     expect(warnings).toEqual([]);
-    expect(settings).toMatchObject({ ...v2, version: 3, llm: { ...v2.llm, cache: true }, allowedHosts: [] });
+    expect(settings).toMatchObject({ ...v2, version: SETTINGS_VERSION, llm: { ...v2.llm, cache: true }, allowedHosts: [] });
+  });
+
+  it('migrates v3 to v4: the welcome view opens again only for an installation that names no model', () => {
+    const configured = loadSettings({ version: 3, llm: { preset: 'openai', model: 'gpt-4o-mini' }, allowedHosts: ['wiki.lan'] });
+    expect(configured.warnings).toEqual([]);
+    expect(configured.settings).toMatchObject({ version: 4, allowedHosts: ['wiki.lan'], onboardingDone: true, skipResearchConfirmation: false, linkDomainNote: true });
+    expect(loadSettings({ version: 3, llm: { preset: 'ollama', model: ' ' } }).settings.onboardingDone).toBe(false);
+    expect(loadSettings({ version: 3 }).settings.onboardingDone).toBe(false);
+    // A v4 object says itself whether the guide was done: no migration rewrites it.
+    expect(loadSettings({ version: 4, llm: { model: 'x' }, onboardingDone: false }).settings.onboardingDone).toBe(false);
   });
 
   it('keeps valid model settings and resets an invalid search endpoint', () => {

@@ -42,10 +42,24 @@ async function command(id: string) {
   await plugin.whenIdle();
 }
 
+/** Research asks first: the dialog shows the dry run; running it is the person's click. */
+async function research() {
+  const before = server.chatRequests.length;
+  await command('research-domain');
+  const modal = openModals[openModals.length - 1]!;
+  expect(modal.contentEl.querySelector('h4')?.textContent).toMatch(/^Sources found/);
+  // The dialog is up and nothing has been sent to the model yet.
+  expect(server.chatRequests.length).toBe(before);
+  (modal.contentEl.querySelector('button.mod-cta') as HTMLButtonElement).click();
+  await plugin.whenIdle();
+  await settle(app);
+  await plugin.whenIdle();
+}
+
 describe('the agents driven through the built main.js, command by command', () => {
   it('research, task proposal, accept with a diff, undo — through requestUrl and SecretStorage', async () => {
     await open('LoRA fine-tuning.md');
-    await command('research-domain');
+    await research();
     expect(noticeMessages.some((m: string) => m.includes('Research done'))).toBe(true);
     // The notice says what the run cost: calls and tokens of this run.
     expect(noticeMessages.some((m: string) => /\d+ model calls \(0 from cache\), [\d,]+ tokens/.test(m))).toBe(true);
@@ -70,6 +84,11 @@ describe('the agents driven through the built main.js, command by command', () =
     await plugin.whenIdle();
     await settle(app);
     expect(read(target)).toBe(original);
+    // The proposal waits in the inbox view; its title opens the proposal note.
+    const inbox = app.workspace.getLeavesOfType('groundwork-inbox')[0]!.view as unknown as { refreshing: Promise<void>; containerEl: HTMLElement };
+    await inbox.refreshing;
+    (inbox.containerEl.querySelector('.groundwork-inbox-title a') as HTMLElement).click();
+    await settle(app);
     const proposalFile = app.workspace.getActiveFile() as TFile;
     expect(proposalFile.path.startsWith('Groundwork/Inbox/')).toBe(true);
 
@@ -92,13 +111,13 @@ describe('the agents driven through the built main.js, command by command', () =
 
   it('keeps the scout’s full-text index current: a note written after the first run is found by the next', async () => {
     await open('LoRA fine-tuning.md');
-    await command('research-domain');
+    await research();
     const sources = 'Groundwork/LoRA fine-tuning/LoRA fine-tuning sources.md';
     expect(read(sources)).not.toContain('Rank notes');
     await app.vault.create('Notes/Rank notes.md', '# Rank notes\n\nLoRA ranks and learning rates when you fine-tune a small model.\n');
     await settle(app);
     await open('LoRA fine-tuning.md');
-    await command('research-domain');
+    await research();
     expect(read(sources)).toContain('[[Notes/Rank notes]]');
   });
 
@@ -133,7 +152,7 @@ describe('the agents driven through the built main.js, command by command', () =
     server = await OpenAiTestServer.start({ handler: () => ({ status: 500, errorMessage: 'boom' }) });
     await plugin.updateSettings({ llm: { ...plugin.settings.llm, baseURL: server.url, maxRetries: 0 } });
     await open('Kubernetes.md');
-    await command('research-domain');
+    await research();
     const failure = noticeMessages.find((m: string) => m.startsWith('Groundwork: Research failed.'));
     expect(failure).toBeDefined();
     expect(failure).not.toMatch(/\n\s+at /);

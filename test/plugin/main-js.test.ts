@@ -110,7 +110,7 @@ describe('the built main.js in the obsidian API implementation', () => {
     app.secretStorage.setSecret('groundwork-api-key', 'sk-live-SECRET');
     await (plugin as unknown as { updateSettings(p: unknown): Promise<boolean> }).updateSettings({ maxSources: 7 });
     const data = readFileSync(path.join(dir, '.obsidian/plugins/groundwork/data.json'), 'utf8');
-    expect(JSON.parse(data)).toMatchObject({ version: 3, maxSources: 7, apiKeySecret: 'groundwork-api-key' });
+    expect(JSON.parse(data)).toMatchObject({ version: 4, maxSources: 7, apiKeySecret: 'groundwork-api-key' });
     expect(data).not.toContain('sk-live-SECRET');
   });
 

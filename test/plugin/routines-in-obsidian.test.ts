@@ -25,6 +25,8 @@ beforeEach(async () => {
   const started = await startPluginWithModel(server.url, 'sk-routines');
   ({ app, dir } = started);
   plugin = started.plugin as Plugin;
+  // These tests are about what runs do once started; the dialog before research has its own tests.
+  await started.plugin.updateSettings({ skipResearchConfirmation: true });
   await idle();
 });
 

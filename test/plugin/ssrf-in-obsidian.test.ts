@@ -25,6 +25,8 @@ beforeEach(async () => {
   internal = await startWebServer();
   internal.route('/admin', { type: 'text/plain', body: `# Admin\n\n${SECRET}` });
   ({ app, dir, plugin } = await startPluginWithModel(server.url, ''));
+  // What a run fetches once started is tested here; the dialog before research has its own tests.
+  await plugin.updateSettings({ skipResearchConfirmation: true });
 });
 afterEach(async () => {
   await destroyApp(app);

@@ -16,9 +16,10 @@ export type PluginLike = {
  * The built main.js in the in-repo Obsidian, on a copy of the example vault, laid out and
  * pointed at a model server with its key in SecretStorage — as a person would set it up.
  */
-export async function startPluginWithModel(baseURL: string, key: string): Promise<{ app: App; dir: string; plugin: PluginLike }> {
-  const dir = createTempVault({});
-  cpSync(EXAMPLE_VAULT, dir, { recursive: true });
+export async function startPluginWithModel(baseURL: string, key: string, opts: { files?: Record<string, string> } = {}): Promise<{ app: App; dir: string; plugin: PluginLike }> {
+  const dir = createTempVault(opts.files ?? {});
+  // Without files of its own the test works on the example vault.
+  if (!opts.files) cpSync(EXAMPLE_VAULT, dir, { recursive: true });
   const app = createApp(dir);
   await settle(app);
   const loaded = loadBuiltPlugin(app, path.join(ROOT, 'main.js'), readManifest(path.join(ROOT, 'manifest.json')));
