@@ -42,6 +42,8 @@ beforeEach(async () => {
     },
   });
   ({ app, dir, plugin } = await startPluginWithModel(server.url, KEY));
+  // These tests are about what a run does once started; the dialog before it has its own tests.
+  await plugin.updateSettings({ skipResearchConfirmation: true });
   clearNotices();
   requestLog.length = 0;
 });
