@@ -68,7 +68,8 @@ export function stageText(d: Pick<DomainDetail, 'stage' | 'signedOff' | 'stale' 
 
 /** The card's line of facts. */
 export function cardFacts(d: DomainDetail): string {
-  const parts = [zoneTitle(d.mode), whyText(d), stageText(d), `${d.notes} note${d.notes === 1 ? '' : 's'}`];
+  // The zone is the section the card sits in and its badge's colour: not repeated here.
+  const parts = [whyText(d), stageText(d), `${d.notes} note${d.notes === 1 ? '' : 's'}`];
   return parts.filter((p): p is string => p !== null && p !== '').join(' · ');
 }
 

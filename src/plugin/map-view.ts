@@ -1,6 +1,7 @@
 import { ItemView, type WorkspaceLeaf } from 'obsidian';
 import { ZONES } from '../core/map-render';
-import { cardFacts, isCapped, nextStep, NEXT_STEP_LABEL, showsCritical, type NextStep } from '../core/domain-card';
+import { basename } from '../core/layout';
+import { cardFacts, nextStep, NEXT_STEP_LABEL, showsCritical, zoneTitle, type NextStep } from '../core/domain-card';
 import type { AutonomyMap, DomainDetail } from '../core/vault-model';
 import type { LiveModel } from './live-model';
 import { renderEvidence } from './evidence-card';
@@ -121,9 +122,8 @@ export class AutonomyMapView extends ItemView {
     const card = parent.createDiv({ cls: 'groundwork-domain', attr: { 'data-domain-path': d.path } });
     const title = card.createDiv({ cls: 'groundwork-domain-title' });
     this.noteLink(title, d.path, d.name);
-    title.createSpan({ cls: `groundwork-badge groundwork-badge-${d.mode}`, text: d.mode });
+    title.createSpan({ cls: `groundwork-badge groundwork-badge-${d.mode}`, text: d.mode, attr: { title: zoneTitle(d.mode), 'data-zone': zoneTitle(d.mode) } });
     if (showsCritical(d)) title.createSpan({ cls: 'groundwork-badge groundwork-badge-critical', text: 'critical' });
-    if (isCapped(d)) title.createSpan({ cls: 'groundwork-badge', text: `autonomy: ${d.autonomy}` });
     card.createDiv({ cls: 'groundwork-domain-facts groundwork-muted', text: cardFacts(d) });
 
     const kinds = (['sources', 'distillate', 'critique', 'skeleton'] as const).filter((k) => d.artifacts[k]);
@@ -147,7 +147,8 @@ export class AutonomyMapView extends ItemView {
       const ul = card.createEl('ul', { cls: 'groundwork-blockers' });
       for (const b of blockers) {
         const li = ul.createEl('li');
-        if (b.path) this.noteLink(li, b.path, b.text);
+        // The link leads to the note: its path need not be spelled out in the text too.
+        if (b.path) this.noteLink(li, b.path, b.text.replace(` (${b.path})`, '').replace(` in ${b.path}`, ` in the ${basename(b.path).replace(/^.* /, '')}`));
         else if (b.step) {
           const s = b.step;
           const a = li.createEl('a', { text: b.text, href: '#', cls: 'groundwork-step-link' });

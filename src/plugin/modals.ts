@@ -143,18 +143,16 @@ export class SignOffModal extends Modal {
       const ul = el.createEl('ul', { cls: 'groundwork-blockers' });
       for (const b of r.blockers) ul.createEl('li', { text: b });
     }
-    el.createEl('h4', { text: r.blockers.length > 0 ? 'Signing would write, once nothing blocks it' : 'Signing writes' });
-    const writes = el.createEl('ul', { cls: 'groundwork-writes' });
-    for (const w of r.writes) writes.createEl('li').createEl('code', { text: formatWrite(w) });
-    const on = el.createEl('p', { cls: 'groundwork-muted' });
-    on.appendText('in ');
-    const a = on.createEl('a', { text: r.domainPath, href: '#', cls: 'internal-link' });
+    const head = el.createEl('h4', { text: r.blockers.length > 0 ? 'Once nothing blocks it, signing writes in ' : 'Signing writes in ' });
+    const a = head.createEl('a', { text: r.domainPath, href: '#', cls: 'internal-link', attr: { 'data-href': r.domainPath } });
     a.addEventListener('click', (evt) => {
       evt.preventDefault();
       this.close();
       this.openNote(r.domainPath);
     });
-    on.appendText('. Then agents may act in this domain on their own, with a critic checking every change; each change is journaled and can be undone.');
+    const writes = el.createEl('ul', { cls: 'groundwork-writes' });
+    for (const w of r.writes) writes.createEl('li').createEl('code', { text: formatWrite(w) });
+    el.createEl('p', { cls: 'groundwork-muted', text: 'Then agents may act in this domain on their own, with a critic checking every change; each change is journaled and can be undone.' });
     buttons(this, el, 'Sign off', this.confirm, r.blockers.length > 0);
   }
 
@@ -199,9 +197,11 @@ export class ResearchConfirmModal extends Modal {
     calls.createEl('li', { text: `Model: ${p.model}` });
     el.createEl('h4', { text: 'Changes' });
     const changes = el.createEl('ul', { cls: 'groundwork-changes' });
-    for (const w of p.writes) changes.createEl('li', { text: `Writes ${w} (a note you edited is never overwritten: you get a proposal instead)` });
+    const folder = p.writes[0]?.slice(0, p.writes[0].lastIndexOf('/')) ?? '';
+    changes.createEl('li', { text: `Writes ${p.writes.map((w) => w.slice(w.lastIndexOf('/') + 1).replace(`${r.domain} `, '').replace(/\.md$/, '')).join(', ')} in ${folder}/` });
     if (p.domainNoteChanges.length === 0) changes.createEl('li', { text: `Leaves ${r.domainPath} as it is` });
     for (const c of p.domainNoteChanges) changes.createEl('li', { text: `${r.domainPath}: ${c}` });
+    el.createEl('p', { cls: 'groundwork-muted', text: 'A note you have edited is never written over: you get a proposal to replace it instead.' });
     buttons(this, el, 'Run research', this.confirm, usable.length === 0);
   }
 

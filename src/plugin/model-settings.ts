@@ -75,10 +75,9 @@ export class ModelSettings {
         .setDesc('Kept in Obsidian’s secret storage, never in the plugin’s settings file. Leave empty for local servers.')
         .addComponent((c) => new SecretComponent(this.app, c).setValue(this.host.settings.apiKeySecret).onChange(async (value) => void (await this.host.trySettings({ apiKeySecret: value }))));
     }
-    const status = el.createDiv({ cls: 'groundwork-muted groundwork-connection-status' });
-    new Setting(el)
-      .setName('Test connection')
-      .setDesc('Lists the server’s models, or says what is wrong.')
+    const test = new Setting(el).setName('Test connection').setDesc('Lists the server’s models, or says what is wrong.');
+    const status = test.descEl.createDiv({ cls: 'groundwork-muted groundwork-connection-status' });
+    test
       .addButton((b) =>
         b.setButtonText('Test').onClick(() => {
           status.setText('Testing…');

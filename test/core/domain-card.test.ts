@@ -53,7 +53,7 @@ describe('a card never contradicts or repeats itself', () => {
     expect(cardFacts(ds.Capped!)).not.toMatch(/critical/);
     expect(showsCritical(ds.Critical!)).toBe(true);
     const signed = cardFacts(ds.Signed!);
-    expect(signed).toBe('Automation zone · signed off 2026-01-01 · 0 notes');
+    expect(signed).toBe('signed off 2026-01-01 · 0 notes');
     expect(signed.match(/signed off/g)).toHaveLength(1);
   });
 
@@ -63,7 +63,7 @@ describe('a card never contradicts or repeats itself', () => {
       'Groundwork/S/S sources.md': gen('S', 'sources'),
       'Groundwork/S/S distillate.md': gen('S', 'distillate', 'confidence: high\n'),
     });
-    expect(cardFacts(ds.S!)).toBe('Assist zone · stage researched · sign-off of 2026-01-01 is stale: the distillate changed since the sign-off · 0 notes');
+    expect(cardFacts(ds.S!)).toBe('stage researched · sign-off of 2026-01-01 is stale: the distillate changed since the sign-off · 0 notes');
   });
 });
 
