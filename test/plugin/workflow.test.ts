@@ -107,7 +107,9 @@ describe('from a fresh vault to a signed-off domain and an accepted proposal, by
     expect(adopt.contentEl.textContent).toContain('confidence: low');
     await click(button(adopt.contentEl, 'Adopt'));
     expect(read('Fine-tuning.md')).toMatch(/^---\ngroundwork: domain\nconfidence: low\n---\n/);
-    expect(card('Fine-tuning').textContent).toContain('Tension zone');
+    // It sits in the tension zone; its badge names the zone.
+    expect(card('Fine-tuning').closest('.groundwork-zone-propose')).not.toBeNull();
+    expect(card('Fine-tuning').querySelector('.groundwork-badge')!.getAttribute('data-zone')).toBe('Tension zone');
 
     // Research asks first: the dialog shows the dry run, and no model has been called.
     await click(button(card('Fine-tuning'), 'Research'));
