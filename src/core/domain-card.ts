@@ -38,8 +38,9 @@ const REASON_TEXT: Record<ModeReason, string | null> = {
 };
 
 /** The step the card's main button starts. */
-export function nextStep(d: Pick<DomainDetail, 'stage' | 'blockerItems'>): NextStep {
-  if (d.stage === 'signed-off') return 'task';
+export function nextStep(d: Pick<DomainDetail, 'stage' | 'blockerItems' | 'probation'>): NextStep {
+  // On probation the evidence says "review, then sign off again": a new sign-off is what ends it.
+  if (d.stage === 'signed-off') return d.probation ? 'signoff' : 'task';
   return d.blockerItems.find((b) => b.step !== null)?.step ?? 'signoff';
 }
 

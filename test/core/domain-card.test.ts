@@ -37,6 +37,8 @@ describe('the next step on a domain card', () => {
     expect(nextStep(ds.D!)).toBe('signoff');
     expect(ds.D!.blockerItems.map((b) => b.path)).toEqual(['Groundwork/D/D distillate.md', 'Groundwork/D/D critique.md', 'Groundwork/D/D skeleton.md']);
     expect(nextStep(ds.E!)).toBe('task');
+    // A signed-off domain on probation is led back to the sign-off, which ends the probation.
+    expect(nextStep({ ...ds.E!, probation: true })).toBe('signoff');
   });
 });
 

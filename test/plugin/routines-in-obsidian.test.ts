@@ -103,13 +103,19 @@ describe('routines in Obsidian, through the built main.js', () => {
     const card = [...document.querySelectorAll('.groundwork-domain')].find((c) => c.textContent?.includes('Static site builds'))!;
     expect(card.querySelector('.groundwork-badge-probation')?.textContent).toBe('on probation');
     expect(card.querySelector('.groundwork-suggestion')?.textContent).toContain('On probation since 2 automated changes were undone');
+    // The evidence and the next step render together: the suggestion says sign off again, the button does it.
+    const signAgain = card.querySelector<HTMLButtonElement>('.groundwork-next button.groundwork-step-signoff');
+    expect(signAgain?.textContent).toBe('Sign off');
+    expect(card.querySelector('.groundwork-evidence')!.compareDocumentPosition(signAgain!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
 
     // While on probation a new note only gets a draft.
     await createNote('Notes/Three.md', 'Static site builds', 'Note three.');
     expect(read('Notes/Three.md')).not.toContain('Agent notes');
 
-    await app.workspace.setActiveFile(app.vault.getFileByPath('Static site builds.md'));
-    await command('sign-off-domain');
+    // Clicked on the card as rendered now (the new note re-rendered the map).
+    const again = [...document.querySelectorAll('.groundwork-domain')].find((c) => c.textContent?.includes('Static site builds'))!;
+    again.querySelector<HTMLButtonElement>('.groundwork-next button.groundwork-step-signoff')!.click();
+    await idle();
     (openModals[openModals.length - 1]!.contentEl.querySelector('button.mod-cta') as HTMLButtonElement).click();
     await idle();
     expect(domain('Static site builds')).toMatchObject({ mode: 'automate', probation: false, suggestion: null });
