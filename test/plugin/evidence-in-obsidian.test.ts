@@ -23,6 +23,8 @@ let plugin: PluginLike;
 beforeEach(async () => {
   server = await OpenAiTestServer.start({ handler: scriptedAgents(), requireKey: 'sk-obsidian-key' });
   ({ app, dir, plugin } = await startPluginWithModel(server.url, 'sk-obsidian-key'));
+  // What research writes is tested here; the dialog before it has its own tests.
+  await plugin.updateSettings({ skipResearchConfirmation: true });
 });
 
 afterEach(async () => {
