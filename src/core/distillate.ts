@@ -122,6 +122,19 @@ function readEvidence(v: unknown, where: string, problems: string[]): Evidence[]
   return out;
 }
 
+// Hand-written or older distillates name an item's text by another section's field, or `claim` or
+// `text`: show that text rather than an empty line, so nothing the person wrote disappears.
+const TEXT_FIELDS = ['claim', 'text', 'explanation', 'description', 'tradeoffs', 'pitfall', 'question'];
+
+function fallbackText(spec: SectionSpec, o: Record<string, unknown>): string {
+  for (const key of TEXT_FIELDS) {
+    if (key === spec.titleField) continue;
+    const text = str(o[key]);
+    if (text) return text;
+  }
+  return '';
+}
+
 function readItems(spec: SectionSpec, v: unknown, problems: string[]): DistillateItem[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) {
@@ -143,7 +156,7 @@ function readItems(spec: SectionSpec, v: unknown, problems: string[]): Distillat
     const sources = Array.isArray(o.sources) ? o.sources.map(str).filter((s): s is string => s !== null) : typeof o.sources === 'string' ? [o.sources] : [];
     items.push({
       title: spec.titleField ? str(o[spec.titleField]) : null,
-      text: str(o[spec.textField]) ?? '',
+      text: str(o[spec.textField]) ?? fallbackText(spec, o),
       evidence: readEvidence(o.evidence, where, problems),
       sources,
     });
