@@ -80,8 +80,9 @@ function corrupt(fault: Fault, json: Record<string, unknown>, schema: string): {
       return { reply: { content: JSON.stringify({ ...json, [key]: Array.from({ length: 500 }, () => item) }) }, fault };
     }
     case 'wrong-ids': {
-      if (!/"sources":\[/.test(text)) return { reply: { content: text }, fault: 'clean' };
-      return { reply: { content: text.replace(/"sources":\[[^\]]*\]/g, '"sources":["S99"]') }, fault };
+      // Source ids (the critic's issues) and key point ids (the distillate's evidence).
+      if (!/"sources":\[|"point":"/.test(text)) return { reply: { content: text }, fault: 'clean' };
+      return { reply: { content: text.replace(/"sources":\[[^\]]*\]/g, '"sources":["S99"]').replace(/"point":"[^"]*"/g, '"point":"S99.1"') }, fault };
     }
     case 'paraphrased-quote': {
       if (schema !== 'source_digest') return { reply: { content: text }, fault: 'clean' };

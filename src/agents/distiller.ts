@@ -1,17 +1,20 @@
 import { toStrictJsonSchema, tightenSchema, type LlmClient } from '../llm';
 import type { NumberedSource } from '../sources/types';
 import { answerTokens, batchesThatFit, buildPrompt, dataRoom, type Prompt } from './prompt';
-import { distillateSchema, type Distillate } from './schemas';
-import { digestBlocks, type CheckedDigest } from './scout';
+import { normalizeSourceId } from '../core/distillate';
+import { normalizePointId, pointId } from '../core/grounding';
+import { distillateSchema, type Distillate, type DistillateAnswer, type ResolvedEvidence } from './schemas';
+import { digestBlocks, type CheckedDigest, type DigestDomain } from './scout';
 import { newFence, type Fence } from './untrusted';
 
 const DISTILL_SYSTEM =
   'You write a structured distillate of how a domain is arranged, for a person who must understand it before ' +
   'letting agents act in it. Fields: summary; concepts; structure (the areas the domain divides into and how ' +
-  'they relate); decisions and trade-offs; pitfalls; open questions. Every item carries its evidence: one or more ' +
-  'entries, each a source id and a verified quote of that source copied exactly from its digest. Code checks every ' +
-  'entry; a claim resting on no verified quote of the source it cites is flagged as unsupported. Do not invent ' +
-  'facts the digests do not contain; say what is unclear as an open question.';
+  'they relate); decisions and trade-offs; pitfalls; open questions. Build each section mainly from the key points ' +
+  'of its kind (concept, structure, decision, pitfall); where sources disagree, say so as an open question. Every item ' +
+  'carries its evidence: the ids of the key points it rests on (like S3.2), only points that have a verified quote; ' +
+  'code copies each point\'s quote in, and flags a claim resting on none as unsupported. Do not invent facts the ' +
+  'digests do not contain.';
 
 const DISTILL_ANSWER = 3000;
 
@@ -20,52 +23,100 @@ const LIST_CAPS = { concepts: 12, structure: 7, decisions: 8, pitfalls: 8, open_
 
 type Cited = NumberedSource & { digest?: CheckedDigest };
 
-function distillTask(domainName: string, ids: string[], part?: { index: number; count: number }): string {
+const asDomain = (d: DigestDomain | string): DigestDomain => (typeof d === 'string' ? { name: d, language: null } : d);
+
+function distillTask(domain: DigestDomain, ids: string[], part?: { index: number; count: number }): string {
   const which = part && part.count > 1 ? ` These are batch ${part.index + 1} of ${part.count} of the digests; distill what they say.` : '';
-  return `Write the distillate of "${domainName}" from the digests above. Cite only these source ids: ${ids.join(', ')}.${which}`;
+  const lang = domain.language ? ` Write in ${domain.language}.` : '';
+  return `Write the distillate of "${domain.name}" from the digests above. Cite key points of these sources only: ${ids.join(', ')}.${which}${lang}`;
 }
 
-export function distillMessages(domainName: string, blocks: string[], ids: string[], fence: Fence, part?: { index: number; count: number }): Prompt {
-  return buildPrompt(fence, DISTILL_SYSTEM, `Domain: ${domainName}\n\nSource digests:\n\n${blocks.join('\n\n')}`, distillTask(domainName, ids, part));
+export function distillMessages(domainArg: DigestDomain | string, blocks: string[], ids: string[], fence: Fence, part?: { index: number; count: number }): Prompt {
+  const domain = asDomain(domainArg);
+  return buildPrompt(fence, DISTILL_SYSTEM, `Domain: ${domain.name}\n\nSource digests:\n\n${blocks.join('\n\n')}`, distillTask(domain, ids, part));
 }
 
-function decodeSchema(ids: string[]) {
+/**
+ * The schema sent for decoding: lists capped, and each evidence entry only the id of a key point
+ * that has a verified quote, so a constrained decoder cannot cite anything else. (Validation is
+ * lenient: schemas.ts reads a source and a quote too.)
+ */
+export function distillDecodeSchema(points: string[]) {
   const edits: Record<string, Record<string, unknown>> = {};
+  const point = points.length > 0 ? { type: 'string', enum: points } : { type: 'string' };
   for (const [list, max] of Object.entries(LIST_CAPS)) {
     edits[list] = { maxItems: max };
-    edits[`${list}[].evidence[].source`] = { enum: ids };
+    edits[`${list}[].evidence`] = { maxItems: 4, items: { type: 'object', properties: { point }, required: ['point'], additionalProperties: false } };
   }
   return tightenSchema(toStrictJsonSchema(distillateSchema), edits);
 }
 
+/** Each verified key point by its id (`S3.2`): its source and its quote. */
+export function verifiedPoints(sources: Cited[]): Map<string, { source: string; quote: string }> {
+  const out = new Map<string, { source: string; quote: string }>();
+  for (const s of sources) {
+    if (!s.digest || s.error) continue;
+    s.digest.keyPoints.forEach((k, i) => {
+      if (k.verified && k.quote.trim()) out.set(pointId(s.id, i + 1), { source: s.id, quote: k.quote });
+    });
+  }
+  return out;
+}
+
+/**
+ * The model's evidence as the note holds it: a cited key point becomes its source and its
+ * verified quote, copied by code; an unknown point keeps its id and no quote, so grounding flags
+ * it; a source-and-quote entry stays as given, for grounding to check.
+ */
+export function resolveEvidence(d: DistillateAnswer, points: ReadonlyMap<string, { source: string; quote: string }>): Distillate {
+  const ev = (list: DistillateAnswer['concepts'][number]['evidence']): ResolvedEvidence[] =>
+    list.map((e) => {
+      const id = e.point ? normalizePointId(e.point) : null;
+      const known = id ? points.get(id) : undefined;
+      if (id && known) return { source: known.source, quote: known.quote, point: id };
+      if (id) return { source: e.source ?? id.split('.')[0]!, quote: e.quote ?? '', point: id };
+      return { source: normalizeSourceId(e.source ?? '') ?? e.source ?? '', quote: e.quote ?? '' };
+    });
+  return {
+    summary: d.summary,
+    concepts: d.concepts.map((x) => ({ ...x, evidence: ev(x.evidence) })),
+    structure: d.structure.map((x) => ({ ...x, evidence: ev(x.evidence) })),
+    decisions: d.decisions.map((x) => ({ ...x, evidence: ev(x.evidence) })),
+    pitfalls: d.pitfalls.map((x) => ({ ...x, evidence: ev(x.evidence) })),
+    open_questions: d.open_questions.map((x) => ({ ...x, evidence: ev(x.evidence) })),
+  };
+}
+
 /** Tokens of digests one distiller call can read. */
-export function distillRoom(llm: LlmClient, domainName: string, ids: string[]): number {
+export function distillRoom(llm: LlmClient, domain: DigestDomain | string, ids: string[]): number {
   const answer = answerTokens(llm, 'distiller', DISTILL_ANSWER, 0.4);
-  return dataRoom(llm, 'distiller', answer, distillMessages(domainName, [], ids, newFence(), { index: 9, count: 99 }).messages);
+  return dataRoom(llm, 'distiller', answer, distillMessages(domain, [], ids, newFence(), { index: 9, count: 99 }).messages);
 }
 
 /** How the digests split into calls that each fit the distiller's window (one batch when they fit). */
-export function distillBatches(llm: LlmClient, domainName: string, sources: Cited[], ids: string[]): Cited[][] {
-  const room = distillRoom(llm, domainName, ids);
+export function distillBatches(llm: LlmClient, domain: DigestDomain | string, sources: Cited[], ids: string[]): Cited[][] {
+  const room = distillRoom(llm, domain, ids);
   const usable = sources.filter((s) => s.digest && !s.error);
   const sizes = digestBlocks(usable, newFence());
   const byBlock = new Map(sizes.map((b, i) => [b, usable[i]!]));
   return batchesThatFit(sizes, room).map((batch) => batch.map((b) => byBlock.get(b)!));
 }
 
-export async function distill(llm: LlmClient, domainName: string, sources: Cited[], ids: string[], signal?: AbortSignal) {
+export async function distill(llm: LlmClient, domainArg: DigestDomain | string, sources: Cited[], ids: string[], signal?: AbortSignal) {
+  const domain = asDomain(domainArg);
   const answer = answerTokens(llm, 'distiller', DISTILL_ANSWER, 0.4);
-  const batches = distillBatches(llm, domainName, sources, ids);
-  const schema = decodeSchema(ids);
+  const batches = distillBatches(llm, domain, sources, ids);
+  const points = verifiedPoints(sources);
+  const schema = distillDecodeSchema([...points.keys()]);
   const results = await Promise.all(
     batches.map((batch, index) => {
       const fence = newFence();
-      const prompt = distillMessages(domainName, digestBlocks(batch, fence), ids, fence, { index, count: batches.length });
-      return llm.structured<Distillate>({ role: 'distiller', schema: distillateSchema, schemaName: 'distillate', ...prompt, decodeSchema: schema, maxTokens: answer, signal });
+      const prompt = distillMessages(domain, digestBlocks(batch, fence), ids, fence, { index, count: batches.length });
+      return llm.structured<DistillateAnswer>({ role: 'distiller', schema: distillateSchema, schemaName: 'distillate', ...prompt, decodeSchema: schema, maxTokens: answer, signal });
     }),
   );
   const tokens = results.reduce((n, r) => n + r.usage.promptTokens + r.usage.completionTokens, 0);
-  return { distillate: mergeDistillates(results.map((r) => r.data)), tokens, model: results[0]?.model ?? llm.modelFor('distiller'), batches: batches.length };
+  return { distillate: mergeDistillates(results.map((r) => resolveEvidence(r.data, points))), tokens, model: results[0]?.model ?? llm.modelFor('distiller'), batches: batches.length };
 }
 
 /** Batch distillates as one: every item kept once (same name, same item), evidence joined. */

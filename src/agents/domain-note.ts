@@ -7,6 +7,7 @@ import type { AgentContext } from './context';
 import { AgentError } from './context';
 import { wikilink } from './note-text';
 import { GROUNDWORK_SECTION_HEADING } from '../core/groundwork-section';
+import { languageOf } from '../core/language';
 
 /** Finding, adopting and linking the domain note: the only writes agents make outside the output folder. */
 
@@ -16,6 +17,15 @@ export function findDomainNote(ctx: AgentContext, arg: string): NoteRecord {
   if (rec.problems.some((p) => /YAML|JavaScript|Duplicate key|not a mapping/i.test(p)))
     throw new AgentError(`${rec.path}: fix its frontmatter first (${rec.problems[0]})`);
   return rec;
+}
+
+/**
+ * The domain as the scout and the distiller are told of it: its name, and the language its note
+ * is written in, in which they write (quotes stay in their source's language).
+ */
+export async function digestDomain(ctx: AgentContext, rec: NoteRecord): Promise<{ name: string; language: string | null }> {
+  const body = (await ctx.vault.stat(rec.path)) ? parseNote(await ctx.vault.read(rec.path)).body : '';
+  return { name: domainName(rec), language: languageOf(body) };
 }
 
 /**

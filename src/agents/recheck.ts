@@ -8,7 +8,7 @@ import { readNoteSource } from '../sources/vault-retrieval';
 import { Citations } from './citations';
 import { checkCancelled, nowIso, AgentError, type AgentContext } from './context';
 import { codeCheckedIssues, critique } from './critic';
-import { domainName, findDomainNote } from './domain-note';
+import { digestDomain, domainName, findDomainNote } from './domain-note';
 import { GeneratedNotes, type WriteResult } from './generated-notes';
 import { loadManifest, saveManifest } from './manifest';
 import { ownGeneratedNotes } from './evidence';
@@ -83,12 +83,13 @@ export async function recheckSources(ctx: AgentContext, domainArg: string, opts:
   if (changed.length === 0) return { domain: name, domainPath: rec.path, changed, digested: 0, critique: null, written: [] };
 
   // 2. Digests: an unchanged source's digest comes from the store (no call), a changed one is new.
+  const domain = await digestDomain(ctx, rec);
   const digests = new Map<string, CheckedDigest>();
   let digested = 0;
   const usable = fresh.filter((s) => !s.error);
   await Promise.all(
     usable.map(async (s) => {
-      const r = await digestSource(ctx.llm, ctx.data, name, s, ctx.signal);
+      const r = await digestSource(ctx.llm, ctx.data, domain, s, ctx.signal);
       if (!r.cached && r.tokens > 0) digested++;
       digests.set(s.id, r.digest);
       ctx.onProgress?.({ stage: 'digest', done: digests.size, total: usable.length, message: `Digested ${s.id} ${s.title}` });

@@ -40,7 +40,7 @@ function renderDigest(lines: string[], id: string, d: CheckedDigest): void {
   d.keyPoints.slice(0, LIMITS.keyPoints).forEach((k, i) => {
     const quote = !k.quote.trim() ? ' — (no quote)' : k.verified ? ` — “${t(k.quote, 400)}”` : ` — “${t(k.quote, 400)}” (unverified: not found in the source)`;
     // The block id lets a citation in the distillate open this very quote (`S3.2` → `^s3-2`).
-    lines.push(`- ${t(k.point, 600)}${quote} ^${pointBlockId(pointId(id, i + 1))}`);
+    lines.push(`- ${k.kind ? `*${k.kind}:* ` : ''}${t(k.point, 600)}${quote} ^${pointBlockId(pointId(id, i + 1))}`);
   });
   lines.push('');
 }
@@ -86,7 +86,8 @@ export function distillateYamlData(d: Distillate, checker?: EvidenceChecker): Re
   const ev = (list: ModelEvidence) =>
     list.slice(0, 12).map((e) => {
       const entry: { source: string; quote: string; point?: string } = { source: normalizeSourceId(e.source) ?? plainText(e.source, 20), quote: plainText(e.quote, 400) };
-      const point = checker?.check(entry).point;
+      // The point the quote checks out against; an unresolved cited point is kept for grounding to name.
+      const point = checker?.check({ ...entry, point: e.point }).point ?? (e.point ? plainText(e.point, 20) : undefined);
       if (point) entry.point = point;
       return entry;
     });

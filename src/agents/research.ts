@@ -8,7 +8,7 @@ import type { NumberedSource } from '../sources/types';
 import type { Critique } from './schemas';
 import { costOf } from '../llm';
 import { checkCancelled, nowIso, AgentError, type AgentContext } from './context';
-import { adoptIfNeeded, domainName, findDomainNote, linkDomainNote, missingLinks } from './domain-note';
+import { adoptIfNeeded, digestDomain, domainName, findDomainNote, linkDomainNote, missingLinks } from './domain-note';
 import { GeneratedNotes, type WriteResult } from './generated-notes';
 import { estimateMessagesTokens } from '../core/tokens';
 import { digestBudget, digestMessages, digestParts, digestSource, quoteCounts, readCachedDigest, verifiedQuotes, type CheckedDigest } from './scout';
@@ -101,6 +101,7 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
   const adopted = rec.role !== 'domain';
   if (!opts.dryRun) rec = await adoptIfNeeded(ctx, rec);
   const name = domainName(rec);
+  const domain = await digestDomain(ctx, rec);
   const notes = new GeneratedNotes(ctx.vault, ctx.data, ctx.outputFolder);
   const paths = {
     sources: generatedPath(ctx.outputFolder, name, 'sources'),
@@ -123,7 +124,7 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
   let digestTotal: number | undefined;
   const startDigest = (s: NumberedSource): void => {
     if (opts.dryRun || s.error) return;
-    const job = digestSource(ctx.llm, ctx.data, name, s, ctx.signal).then((r) => {
+    const job = digestSource(ctx.llm, ctx.data, domain, s, ctx.signal).then((r) => {
       digests.set(s.id, r.digest);
       digested++;
       ctx.onProgress?.({ stage: 'digest', done: digested, total: digestTotal, message: `Digested ${s.id} ${s.title}` });
@@ -174,19 +175,19 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
     let digestCalls = 0;
     const { answer } = digestBudget(ctx.llm);
     for (const s of usable) {
-      if (await isDigestCached(ctx, s)) {
+      if (await isDigestCached(ctx, s, domain.language)) {
         cachedDigests++;
         continue;
       }
       const parts = digestParts(ctx.llm, s);
       digestCalls += parts.length;
       parts.forEach((text, index) => {
-        tokens += estimateMessagesTokens(digestMessages(name, s, newFence(), { index, count: parts.length, text }).messages) + Math.min(answer, EXPECTED_OUT.digest);
+        tokens += estimateMessagesTokens(digestMessages(domain, s, newFence(), { index, count: parts.length, text }).messages) + Math.min(answer, EXPECTED_OUT.digest);
       });
     }
     const digestTokens = usable.length * DIGEST_IN_PROMPT;
-    const frame = estimateMessagesTokens(distillMessages(name, [], ids, newFence()).messages);
-    const distillCalls = Math.max(1, Math.ceil(digestTokens / Math.max(1, distillRoom(ctx.llm, name, ids))));
+    const frame = estimateMessagesTokens(distillMessages(domain, [], ids, newFence()).messages);
+    const distillCalls = Math.max(1, Math.ceil(digestTokens / Math.max(1, distillRoom(ctx.llm, domain, ids))));
     tokens += distillCalls * (frame + EXPECTED_OUT.distill) + digestTokens;
     // The critic reads the distillate (about as long as the distiller's answer) and the digests.
     tokens += distillCalls * (frame + EXPECTED_OUT.distill + EXPECTED_OUT.critique) + digestTokens;
@@ -246,7 +247,7 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
   // 2. Distill.
   if (usable.length === 0) throw new AgentError(`No usable source for ${name}: see ${paths.sources} for what failed`);
   ctx.onProgress?.({ stage: 'distill', message: `Distilling ${usable.length} digests` });
-  const d = await distill(ctx.llm, name, identified, [...new Set(usable.map((s) => s.id))], ctx.signal);
+  const d = await distill(ctx.llm, domain, identified, [...new Set(usable.map((s) => s.id))], ctx.signal);
   checkCancelled(ctx);
   const known = new Set(usable.map((s) => s.id));
   const verified = verifiedQuotes(identified);
@@ -312,7 +313,7 @@ export async function critiqueDomain(ctx: AgentContext, domainArg: string, opts:
     distillate: generatedPath(ctx.outputFolder, name, 'distillate'),
     critique: generatedPath(ctx.outputFolder, name, 'critique'),
   };
-  const { sources, known } = await manifestSources(ctx, name);
+  const { sources, known } = await manifestSources(ctx, name, (await digestDomain(ctx, rec)).language);
   const distillateBody = parseNote(await readOrExplain(ctx, paths.distillate, name)).body;
   ctx.onProgress?.({ stage: 'critique', message: 'Critiquing the distillate' });
   const notes = new GeneratedNotes(ctx.vault, ctx.data, ctx.outputFolder);
@@ -370,14 +371,14 @@ async function readOrExplain(ctx: AgentContext, path: string, name: string): Pro
   return ctx.vault.read(path);
 }
 
-async function manifestSources(ctx: AgentContext, name: string): Promise<{ sources: IdentifiedSource[]; known: Set<string> }> {
+async function manifestSources(ctx: AgentContext, name: string, language: string | null): Promise<{ sources: IdentifiedSource[]; known: Set<string> }> {
   const m = await loadManifest(ctx.data, name);
   if (!m) throw new AgentError(`No research run is recorded for ${name}: run research first`);
   const sources: IdentifiedSource[] = [];
   for (const s of m.sources) {
     const entry: IdentifiedSource = { ...s, text: '', fetchedAt: m.generated };
     if (!s.error) {
-      const d = await readCachedDigest(ctx.llm, ctx.data, entry);
+      const d = await readCachedDigest(ctx.llm, ctx.data, entry, language);
       if (d) entry.digest = d;
     }
     sources.push(entry);
@@ -385,8 +386,8 @@ async function manifestSources(ctx: AgentContext, name: string): Promise<{ sourc
   return { sources, known: new Set(sources.filter((s) => s.digest).map((s) => s.id)) };
 }
 
-async function isDigestCached(ctx: AgentContext, s: NumberedSource): Promise<boolean> {
-  return (await readCachedDigest(ctx.llm, ctx.data, s)) !== null;
+async function isDigestCached(ctx: AgentContext, s: NumberedSource, language: string | null): Promise<boolean> {
+  return (await readCachedDigest(ctx.llm, ctx.data, s, language)) !== null;
 }
 
 /** The model learns of the run's notes at once, so the map and the next step see them. */

@@ -9,16 +9,33 @@ import * as z from 'zod/mini';
 const cite = z.array(z.string());
 
 /**
- * What a claim rests on: a source id and a quote copied from that source's verified digest
- * quotes. Code checks both (core/grounding.ts); the model's word counts for nothing.
+ * What a claim rests on: a digest key point by its id (`S3.2`), whose verified quote code copies
+ * in. The schema sent for decoding asks for `point` alone, from the real ids (agents/distiller.ts);
+ * an answer giving a source id and a quote instead (older prompts, a json_object fallback, a
+ * person's edit) is read too. Code checks every entry (core/grounding.ts).
  */
-const evidence = z.array(z.object({ source: z.string(), quote: z.string() }));
+const evidence = z.array(z.object({ point: z.optional(z.string()), source: z.optional(z.string()), quote: z.optional(z.string()) }));
 
+/** What a key point is material for: one kind per distillate section, and where sources disagree. */
+export const POINT_KINDS = ['concept', 'structure', 'decision', 'pitfall', 'disagreement'] as const;
+export type PointKind = (typeof POINT_KINDS)[number];
+
+/**
+ * A source's digest. The quote comes before the point it supports (evidence first, then what it
+ * says), the kind last. `kind` is lenient here (any text, or none in digests stored before it
+ * existed): the schema sent for decoding allows only POINT_KINDS, and code reads anything else as none.
+ */
 export const digestSchema = z.object({
   summary: z.string(),
-  keyPoints: z.array(z.object({ point: z.string(), quote: z.string() })),
+  keyPoints: z.array(z.object({ quote: z.string(), point: z.string(), kind: z.optional(z.string()) })),
 });
 export type Digest = z.infer<typeof digestSchema>;
+
+/** A key point's kind as code trusts it: one of POINT_KINDS, or null. */
+export function pointKind(raw: unknown): PointKind | null {
+  const k = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
+  return (POINT_KINDS as readonly string[]).includes(k) ? (k as PointKind) : null;
+}
 
 /**
  * The distiller's answer. Field names match the note's YAML (core/distillate.ts reads it back,
@@ -32,7 +49,20 @@ export const distillateSchema = z.object({
   pitfalls: z.array(z.object({ pitfall: z.string(), evidence })),
   open_questions: z.array(z.object({ question: z.string(), evidence })),
 });
-export type Distillate = z.infer<typeof distillateSchema>;
+/** The distiller's answer as the model gave it. */
+export type DistillateAnswer = z.infer<typeof distillateSchema>;
+
+/** One evidence entry once code resolved it: a source id and a quote, and the key point when one was cited. */
+export interface ResolvedEvidence {
+  source: string;
+  quote: string;
+  point?: string;
+}
+
+type Resolved<T> = { [K in keyof T]: T[K] extends Array<infer I> ? (I extends { evidence: unknown } ? Array<Omit<I, 'evidence'> & { evidence: ResolvedEvidence[] }> : T[K]) : T[K] };
+
+/** The distillate after code resolved each cited key point to its source and verified quote. */
+export type Distillate = Resolved<DistillateAnswer>;
 
 export const ISSUE_KINDS = ['conflict', 'weak-spot', 'unsupported', 'mis-cited', 'gap'] as const;
 export type IssueKind = (typeof ISSUE_KINDS)[number];

@@ -6,7 +6,7 @@ import type { NumberedSource } from '../sources/types';
 import { toStrictJsonSchema, tightenSchema, type LlmClient } from '../llm';
 import type { DataFolder } from '../vault/port';
 import { answerTokens, buildPrompt, dataRoom, promptVersion, type Prompt } from './prompt';
-import { digestSchema, LIMITS, type Digest } from './schemas';
+import { digestSchema, LIMITS, POINT_KINDS, pointKind, type Digest } from './schemas';
 import { newFence, type Fence } from './untrusted';
 
 /**
@@ -23,23 +23,43 @@ const DIGEST_ANSWER = 1200;
 const DIGEST_SYSTEM =
   'You digest one source for a person learning a domain. Return a short summary and key points; ' +
   'each key point has a short verbatim quote from the source that supports it (under 200 characters), copied exactly, in the language of the source. ' +
-  'Only state what the source says.';
+  `Each point has a kind: ${POINT_KINDS.join(', ')}. Only state what the source says.`;
 
-const DIGEST_VERSION = promptVersion(2, DIGEST_SYSTEM, toStrictJsonSchema(digestSchema));
+const DIGEST_VERSION = promptVersion(3, DIGEST_SYSTEM, toStrictJsonSchema(digestSchema));
+
+/**
+ * The domain a source is digested for: its name, and the language of its note (core/language.ts),
+ * in which the points are written; quotes stay in the source's own language.
+ */
+export interface DigestDomain {
+  name: string;
+  language: string | null;
+}
+
+const asDomain = (d: DigestDomain | string): DigestDomain => (typeof d === 'string' ? { name: d, language: null } : d);
+
+/**
+ * The language rule, restated with the task: points in the person's language, quotes untouched.
+ * Without a known language the system prompt's rule (quotes in the source's language) stands alone.
+ */
+export function languageRule(language: string | null): string {
+  return language ? ` Write the summary and points in ${language}; keep each quote in the source's own language, untranslated.` : '';
+}
 
 /** Key points asked of each part: a long source gets more points in all, but not without bound. */
 function pointsPerPart(parts: number): number {
   return parts === 1 ? MAX_POINTS : Math.max(2, Math.ceil((MAX_POINTS * 1.5) / parts));
 }
 
-function digestTask(domainName: string, id: string, part: { index: number; count: number }, points: number): string {
+function digestTask(domain: DigestDomain, id: string, part: { index: number; count: number }, points: number): string {
   const which = part.count > 1 ? ` This is part ${part.index + 1} of ${part.count} of the source: digest this part only, in a one-sentence summary.` : '';
-  return `Digest source ${id} for the domain "${domainName}": a summary and at most ${points} key points, each with its verbatim quote.${which}`;
+  return `Digest source ${id} for the domain "${domain.name}": a summary and at most ${points} key points, each with its verbatim quote and its kind.${which}${languageRule(domain.language)}`;
 }
 
-export function digestMessages(domainName: string, s: NumberedSource, fence: Fence = newFence(), part = { index: 0, count: 1, text: s.text }): Prompt {
+export function digestMessages(domainArg: DigestDomain | string, s: NumberedSource, fence: Fence = newFence(), part = { index: 0, count: 1, text: s.text }): Prompt {
+  const domain = asDomain(domainArg);
   const label = part.count > 1 ? `SOURCE ${s.id} PART ${part.index + 1}` : `SOURCE ${s.id}`;
-  return buildPrompt(fence, DIGEST_SYSTEM, `Domain: ${domainName}\n\n${fence.wrap(label, part.text, { title: s.title })}`, digestTask(domainName, s.id, part, pointsPerPart(part.count)));
+  return buildPrompt(fence, DIGEST_SYSTEM, `Domain: ${domain.name}\n\n${fence.wrap(label, part.text, { title: s.title })}`, digestTask(domain, s.id, part, pointsPerPart(part.count)));
 }
 
 /** The answer length and the part size for the scout's model: what a digest plan depends on. */
@@ -54,8 +74,10 @@ export function digestParts(llm: LlmClient, s: NumberedSource): string[] {
   return splitByTokens(s.text, digestBudget(llm).partTokens);
 }
 
-function digestKey(s: NumberedSource, model: string, partTokens: number): string {
-  return `digests/${sha256Hex(`${DIGEST_VERSION}\n${model}\n${partTokens}\n${s.fingerprint}`).slice(0, 32)}.json`;
+function digestKey(s: NumberedSource, model: string, partTokens: number, language: string | null): string {
+  // The language is part of the prompt: a domain note rewritten in another language digests again.
+  const lang = language ? `\n${language}` : '';
+  return `digests/${sha256Hex(`${DIGEST_VERSION}\n${model}\n${partTokens}\n${s.fingerprint}${lang}`).slice(0, 32)}.json`;
 }
 
 /** A key point after code checked its quote against the source text the model was given. */
@@ -65,7 +87,14 @@ export type CheckedDigest = Omit<Digest, 'keyPoints'> & { keyPoints: CheckedKeyP
 /** Checks each quote of a digest against the source's text as digested (core/quotes.ts). */
 export function checkDigest(d: Digest, sourceText: string): CheckedDigest {
   const src = new QuoteSource(sourceText);
-  return { ...d, keyPoints: d.keyPoints.slice(0, LIMITS.keyPoints).map((k) => ({ ...k, verified: src.has(k.quote) })) };
+  return { ...d, keyPoints: d.keyPoints.slice(0, LIMITS.keyPoints).map((k) => ({ ...withKind(k), verified: src.has(k.quote) })) };
+}
+
+/** A key point with its kind as code trusts it (one of POINT_KINDS), or without one. */
+function withKind<K extends Digest['keyPoints'][number]>(k: K): K {
+  const { kind: raw, ...rest } = k;
+  const kind = pointKind(raw);
+  return (kind ? { ...rest, kind } : rest) as K;
 }
 
 /** How many of a digest's quotes were found in the source, of how many it gave. */
@@ -100,8 +129,8 @@ export interface DigestOutcome {
  * The check of its quotes is stored with it; a digest stored before quotes were checked is
  * checked now when the source's text is at hand, and otherwise counts every quote as unverified.
  */
-export async function readCachedDigest(llm: LlmClient, data: DataFolder, s: NumberedSource): Promise<CheckedDigest | null> {
-  const stored = await data.read(digestKey(s, llm.modelFor('scout'), digestBudget(llm).partTokens));
+export async function readCachedDigest(llm: LlmClient, data: DataFolder, s: NumberedSource, language: string | null = null): Promise<CheckedDigest | null> {
+  const stored = await data.read(digestKey(s, llm.modelFor('scout'), digestBudget(llm).partTokens, language));
   if (!stored) return null;
   const raw = safeJson(stored);
   const parsed = digestSchema.safeParse(raw);
@@ -110,23 +139,25 @@ export async function readCachedDigest(llm: LlmClient, data: DataFolder, s: Numb
   const d = parsed.data;
   const points = d.keyPoints.slice(0, LIMITS.keyPoints);
   if (Array.isArray(verified) && verified.length === points.length && verified.every((v) => typeof v === 'boolean')) {
-    return { ...d, keyPoints: points.map((k, i) => ({ ...k, verified: verified[i] as boolean })) };
+    return { ...d, keyPoints: points.map((k, i) => ({ ...withKind(k), verified: verified[i] as boolean })) };
   }
   if (s.text) return checkDigest(d, s.text);
-  return { ...d, keyPoints: points.map((k) => ({ ...k, verified: false })) };
+  return { ...d, keyPoints: points.map((k) => ({ ...withKind(k), verified: false })) };
 }
 
-export async function digestSource(llm: LlmClient, data: DataFolder, domainName: string, s: NumberedSource, signal?: AbortSignal): Promise<DigestOutcome> {
+export async function digestSource(llm: LlmClient, data: DataFolder, domainArg: DigestDomain | string, s: NumberedSource, signal?: AbortSignal): Promise<DigestOutcome> {
+  const domain = asDomain(domainArg);
   const { answer, partTokens } = digestBudget(llm);
-  const key = digestKey(s, llm.modelFor('scout'), partTokens);
-  const stored = await readCachedDigest(llm, data, s);
+  const key = digestKey(s, llm.modelFor('scout'), partTokens, domain.language);
+  const stored = await readCachedDigest(llm, data, s, domain.language);
   if (stored) return { digest: stored, cached: true, tokens: 0, parts: 0 };
   const parts = splitByTokens(s.text, partTokens);
   const points = pointsPerPart(parts.length);
-  const decodeSchema = tightenSchema(toStrictJsonSchema(digestSchema), { keyPoints: { maxItems: points } });
+  // Decoding allows only the real kinds; validation reads any (schemas.ts), code keeps the real ones.
+  const decodeSchema = tightenSchema(toStrictJsonSchema(digestSchema), { keyPoints: { maxItems: points }, 'keyPoints[].kind': { type: 'string', enum: [...POINT_KINDS] } });
   const results = await Promise.all(
     parts.map((text, index) => {
-      const prompt = digestMessages(domainName, s, newFence(), { index, count: parts.length, text });
+      const prompt = digestMessages(domain, s, newFence(), { index, count: parts.length, text });
       return llm.structured({ role: 'scout', schema: digestSchema, schemaName: 'source_digest', ...prompt, decodeSchema, maxTokens: answer, signal });
     }),
   );
@@ -164,7 +195,7 @@ export function digestBlocks(sources: (NumberedSource & { digest?: CheckedDigest
     .map((s) => {
       const d = s.digest!;
       const points = d.keyPoints
-        .map((k, i) => `- [${pointId(s.id, i + 1)}] ${k.point}${k.verified && k.quote.trim() ? ` (verified quote: "${k.quote.replace(/\s+/g, ' ').trim()}")` : ' (no verified quote)'}`)
+        .map((k, i) => `- [${pointId(s.id, i + 1)}]${k.kind ? ` (${k.kind})` : ''} ${k.point}${k.verified && k.quote.trim() ? ` (verified quote: "${k.quote.replace(/\s+/g, ' ').trim()}")` : ' (no verified quote)'}`)
         .join('\n');
       return fence.wrap(`DIGEST ${s.id}`, `${s.id}\n${d.summary}\n${points}`, { title: s.title });
     });

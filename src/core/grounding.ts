@@ -20,6 +20,12 @@ export function pointId(sourceId: string, n: number): string {
   return `${sourceId}.${n}`;
 }
 
+/** A key point id as agents and people type it (`S3.2`, `[s3.2]`), normalized, or null. */
+export function normalizePointId(raw: string): string | null {
+  const m = /^\s*\[?\s*s\s*(\d{1,4})\s*\.\s*(\d{1,3})\s*\]?\s*$/i.exec(raw);
+  return m ? pointId(`S${Number(m[1])}`, Number(m[2])) : null;
+}
+
 /** The Obsidian block id that marks a key point in the sources note: `s3-2` for `S3.2`. */
 export function pointBlockId(point: string): string {
   return point.toLowerCase().replace(/[^a-z0-9]+/g, '-');
@@ -74,11 +80,24 @@ export class EvidenceChecker {
     return i + 1;
   }
 
+  /** The 1-based index of key point `point` (`S3.2`) of source `id` when it has a verified quote, or 0. */
+  private verifiedPointOf(id: string, point: string): number {
+    const p = normalizePointId(point);
+    if (!p || !p.startsWith(`${id}.`)) return 0;
+    const n = Number(p.slice(id.length + 1));
+    return (this.bySource.get(id) ?? [])[n - 1] ? n : 0;
+  }
+
   check(e: Evidence): EvidenceCheck {
     const id = normalizeSourceId(e.source);
     const label = id ?? (e.source.trim() || '(no id)');
     if (!id || !this.known.has(id)) return { evidence: e, ok: false, reason: `${label} is not one of the sources`, point: null };
-    if (!e.quote.trim()) return { evidence: e, ok: false, reason: `it cites ${id} without a quote`, point: null };
+    if (!e.quote.trim()) {
+      // A key point cited by its id alone (`point: S3.2`) rests on that point's verified quote.
+      const at = e.point ? this.verifiedPointOf(id, e.point) : 0;
+      if (at > 0) return { evidence: e, ok: true, reason: null, point: pointId(id, at) };
+      return { evidence: e, ok: false, reason: e.point ? `${e.point.trim()} is no verified key point of ${id}` : `it cites ${id} without a quote`, point: null };
+    }
     const at = this.pointOf(id, e.quote);
     if (at > 0) return { evidence: e, ok: true, reason: null, point: pointId(id, at) };
     const elsewhere = [...this.bySource.keys()].filter((other) => other !== id && this.pointOf(other, e.quote) > 0);

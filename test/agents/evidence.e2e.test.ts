@@ -59,6 +59,34 @@ describe('verified quotes and grounded claims', () => {
     expect(map.domains.find((d) => d.name === 'Kubernetes')!.evidence?.quotesVerified).toBe(0);
   });
 
+  it('the distiller may cite only key points with a verified quote: their ids are the enum it decodes with, and code copies the quote in', async () => {
+    const base = scriptedAgents();
+    // The first source's digest invents its quote; every other quote is the source's own.
+    handler = (b, r) => {
+      const user = b.messages.map((m) => m.content).join('\n');
+      if (schemaOf(b) === 'source_digest' && /SOURCE S1[ ⟧]/.test(user)) return { json: { summary: 'A source.', keyPoints: [{ quote: 'Kubernetes was designed by wizards.', point: 'It says something.', kind: 'concept' }] } };
+      return base(b, r);
+    };
+    expect((await runCli(['research', vault.dir, 'Kubernetes'], env())).code).toBe(0);
+    const digest = server.chatRequests.find((q) => schemaOf(q.body!) === 'source_digest')!.body!.response_format!.json_schema!.schema as { properties: { keyPoints: { items: { properties: Record<string, { enum?: string[] }> } } } };
+    expect(digest.properties.keyPoints.items.properties.kind!.enum).toEqual(['concept', 'structure', 'decision', 'pitfall', 'disagreement']);
+    // Quote first, then the point it supports, then its kind.
+    expect(Object.keys(digest.properties.keyPoints.items.properties)).toEqual(['quote', 'point', 'kind']);
+    const req = server.chatRequests.find((q) => schemaOf(q.body!) === 'distillate')!.body!;
+    const schema = req.response_format!.json_schema!.schema as { properties: { concepts: { items: { properties: { evidence: { items: { properties: { point: { enum: string[] } } } } } } } } };
+    const allowed = schema.properties.concepts.items.properties.evidence.items.properties.point.enum;
+    const offered = [...req.messages[1]!.content.matchAll(/\[(S\d+\.\d+)\](?: \([a-z]+\))? .*\(verified quote: /g)].map((m) => m[1]!);
+    expect(allowed.length).toBeGreaterThan(0);
+    expect(allowed.sort()).toEqual(offered.sort());
+    expect(allowed).not.toContain('S1.1');
+    // The YAML carries each cited point with its source and the verified quote code copied in.
+    const yaml = read(`${DIR} distillate.md`);
+    const cited = [...yaml.matchAll(/- source: (S\d+)\n\s+quote: (.+)\n\s+point: (S\d+\.\d+)/g)].find((m) => m[2] !== '""')!;
+    expect(cited[3]!.startsWith(`${cited[1]}.`)).toBe(true);
+    expect(read(`${DIR} sources.md`)).toContain(`“${cited[2]!.replace(/^["']|["']$/g, '')}”`);
+    expect(parseNote(yaml).frontmatter!['claims-grounded']).toBeGreaterThan(0);
+  });
+
   it("code's issues are in the critique before the critic runs: a failing critic leaves them blocking the sign-off", async () => {
     const base = scriptedAgents({ extraCitation: 'S42' });
     handler = (b, r) => (schemaOf(b) === 'critique' ? { status: 400, errorMessage: 'the critic is down' } : base(b, r));

@@ -20,10 +20,10 @@ function ids(text: string): string[] {
   return [...new Set([...text.matchAll(/DIGEST (S\d+)/g)].map((m) => m[1]!))];
 }
 
-/** The first verified quote the prompt offers for each source id, as the distiller sees them. */
-function verifiedQuotesIn(text: string): Map<string, string> {
+/** The first key point with a verified quote the prompt offers for each source id (`S3` → `S3.1`), as the distiller sees them. */
+function verifiedPointsIn(text: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of text.matchAll(/- \[(S\d+)\.\d+\] .*? \(verified quote: "(.*)"\)$/gm)) if (!out.has(m[1]!)) out.set(m[1]!, m[2]!);
+  for (const m of text.matchAll(/- \[((S\d+)\.\d+)\](?: \([a-z]+\))? .*? \(verified quote: "(.*)"\)$/gm)) if (!out.has(m[2]!)) out.set(m[2]!, m[1]!);
   return out;
 }
 
@@ -59,15 +59,16 @@ export function scriptedAgents(opts: ScriptOptions = {}): Handler {
         return {
           json: {
             summary: `${id?.[2] ?? 'A source'} in brief.${opts.inject ? ` ${opts.inject}` : ''}`,
-            keyPoints: [{ point: `What ${id?.[1] ?? 'it'} says first`, quote: first }],
+            keyPoints: [{ quote: first, point: `What ${id?.[1] ?? 'it'} says first`, kind: 'concept' }],
           },
           usage: { prompt_tokens: promptTokens, completion_tokens: 60 },
         };
       }
       case 'distillate': {
         const got = ids(user);
-        const quotes = verifiedQuotesIn(user);
-        const ev = (id: string) => ({ source: id, quote: quotes.get(id) ?? '' });
+        // Evidence cites key points by id, as the schema sent asks; a source with no verified point gets its id alone.
+        const points = verifiedPointsIn(user);
+        const ev = (id: string) => ({ point: points.get(id) ?? `${id}.1` });
         const cite = (i: number) => [ev(got[i % Math.max(1, got.length)] ?? 'S1')];
         return {
           json: {
