@@ -42,6 +42,11 @@ export interface AgentContext {
   onProgress?: (p: Progress) => void;
   /** The clock, so tests and journals agree on times. */
   now?: () => Date;
+  /**
+   * Gives the event loop back (the plugin: a window timer, the CLI: setImmediate), so that long
+   * loops run in slices; without it they run in one piece.
+   */
+  yieldNow?: () => Promise<void>;
 }
 
 export function nowIso(ctx: AgentContext): string {

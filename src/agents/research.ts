@@ -3,6 +3,7 @@ import { analyzeNote } from '../core/note-record';
 import { parseNote } from '../core/frontmatter';
 import type { FullTextIndex } from '../sources/fulltext-index';
 import { openIndex } from '../sources/index-store';
+import { slicer } from '../sources/slicer';
 import { gatherSources } from '../sources/gather';
 import type { NumberedSource } from '../sources/types';
 import type { Critique } from './schemas';
@@ -38,8 +39,8 @@ export interface ResearchOptions {
   searchEndpoint?: string;
   /** Plan only: gather sources, count the calls and tokens, call no model, write nothing. */
   dryRun?: boolean;
-  /** A live index (the plugin keeps one); built for the run when absent. */
-  index?: FullTextIndex;
+  /** A live index (the plugin keeps one), or how to get it; loaded or built for the run when absent. */
+  index?: FullTextIndex | (() => Promise<FullTextIndex>);
   /** Append the "## Groundwork" section of links to the domain note (default true; a plugin setting turns it off). */
   linkDomain?: boolean;
 }
@@ -79,6 +80,8 @@ export interface RunResult {
   adopted: boolean;
 }
 
+const RANKING_SLICE_MS = 5;
+
 /** Measured on the example vault: what a digest, a distillate and a critique take, in tokens. */
 const EXPECTED_OUT = { digest: 500, distill: 1800, critique: 1000 };
 /** A digest as the distiller and the critic read it (summary, points, quotes, fence). */
@@ -112,9 +115,12 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
   ctx.onProgress?.({ stage: 'gather', message: `Gathering up to ${opts.maxSources} sources for ${name}` });
   // The saved index, brought up to date with the notes that changed since, and saved again
   // (a dry run too: the index is a cache in the data folder, not a change to the vault).
+  // Loading the index and ranking take seconds on a large vault; in slices, so that the domain
+  // note's digest (started before them) gets its request to the model meanwhile.
+  const pause = ctx.yieldNow ? slicer(RANKING_SLICE_MS, ctx.yieldNow).pause : undefined;
   const index =
     opts.index ??
-    (async () => (await openIndex(ctx.vault, ctx.data, ctx.model, ctx.outputFolder, { onProgress: (message) => ctx.onProgress?.({ stage: 'gather', message }) })).index);
+    (async () => (await openIndex(ctx.vault, ctx.data, ctx.model, ctx.outputFolder, { pause, onProgress: (message) => ctx.onProgress?.({ stage: 'gather', message }) })).index);
   // Each source's digest starts as soon as the source is read, so the model is busy while the
   // scout still reads notes and fetches pages; the LLM layer's endpoint limit bounds them.
   const digests = new Map<string, CheckedDigest>();
@@ -154,6 +160,7 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
     signal: ctx.signal,
     onProgress: (done, total, label) => ctx.onProgress?.({ stage: 'gather', done, total, message: label }),
     onSource: startDigest,
+    pause,
   }).catch(async (err: unknown) => {
     // No digest may be left running after the run ends; then a cancel reads as a cancel.
     await Promise.allSettled(digestJobs);

@@ -101,6 +101,8 @@ export function nodeAgentContext(p: {
     network: { allowHosts: p.allowHosts, resolveHost },
     signal: p.signal,
     onProgress: p.onProgress,
+    // setImmediate, not a timer: I/O callbacks (a digest's request under way) run before it.
+    yieldNow: () => new Promise((resolve) => setImmediate(resolve)),
   };
 }
 

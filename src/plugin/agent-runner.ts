@@ -8,7 +8,7 @@ import { PathError } from '../core/layout';
 import { VaultError } from '../vault/port';
 import { UndoRefused } from '../journal';
 import type { Settings } from './settings-schema';
-import type { LiveModel } from './live-model';
+import { yieldToUi, type LiveModel } from './live-model';
 import { ObsidianDataFolder, type ObsidianVault } from './obsidian-vault';
 
 const STAGE_LABEL: Record<Progress['stage'], string> = {
@@ -87,6 +87,7 @@ export class AgentRunner {
       network: { allowHosts: s.allowedHosts },
       signal,
       onProgress: (p) => this.show(p),
+      yieldNow: yieldToUi,
     };
   }
 

@@ -8,7 +8,8 @@ import { slicer } from '../sources/slicer';
 import type { DataFolder } from '../vault/port';
 import type { ObsidianVault } from './obsidian-vault';
 
-const yieldToUi = (): Promise<void> => new Promise((resolve) => window.setTimeout(resolve, 0));
+/** Gives the UI its turn: long work runs in slices between window timers. */
+export const yieldToUi = (): Promise<void> => new Promise((resolve) => window.setTimeout(resolve, 0));
 
 /**
  * The VaultModel kept live inside Obsidian: built once after layout-ready, then updated one note

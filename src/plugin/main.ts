@@ -237,16 +237,18 @@ export default class GroundworkPlugin extends Plugin {
     } else void this.openWelcome();
   }
 
-  private researchOptions(domain: string, dryRun: boolean): Promise<ResearchOptions> {
-    return this.live.ensureIndex().then((index) => ({
+  private researchOptions(domain: string, dryRun: boolean): ResearchOptions {
+    return {
       domain,
       maxSources: this.settings.maxSources,
       maxChars: this.settings.maxSourceChars,
       searchEndpoint: this.settings.searchEndpoint || undefined,
       linkDomain: this.settings.linkDomainNote,
       dryRun,
-      index,
-    }));
+      // Asked for by the ranking, after the domain note's digest has started: on a large vault
+      // the first build takes a while, and the model need not wait for it.
+      index: () => this.live.ensureIndex(),
+    };
   }
 
   /** Research asks first: the dry run in a dialog, then the run; no model call or write before the person confirms. */
@@ -257,13 +259,13 @@ export default class GroundworkPlugin extends Plugin {
       return;
     }
     await this.local('Research', async (ctx) => {
-      const plan = await research(ctx, await this.researchOptions(notePath, true));
+      const plan = await research(ctx, this.researchOptions(notePath, true));
       new ResearchConfirmModal(this.app, plan, () => void this.runResearch(notePath)).open();
     });
   }
 
   private async runResearch(notePath: string): Promise<void> {
-    await this.runner.research('Research', async (ctx) => research(ctx, await this.researchOptions(notePath, false)));
+    await this.runner.research('Research', async (ctx) => research(ctx, this.researchOptions(notePath, false)));
   }
 
   /** A card's next step. */

@@ -5,7 +5,7 @@ import type { VaultPort } from '../vault/port';
 import { throwIfAborted } from '../core/abort';
 import type { AddressPolicy } from './address-policy';
 import { fetchPage, type FetchLike } from './fetch-page';
-import type { FullTextIndex } from './fulltext-index';
+import type { FullTextIndex, Pause } from './fulltext-index';
 import type { HtmlToText } from './html-text';
 import { endpointLabel, searchWeb } from './search-endpoint';
 import { DEFAULT_MAX_CHARS, failedSource, type GatheredSource, type NumberedSource } from './types';
@@ -47,6 +47,8 @@ export interface GatherSourcesOptions {
   maxBytes?: number;
   /** Pages fetched at once. */
   fetchConcurrency?: number;
+  /** Gives the event loop back during the ranking's long loops, so digests already started get their requests out. */
+  pause?: Pause;
 }
 
 type Planned =
@@ -119,7 +121,7 @@ export async function gatherSources(opts: GatherSourcesOptions): Promise<Numbere
    */
   const reservedForUrls = Math.min(personUrls.length, maxSources - 1);
   const noteSlots = maxSources - reservedForUrls;
-  const ranked = await gatherVaultCandidates({ vault, model, index, domainPath, outputFolder, limit: noteSlots + reservedForUrls + SPARE_NOTES });
+  const ranked = await gatherVaultCandidates({ vault, model, index, domainPath, outputFolder, limit: noteSlots + reservedForUrls + SPARE_NOTES, pause: opts.pause });
   const spare = ranked.slice(noteSlots);
   const plan: Planned[] = ranked.slice(0, noteSlots).map((c) => ({ kind: 'note', path: c.path, reason: c.reason, score: c.score }));
   for (const url of personUrls) if (plan.length < maxSources) plan.push({ kind: 'web', url, reason: 'url' });

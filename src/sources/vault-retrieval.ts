@@ -4,7 +4,7 @@ import { basename, GENERATED_KINDS, generatedPath, type GeneratedKind } from '..
 import type { VaultModel } from '../core/vault-model';
 import { VaultError, type VaultPort } from '../vault/port';
 import { isSourceEligible } from './eligibility';
-import type { FullTextIndex } from './fulltext-index';
+import type { FullTextIndex, Pause } from './fulltext-index';
 import { guessLanguage } from './language';
 import { noteTitle, stripFences } from './note-title';
 import { capText, DEFAULT_MAX_CHARS, failedSource, sourceFingerprint, type GatheredSource } from './types';
@@ -38,12 +38,16 @@ export interface GatherVaultOptions {
   domainPath: string;
   outputFolder: string;
   limit: number;
+  /** Gives the event loop back during the walk over every note's links (a second at 50k notes). */
+  pause?: Pause;
 }
 
 /** Target path → paths linking to it, built once per call from the model's records. */
-export function buildBacklinks(model: VaultModel): Map<string, string[]> {
+export async function buildBacklinks(model: VaultModel, pause?: Pause): Promise<Map<string, string[]>> {
   const back = new Map<string, string[]>();
+  let seen = 0;
   for (const r of model.all()) {
+    if (pause && ++seen % 500 === 0) await pause();
     for (const t of r.links) {
       const p = model.resolve(t, r.path);
       if (!p || p === r.path) continue;
@@ -150,7 +154,7 @@ export async function gatherVaultCandidates(opts: GatherVaultOptions): Promise<V
   for (const p of model.membersOf(domainPath)) offer(p, 'member', 1);
 
   // Links and backlinks, breadth first, walking only through notes the agents may read.
-  const backlinks = buildBacklinks(model);
+  const backlinks = await buildBacklinks(model, opts.pause);
   const visited = new Set<string>([domainPath]);
   let frontier = [domainPath];
   for (let hop = 1; hop <= 2; hop++) {

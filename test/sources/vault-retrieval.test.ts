@@ -130,6 +130,21 @@ describe('gatherVaultCandidates', () => {
     expect(got.map((c) => c.path)).not.toContain('Hidden behind agent output.md');
   });
 
+  it('gives the event loop back during its walk over a large vault, and ranks exactly as in one piece', async () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 1200; i++) many[`Many/Note ${i}.md`] = `Note ${i} links [[Note ${(i * 7) % 1200}]] and [[LoRA]].\n`;
+    const { vault, model, index } = await loraVault(many);
+    const whole = await gatherVaultCandidates({ vault, model, index, domainPath: 'LoRA.md', outputFolder: OUT, limit: 30 });
+    let pauses = 0;
+    const pause = async (): Promise<void> => {
+      pauses++;
+      await new Promise((r) => setTimeout(r, 0));
+    };
+    const sliced = await gatherVaultCandidates({ vault, model, index, domainPath: 'LoRA.md', outputFolder: OUT, limit: 30, pause });
+    expect(sliced).toEqual(whole);
+    expect(pauses).toBeGreaterThanOrEqual(2);
+  });
+
   it('cuts at limit, best first', async () => {
     const { vault, model, index } = await loraVault();
     const all = await gatherVaultCandidates({ vault, model, index, domainPath: 'LoRA.md', outputFolder: OUT, limit: 50 });
