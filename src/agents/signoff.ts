@@ -4,7 +4,7 @@ import { parseNote } from '../core/frontmatter';
 import { generatedPath } from '../core/layout';
 import { analyzeNote } from '../core/note-record';
 import { patchFrontmatter } from '../core/patch';
-import { signOffBlockers } from '../core/signoff';
+import { afterSignOffText, signOffBlockerItems, type Blocker } from '../core/signoff';
 import { AgentError, nowIso, type AgentContext } from './context';
 import { domainName, findDomainNote } from './domain-note';
 import { OutcomeLog } from '../journal';
@@ -22,6 +22,12 @@ export interface SignOffReport {
   verdict: string | null;
   openIssues: string[];
   blockers: string[];
+  /** The same blockers with the note or step that clears each (the dialog links them). */
+  blockerItems: Blocker[];
+  /** What agents may do in the domain once it is signed off, in one sentence. */
+  after: string;
+  /** The critique's verdict was not "pass", but the person ticked or deleted every issue it raised. */
+  issuesResolved: boolean;
   /** The fingerprint that would be recorded for the current distillate. */
   fingerprint: string | null;
   /** Exactly what signing would write on the domain note, each key with its value now and after. */
@@ -32,6 +38,12 @@ export interface SignOffWrite {
   key: 'confidence' | 'signed-off' | 'signed-off-distillate';
   from: string | null;
   to: string;
+}
+
+/** The critic's verdict as the person should read it now: "revise" alone would contradict an empty list of open issues. */
+export function verdictText(r: Pick<SignOffReport, 'verdict' | 'issuesResolved'>): string {
+  if (r.verdict === null) return 'no critique yet';
+  return r.issuesResolved ? `${r.verdict}, and every issue it raised is now ticked or deleted` : r.verdict;
 }
 
 /** `confidence: low → high`, `signed-off: (unset) → 2026-01-02`. */
@@ -72,14 +84,20 @@ export async function signOffReport(ctx: AgentContext, domainArg: string): Promi
     { key: 'signed-off', from: scalar(fm['signed-off']), to: nowIso(ctx).slice(0, 10) },
     ...(fingerprint !== null ? [{ key: 'signed-off-distillate' as const, from: scalar(fm['signed-off-distillate']), to: fingerprint }] : []),
   ];
+  const blockerItems = signOffBlockerItems(a);
+  const openIssues = critique ? [...critique.body.matchAll(/^\s*[-*+]\s+\[ \]\s+(.+)$/gm)].map((m) => m[1]!.trim()) : [];
+  const verdict = typeof critique?.frontmatter?.verdict === 'string' ? critique.frontmatter.verdict : null;
   return {
     domain: name,
     domainPath: rec.path,
     // The summary of the YAML the person edits (the readable section of an old two-copy note).
     summary: distBody !== null ? readDistillate(distBody).summary?.trim() || null : null,
-    verdict: typeof critique?.frontmatter?.verdict === 'string' ? critique.frontmatter.verdict : null,
-    openIssues: critique ? [...critique.body.matchAll(/^\s*[-*+]\s+\[ \]\s+(.+)$/gm)].map((m) => m[1]!.trim()) : [],
-    blockers: signOffBlockers(a),
+    verdict,
+    openIssues,
+    blockers: blockerItems.map((b) => b.text),
+    blockerItems,
+    after: afterSignOffText(fm, nowIso(ctx).slice(0, 10), fingerprint),
+    issuesResolved: verdict !== null && verdict.toLowerCase() !== 'pass' && openIssues.length === 0,
     fingerprint,
     writes,
   };

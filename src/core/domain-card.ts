@@ -1,5 +1,7 @@
 import { ZONES } from './map-render';
 import { FALLTHROUGH, MODE_ROWS, type ModeReason } from './policy';
+import { basename } from './layout';
+import type { Blocker } from './signoff';
 import type { Mode } from './trust';
 import type { DomainDetail } from './vault-model';
 
@@ -77,4 +79,13 @@ export function cardFacts(d: DomainDetail): string {
 /** The critical badge only where it explains the mode; a capped domain shows its cap instead. */
 export function showsCritical(d: Pick<DomainDetail, 'critical' | 'reason' | 'mode' | 'autonomy'>): boolean {
   return d.critical && d.reason === 'critical' && !isCapped(d);
+}
+
+/**
+ * A blocker's text as the label of a link to the note that clears it: the path the plain text
+ * spells out is what the link already leads to, so it says "the critique" instead.
+ */
+export function blockerLinkText(b: Blocker): string {
+  if (!b.path) return b.text;
+  return b.text.replace(` (${b.path})`, '').replace(` in ${b.path}`, ` in the ${basename(b.path).replace(/^.* /, '')}`);
 }

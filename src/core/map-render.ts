@@ -66,12 +66,17 @@ export function renderMapMarkdown(map: AutonomyMap, generatedIso: string): strin
  * Why a domain is in its zone, in measured facts: automated changes applied / undone / reverted
  * since the sign-off, proposals accepted / rejected, open critique issues, changed sources.
  */
-export function evidenceFacts(d: DomainDetail): string[] {
+/**
+ * The measured outcomes in short phrases. `said` leaves out what the caller shows elsewhere (the
+ * map card links its pending proposals and lists open critique issues among its blockers), so
+ * no card says one fact twice.
+ */
+export function evidenceFacts(d: DomainDetail, said: { pending?: boolean; openIssues?: boolean } = {}): string[] {
   const e = d.evidence;
   const facts: string[] = [];
   if (e.applied > 0) facts.push(`${e.applied} automated change${e.applied === 1 ? '' : 's'} since the sign-off: ${e.undone} undone, ${e.reverted} reverted`);
-  if (e.accepted + e.rejected > 0) facts.push(`proposals: ${e.accepted} accepted, ${e.rejected} rejected, ${d.pending} pending`);
-  if (d.openIssues > 0) facts.push(`${d.openIssues} open critique issue${d.openIssues === 1 ? '' : 's'}`);
+  if (e.accepted + e.rejected > 0) facts.push(`proposals: ${e.accepted} accepted, ${e.rejected} rejected${said.pending ? '' : `, ${d.pending} pending`}`);
+  if (d.openIssues > 0 && !said.openIssues) facts.push(`${d.openIssues} open critique issue${d.openIssues === 1 ? '' : 's'}`);
   if (d.sourcesChanged.length > 0) facts.push(`${d.sourcesChanged.length} source${d.sourcesChanged.length === 1 ? '' : 's'} changed since digested`);
   if (e.quotesVerified !== null) facts.push(`${Math.round(e.quotesVerified * 100)}% of quotes verified`);
   return facts;

@@ -1,4 +1,5 @@
-import { noteConfidence, type Trust } from './trust';
+import { noteConfidence, readTrust, type Trust } from './trust';
+import { decideMode } from './policy';
 import type { NoteRecord } from './note-record';
 
 /**
@@ -70,4 +71,21 @@ export function stageOf(trust: Trust, a: DomainArtifacts, stale: boolean): Stage
   if (a.critique) return 'critiqued';
   if (a.sources && a.distillate) return 'researched';
   return 'unexplored';
+}
+
+/**
+ * What a sign-off leaves the domain's agents allowed to do, said before the person confirms: a
+ * critical domain or one capped by `autonomy` does not reach automation, and a dialog that
+ * promised it would misstate what the person is signing.
+ */
+export function afterSignOffText(fm: Record<string, unknown> | null, date: string, fingerprint: string | null): string {
+  const signed = { ...(fm ?? {}), confidence: 'high', 'signed-off': date, ...(fingerprint !== null ? { 'signed-off-distillate': fingerprint } : {}) };
+  const { trust } = readTrust('', signed);
+  // A new sign-off restarts the probation count, so it is fresh and not on probation.
+  const { mode, reason } = decideMode({ trust, freshSignOff: true, probation: false });
+  if (mode === 'automate') return 'Then agents may act in this domain on their own, with a critic checking every change; each change is journaled and can be undone.';
+  const what = mode === 'assist' ? 'agents draft and you edit and accept' : 'agents only propose options and you decide';
+  if (reason === 'critical') return `It stays in the assist zone because it is critical: ${what}.`;
+  if (reason === 'invalid-trust-value') return `A trust value is invalid, so it stays in the tension zone until you fix it: ${what}.`;
+  return `Its autonomy key caps it at ${mode}: ${what}.`;
 }

@@ -5,8 +5,13 @@ import type { DomainDetail } from '../core/vault-model';
  * Why a domain is in its zone, on its map card: the measured outcomes, changed sources and a
  * suggestion. A function of its own so any card layout can place it with one call.
  */
-export function renderEvidence(card: HTMLElement, d: DomainDetail, link: (parent: HTMLElement, path: string, label: string) => void): void {
-  const facts = evidenceFacts(d);
+export function renderEvidence(
+  card: HTMLElement,
+  d: DomainDetail,
+  link: (parent: HTMLElement, path: string, label: string) => void,
+  said: { pending?: boolean; openIssues?: boolean } = {},
+): void {
+  const facts = evidenceFacts(d, said);
   if (facts.length === 0 && !d.suggestion && !d.probation) return;
   const box = card.createDiv({ cls: 'groundwork-evidence' });
   if (d.probation) box.createSpan({ cls: 'groundwork-badge groundwork-badge-probation', text: 'on probation' });

@@ -1,7 +1,6 @@
 import { ItemView, type WorkspaceLeaf } from 'obsidian';
 import { ZONES } from '../core/map-render';
-import { basename } from '../core/layout';
-import { cardFacts, nextStep, NEXT_STEP_LABEL, showsCritical, zoneTitle, type NextStep } from '../core/domain-card';
+import { blockerLinkText, cardFacts, nextStep, NEXT_STEP_LABEL, showsCritical, zoneTitle, type NextStep } from '../core/domain-card';
 import type { AutonomyMap, DomainDetail } from '../core/vault-model';
 import type { LiveModel } from './live-model';
 import { renderEvidence } from './evidence-card';
@@ -132,7 +131,9 @@ export class AutonomyMapView extends ItemView {
       for (const k of kinds) this.noteLink(links, d.artifacts[k]!, k);
     }
     // Why the domain stands where it does (outcomes, changed sources, a suggestion), just above what to do next.
-    renderEvidence(card, d, (parent, path, label) => this.noteLink(parent, path, label));
+    // Said once on the card: the pending proposals get their own link, open issues their blocker.
+    const listsIssues = d.stage !== 'unexplored' && d.blockerItems.some((b) => b.path !== null && b.path === d.artifacts.critique);
+    renderEvidence(card, d, (parent, path, label) => this.noteLink(parent, path, label), { pending: d.pendingPaths.length > 0, openIssues: listsIssues });
 
     const step = nextStep(d);
     const actions = card.createDiv({ cls: 'groundwork-next' });
@@ -148,7 +149,7 @@ export class AutonomyMapView extends ItemView {
       for (const b of blockers) {
         const li = ul.createEl('li');
         // The link leads to the note: its path need not be spelled out in the text too.
-        if (b.path) this.noteLink(li, b.path, b.text.replace(` (${b.path})`, '').replace(` in ${b.path}`, ` in the ${basename(b.path).replace(/^.* /, '')}`));
+        if (b.path) this.noteLink(li, b.path, blockerLinkText(b));
         else if (b.step) {
           const s = b.step;
           const a = li.createEl('a', { text: b.text, href: '#', cls: 'groundwork-step-link' });

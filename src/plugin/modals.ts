@@ -1,6 +1,7 @@
 import { Component, FuzzySuggestModal, MarkdownRenderer, Modal, Setting, type App } from 'obsidian';
 import { lineDiff } from '../core/line-diff';
-import { formatWrite, type SignOffReport } from '../agents/signoff';
+import { formatWrite, verdictText, type SignOffReport } from '../agents/signoff';
+import { blockerLinkText } from '../core/domain-card';
 import type { ParsedOption } from '../agents/proposals';
 import type { RunResult } from '../agents/research';
 
@@ -133,27 +134,45 @@ export class SignOffModal extends Modal {
     const summary = el.createDiv({ cls: 'groundwork-summary markdown-rendered' });
     if (r.summary) this.rendering = MarkdownRenderer.render(this.app, r.summary, summary, r.domainPath, this.component);
     else summary.createEl('p', { text: 'No distillate yet.' });
-    el.createEl('p', { text: `Critic's verdict: ${r.verdict ?? 'no critique yet'}` });
+    el.createEl('p', { text: `Critic's verdict: ${verdictText(r)}` });
     el.createEl('h4', { text: `Open issues (${r.openIssues.length})` });
     if (r.openIssues.length === 0) el.createEl('p', { text: 'None.', cls: 'groundwork-muted' });
     const issues = el.createEl('ul');
-    for (const i of r.openIssues) issues.createEl('li', { text: i.replace(/\[\[[^\]|]*\|([^\]]+)\]\]/g, '$1').replace(/\[\[([^\]]+)\]\]/g, '$1') });
-    if (r.blockers.length > 0) {
+    // Each issue is Markdown (emphasis, citations as links to the sources): rendered as such, never shown raw.
+    for (const i of r.openIssues) {
+      const li = issues.createEl('li', { cls: 'markdown-rendered' });
+      const done = MarkdownRenderer.render(this.app, i, li, r.domainPath, this.component).then(() => {
+        // The renderer wraps one line in a paragraph; inside a list item it is one line of the list.
+        const p = li.children.length === 1 && li.firstElementChild?.tagName === 'P' ? li.firstElementChild : null;
+        if (p) li.replaceChildren(...Array.from(p.childNodes));
+      });
+      this.rendering = Promise.all([this.rendering, done]).then(() => undefined);
+    }
+    if (r.blockerItems.length > 0) {
       el.createEl('h4', { text: 'What blocks the sign-off' });
       const ul = el.createEl('ul', { cls: 'groundwork-blockers' });
-      for (const b of r.blockers) ul.createEl('li', { text: b });
+      for (const b of r.blockerItems) {
+        const li = ul.createEl('li');
+        if (b.path) this.link(li, b.path, blockerLinkText(b));
+        else li.setText(b.text);
+      }
     }
     const head = el.createEl('h4', { text: r.blockers.length > 0 ? 'Once nothing blocks it, signing writes in ' : 'Signing writes in ' });
-    const a = head.createEl('a', { text: r.domainPath, href: '#', cls: 'internal-link', attr: { 'data-href': r.domainPath } });
+    this.link(head, r.domainPath, r.domainPath);
+    const writes = el.createEl('ul', { cls: 'groundwork-writes' });
+    for (const w of r.writes) writes.createEl('li').createEl('code', { text: formatWrite(w) });
+    el.createEl('p', { cls: 'groundwork-muted groundwork-after-signoff', text: r.after });
+    buttons(this, el, 'Sign off', this.confirm, r.blockers.length > 0);
+  }
+
+  /** A link to a note: the dialog closes and the note opens, where the person reads or edits it. */
+  private link(parent: HTMLElement, path: string, text: string): void {
+    const a = parent.createEl('a', { text, href: '#', cls: 'internal-link', attr: { 'data-href': path } });
     a.addEventListener('click', (evt) => {
       evt.preventDefault();
       this.close();
-      this.openNote(r.domainPath);
+      this.openNote(path);
     });
-    const writes = el.createEl('ul', { cls: 'groundwork-writes' });
-    for (const w of r.writes) writes.createEl('li').createEl('code', { text: formatWrite(w) });
-    el.createEl('p', { cls: 'groundwork-muted', text: 'Then agents may act in this domain on their own, with a critic checking every change; each change is journaled and can be undone.' });
-    buttons(this, el, 'Sign off', this.confirm, r.blockers.length > 0);
   }
 
   override onClose(): void {
@@ -192,7 +211,9 @@ export class ResearchConfirmModal extends Modal {
     el.createEl('h4', { text: 'Model calls' });
     const cost = p.estimatedCost === null ? 'cost unknown (set a price per million tokens in the settings)' : `about $${p.estimatedCost.toFixed(4)}`;
     const calls = el.createEl('ul', { cls: 'groundwork-plan' });
-    calls.createEl('li', { text: `${p.calls} model call${p.calls === 1 ? '' : 's'}: ${p.digestCalls} digest${p.digestCalls === 1 ? '' : 's'} (${p.cachedDigests} already digested), 1 distill, 1 critique` });
+    const rounds = p.distillCalls === 1 ? '1 distill, 1 critique' : `${p.distillCalls} distill and ${p.distillCalls} critique batches`;
+    const cached = p.cachedDigests > 0 ? ` (${p.cachedDigests} more already digested)` : '';
+    calls.createEl('li', { text: `${p.calls} model call${p.calls === 1 ? '' : 's'}: ${p.digestCalls} digest${p.digestCalls === 1 ? '' : 's'}${cached}, ${rounds}` });
     calls.createEl('li', { text: `About ${p.estimatedTokens.toLocaleString('en-US')} tokens, ${cost}` });
     calls.createEl('li', { text: `Model: ${p.model}` });
     el.createEl('h4', { text: 'Changes' });

@@ -74,3 +74,13 @@ describe('plain wikilinks for the terminal', () => {
     expect(plainWikilinks('Ranks matter [[Groundwork/L/L sources#S3|S3]], see [[Notes/Rank notes]] and [[X#Part]].')).toBe('Ranks matter S3, see Rank notes and X.');
   });
 });
+
+describe('what the sign-off dialog says the sign-off does', () => {
+  it('promises automation only where the trust keys allow it', async () => {
+    const { afterSignOffText } = await import('../../src/core/signoff');
+    expect(afterSignOffText({ confidence: 'low' }, '2026-01-02', 'sha256:0123456789ab')).toMatch(/^Then agents may act in this domain on their own/);
+    expect(afterSignOffText({ critical: true }, '2026-01-02', null)).toBe('It stays in the assist zone because it is critical: agents draft and you edit and accept.');
+    expect(afterSignOffText({ autonomy: 'propose' }, '2026-01-02', null)).toBe('Its autonomy key caps it at propose: agents only propose options and you decide.');
+    expect(afterSignOffText({ critical: 'maybe' }, '2026-01-02', null)).toMatch(/^A trust value is invalid/);
+  });
+});

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { acceptProposal, rejectProposal } from '../../agents/accept';
 import { runTask } from '../../agents/gate';
 import { listInbox, proposalId } from '../../agents/proposals';
-import { formatWrite, signOff, signOffReport } from '../../agents/signoff';
+import { formatWrite, signOff, signOffReport, verdictText } from '../../agents/signoff';
 import { plainWikilinks } from '../../core/links';
 import { DEFAULT_OUTPUT_FOLDER } from '../../core/layout';
 import { Journal, UndoRefused } from '../../journal';
@@ -35,7 +35,7 @@ export async function runSignoff(io: CliIO, vaultArg: string, domain: string, fl
     const plain = plainWikilinks;
     io.out(`Domain: ${r.domain} (${r.domainPath})`);
     io.out(`Summary: ${r.summary ? plain(r.summary) : '(no distillate)'}`);
-    io.out(`Critic's verdict: ${r.verdict ?? '(no critique)'}`);
+    io.out(`Critic's verdict: ${verdictText(r)}`);
     io.out(r.openIssues.length === 0 ? 'Open issues: none' : `Open issues (${r.openIssues.length}):`);
     for (const i of r.openIssues) io.out(`  - [ ] ${plain(i)}`);
     if (r.blockers.length > 0) {
@@ -45,11 +45,12 @@ export async function runSignoff(io: CliIO, vaultArg: string, domain: string, fl
     io.out(`${r.blockers.length > 0 ? 'Signing would write, once nothing blocks it,' : 'Signing writes'} in ${r.domainPath}:`);
     for (const w of r.writes) io.out(`  ${formatWrite(w)}`);
     if (r.blockers.length > 0) throw new CliFailure(`${r.domain} cannot be signed off yet (${r.blockers.length} blocker${r.blockers.length === 1 ? '' : 's'} above)`);
-    if (!flags.yes && !(await ask(io, `Sign off ${r.domain}? Agents may then act there on their own, with a critic checking each change. [y/N]`))) {
+    io.out(r.after);
+    if (!flags.yes && !(await ask(io, `Sign off ${r.domain}? [y/N]`))) {
       throw new CliFailure('Not signed off (answer "y", or pass --yes)');
     }
     const done = await signOff(ctx, domain);
-    io.out(`Signed off ${done.domain} on ${done.date} (distillate ${done.fingerprint}). Its mode is now automate unless capped by autonomy.`);
+    io.out(`Signed off ${done.domain} on ${done.date} (distillate ${done.fingerprint}).`);
     return 0;
   } finally {
     dispose();
