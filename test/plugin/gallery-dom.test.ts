@@ -23,8 +23,8 @@ const buttons = (el: HTMLElement) => Array.from(el.querySelectorAll('button')).m
 const headings = (el: HTMLElement) => Array.from(el.querySelectorAll('h2, h3, h4, .modal-title, .setting-item-heading .setting-item-name')).map(text);
 
 describe('the gallery scenes', () => {
-  it('all ten exist; every button says what it does; every note link resolves', () => {
-    expect([...scenes.keys()].sort()).toEqual(['inbox', 'map-cycle', 'map-empty', 'map-problems', 'research-confirm', 'settings', 'signoff-blocked', 'signoff-ready', 'task', 'welcome']);
+  it('all twelve exist; every button says what it does; every note link resolves', () => {
+    expect([...scenes.keys()].sort()).toEqual(['domains-base', 'inbox', 'map-cycle', 'map-empty', 'map-evidence', 'map-problems', 'research-confirm', 'settings', 'signoff-blocked', 'signoff-ready', 'task', 'welcome']);
     for (const [name, s] of scenes) {
       expect(s.brokenLinks, name).toEqual([]);
       for (const b of buttons(s.el)) expect(b.text.trim(), `${name}: a button without a label`).not.toBe('');
@@ -62,6 +62,37 @@ describe('the gallery scenes', () => {
     ]);
     expect(text(card('LoRA fine-tuning').querySelector('.groundwork-pending')!)).toBe('1 pending proposal: review in the inbox');
     expect(text(card('Static site builds').querySelector('.groundwork-domain-facts')!).match(/signed off/g)).toHaveLength(1);
+    // Each fact once: open issues are a blocker, pending proposals a link, so the evidence does not repeat them.
+    for (const name of ['LoRA fine-tuning', 'Kubernetes']) {
+      expect(text(card(name)).match(/open critique issue/g)?.length ?? 0, name).toBeLessThanOrEqual(1);
+      expect(text(card(name)).match(/pending/g)?.length ?? 0, name).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('map with evidence: a domain on probation shows its outcomes and suggestion above the step that ends it', () => {
+    const el = scene('map-evidence');
+    const card = Array.from(el.querySelectorAll<HTMLElement>('.groundwork-domain')).find((c) => text(c.querySelector('.groundwork-domain-title a')!) === 'Static site builds')!;
+    expect(card.closest('.groundwork-zone-assist')).not.toBeNull();
+    expect(text(card.querySelector('.groundwork-badge-probation')!)).toBe('on probation');
+    expect(text(card.querySelector('.groundwork-evidence-facts')!)).toContain('2 automated changes since the sign-off: 2 undone, 0 reverted');
+    expect(text(card.querySelector('.groundwork-suggestion')!)).toContain('review, then sign off again');
+    const step = card.querySelector('.groundwork-next button.mod-cta')!;
+    expect(text(step)).toBe('Sign off');
+    expect(card.querySelector('.groundwork-evidence')!.compareDocumentPosition(step) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
+  it('domains base: its three views over the vault, the mode column named as not the final word', () => {
+    const el = scene('domains-base');
+    expect(headings(el)).toEqual(expect.arrayContaining([expect.stringMatching(/^Domains \(\d+\)$/), expect.stringMatching(/^Waiting for your review \(\d+\)$/), expect.stringMatching(/^Pending proposals \(\d+\)$/)]));
+    const [domains] = Array.from(el.querySelectorAll('table'));
+    expect(Array.from(domains!.querySelectorAll('th')).map(text)).toEqual(['Note', 'Confidence', 'Critical', 'Autonomy cap', 'Signed off', 'Mode as written (the autonomy map decides)']);
+    const rows = new Map(Array.from(domains!.querySelectorAll('tbody tr')).map((tr) => {
+      const cells = Array.from(tr.querySelectorAll('td')).map(text);
+      return [cells[0]!, cells[5]!];
+    }));
+    expect(rows.get('Static site builds')).toBe('automate');
+    expect(rows.get('Payments')).toBe('assist');
+    expect(rows.get('LoRA fine-tuning')).toBe('propose');
   });
 
   it('map with problems: each problem names its file; a note linked as a domain can be adopted; a capped domain does not say critical', () => {
@@ -94,6 +125,12 @@ describe('the gallery scenes', () => {
     const el = scene('signoff-blocked');
     expect(text(el.querySelector('.modal-title')!)).toBe('Sign off Kubernetes');
     expect(text(el)).toContain('What blocks the sign-off');
+    // Blockers that a note clears link that note; issues are rendered Markdown, never raw asterisks.
+    expect(Array.from(el.querySelectorAll('.groundwork-blockers a[data-href]')).map((a) => a.getAttribute('data-href'))).toEqual([
+      'Groundwork/Kubernetes/Kubernetes distillate.md',
+      'Groundwork/Kubernetes/Kubernetes critique.md',
+    ]);
+    expect(text(el)).not.toContain('**');
     expect(text(el.querySelector('.groundwork-writes')!)).toContain('confidence: medium → high');
     expect(buttons(el)).toEqual([
       { text: 'Cancel', disabled: false },
@@ -108,6 +145,9 @@ describe('the gallery scenes', () => {
     expect(writes[0]).toBe('confidence: medium → high');
     expect(writes[1]).toMatch(/^signed-off: \(unset\) → \d{4}-\d\d-\d\d$/);
     expect(writes[2]).toMatch(/^signed-off-distillate: \(unset\) → sha256:[0-9a-f]{12}$/);
+    // A "revise" verdict whose issues are all ticked says so, rather than contradicting "Open issues (0)".
+    expect(text(el)).toContain("Critic's verdict: revise, and every issue it raised is now ticked or deleted");
+    expect(text(el.querySelector('.groundwork-after-signoff')!)).toContain('agents may act in this domain on their own');
     expect(buttons(el)).toEqual([
       { text: 'Cancel', disabled: false },
       { text: 'Sign off', disabled: false },

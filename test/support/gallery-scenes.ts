@@ -6,6 +6,9 @@ import { enablePlugin, loadBuiltPlugin, readManifest } from './obsidian/load-plu
 import { OpenAiTestServer } from './openai-server';
 import { scriptedAgents } from './scripted-agents';
 import { EXAMPLE_VAULT } from './temp-vault';
+import { BasesEvaluator, matchesFilter, type Row } from './bases-expression';
+import { parse as parseYaml } from 'yaml';
+import { plainWikilinks } from '../../src/core/links';
 
 /**
  * The scenes of the gallery: each view and dialog as the REAL plugin classes in the built
@@ -35,6 +38,7 @@ type PluginLike = {
   updateSettings(p: unknown): Promise<boolean>;
   settings: { llm: Record<string, unknown> };
   live: { notify(): void };
+  autonomy: { whenIdle(): Promise<void> };
 };
 
 interface Session {
@@ -75,7 +79,60 @@ async function idle(s: Session): Promise<void> {
   await s.plugin.whenIdle();
   await settle(s.app);
   await s.plugin.whenIdle();
+  // Evidence (probation, outcomes) is refreshed after changes; the map shows it once that is done.
+  await s.plugin.autonomy.whenIdle();
+  await settle(s.app);
   s.plugin.live.notify();
+}
+
+interface BaseFile {
+  properties?: Record<string, { displayName?: string }>;
+  formulas?: Record<string, string>;
+  views: { name: string; filters?: unknown; order: string[] }[];
+}
+
+/**
+ * Groundwork/Domains.base as a person would see its three tables. Obsidian draws Bases itself
+ * and no headless Obsidian exists, so the file the plugin wrote is evaluated by the test suite's
+ * strict Bases interpreter (the one that checks its formulas against the policy table) over the
+ * vault's notes, and drawn as plain tables.
+ */
+function domainsBaseEl(s: Session): HTMLElement {
+  const file = s.app.vault.getFileByPath('Groundwork/Domains.base');
+  if (!file) throw new Error('Groundwork/Domains.base was not written');
+  const base = parseYaml(s.app.vault.readSync(file)) as BaseFile;
+  const ev = new BasesEvaluator(base.formulas ?? {});
+  const rows: Row[] = s.app.vault
+    .getMarkdownFiles()
+    .map((f) => ({ path: f.path, frontmatter: s.app.metadataCache.getFileCache(f)?.frontmatter ?? {} }))
+    .sort((a, b) => a.path.localeCompare(b.path));
+  const root = createDiv({ cls: 'workspace-leaf-content groundwork-gallery-base' });
+  const header = root.createDiv({ cls: 'view-header' });
+  header.createDiv({ cls: 'view-header-title', text: 'Domains' });
+  const content = root.createDiv({ cls: 'view-content' });
+  content.createEl('h2', { text: 'Groundwork/Domains.base' });
+  content.createEl('p', { cls: 'groundwork-muted', text: 'Its three views, evaluated from the file Groundwork wrote; Obsidian draws them as editable tables.' });
+  const label = (col: string) => base.properties?.[col]?.displayName ?? base.properties?.[`note.${col}`]?.displayName ?? col;
+  const cell = (col: string, row: Row): string => {
+    if (col === 'file.name') return row.path.slice(row.path.lastIndexOf('/') + 1).replace(/\.md$/, '');
+    const v = col.startsWith('formula.') ? ev.evaluate(col, row) : row.frontmatter[col.replace(/^note\./, '')];
+    if (v === null || v === undefined) return '';
+    return plainWikilinks(typeof v === 'string' ? v : JSON.stringify(v));
+  };
+  for (const view of base.views) {
+    const shown = rows.filter((r) => matchesFilter(ev, view.filters, r));
+    content.createEl('h3', { text: `${view.name} (${shown.length})` });
+    const table = content.createEl('table', { cls: 'groundwork-gallery-table' });
+    const head = table.createEl('thead').createEl('tr');
+    for (const col of view.order) head.createEl('th', { text: label(col) });
+    const body = table.createEl('tbody');
+    for (const r of shown) {
+      const tr = body.createEl('tr');
+      for (const col of view.order) tr.createEl('td', { text: cell(col, r) });
+    }
+    if (shown.length === 0) body.createEl('tr').createEl('td', { text: 'No notes', attr: { colspan: String(view.order.length) } });
+  }
+  return root;
 }
 
 /** Form state lives in properties; a picture of outerHTML needs it in attributes. */
@@ -99,7 +156,8 @@ function capture(s: Session, name: string, title: string, el: HTMLElement, kind:
   freeze(el);
   const brokenLinks = Array.from(el.querySelectorAll('a[data-href]'))
     .map((a) => a.getAttribute('data-href')!)
-    .filter((href) => !s.app.vault.getAbstractFileByPath(href));
+    // A link is resolved as Obsidian resolves link text: a path or a name, with or without .md, a #heading aside.
+    .filter((href) => !s.app.vault.getAbstractFileByPath(href) && !s.app.metadataCache.getFirstLinkpathDest(href.split('#')[0]!, ''));
   return { name, title, html: el.outerHTML, el: el.cloneNode(true) as HTMLElement, brokenLinks, width, height, kind };
 }
 
@@ -167,7 +225,7 @@ export async function buildScenes(): Promise<Scene[]> {
     scenes.push(capture(s, 'welcome', 'Welcome view: connect a model, adopt a note, research it', leafEl(s.app, 'groundwork-welcome'), 'view', 900, 1180));
     await s.app.commands.run('groundwork:open-autonomy-map');
     await idle(s);
-    scenes.push(capture(s, 'map-empty', 'Autonomy map of a fresh vault', leafEl(s.app, 'groundwork-autonomy-map'), 'view', 900, 520));
+    scenes.push(capture(s, 'map-empty', 'Autonomy map of a fresh vault', leafEl(s.app, 'groundwork-autonomy-map'), 'view', 900, 620));
   } finally {
     await stop(s);
   }
@@ -218,7 +276,7 @@ export async function buildScenes(): Promise<Scene[]> {
     await open(s, 'Kubernetes.md');
     await command(s, 'sign-off-domain');
     await (lastModal() as unknown as { rendering: Promise<void> }).rendering;
-    scenes.push(capture(s, 'signoff-blocked', 'Sign-off dialog, blocked', lastModal().modalEl, 'modal', 760, 1000));
+    scenes.push(capture(s, 'signoff-blocked', 'Sign-off dialog, blocked', lastModal().modalEl, 'modal', 760, 620));
     lastModal().close();
 
     await open(s, 'Kubernetes.md');
@@ -233,7 +291,24 @@ export async function buildScenes(): Promise<Scene[]> {
 
     await s.app.commands.run('groundwork:open-autonomy-map');
     await idle(s);
-    scenes.push(capture(s, 'map-cycle', 'Autonomy map after a research cycle', leafEl(s.app, 'groundwork-autonomy-map'), 'view', 900, 1020));
+    scenes.push(capture(s, 'map-cycle', 'Autonomy map after a research cycle', leafEl(s.app, 'groundwork-autonomy-map'), 'view', 900, 1060));
+    scenes.push(capture(s, 'domains-base', 'Groundwork/Domains.base: its three views over the same vault', domainsBaseEl(s), 'view', 900, 700));
+
+    // Two automated changes in the signed-off domain, both undone: the evidence puts it on probation.
+    for (const task of ['Add a checklist summary', 'Add a rollback note']) {
+      await open(s, 'Notes/Blog deploy checklist.md');
+      await command(s, 'run-task');
+      const t = lastModal();
+      const area = t.contentEl.querySelector('textarea')!;
+      area.value = task;
+      area.dispatchEvent(new Event('input'));
+      button(t.contentEl, 'Run').click();
+      await idle(s);
+      await command(s, 'undo-last-change');
+    }
+    await s.app.commands.run('groundwork:open-autonomy-map');
+    await idle(s);
+    scenes.push(capture(s, 'map-evidence', 'Autonomy map: evidence put a signed-off domain on probation', leafEl(s.app, 'groundwork-autonomy-map'), 'view', 900, 1110));
   } finally {
     await stop(s);
   }
