@@ -159,7 +159,8 @@ export function readYamlMapping(yamlText: string, lineOffset = 0): YamlMappingRe
     for (const e of doc.errors) {
       if (e.code !== 'DUPLICATE_KEY') errors.push(`Malformed YAML frontmatter: ${describeYamlError(e, lineOffset)}`);
     }
-    return result(null);
+    // yaml reports an unclosed nesting once per level (40 levels, 40 equal lines): once is enough.
+    return { ...result(null), errors: [...new Set(errors)], warnings: [...new Set(warnings)] };
   }
 
   const contents = doc.contents;

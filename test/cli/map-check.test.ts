@@ -164,6 +164,22 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(/^\d+ problems in \d+ of 12 notes\n$/);
   });
 
+  it('deeply nested YAML: each problem is reported once, not once per level', async () => {
+    const dir = vault(false);
+    // 40 unclosed flow sequences, on one line and across 40 lines, and 40 unclosed flow maps.
+    writeFileSync(path.join(dir, 'Nested.md'), `---\na: ${'['.repeat(40)}\n---\nBody.\n`);
+    writeFileSync(path.join(dir, 'Nested lines.md'), `---\na: ${Array.from({ length: 40 }, () => '[').join('\n ')}\n---\nBody.\n`);
+    writeFileSync(path.join(dir, 'Nested maps.md'), `---\na: ${'[{'.repeat(20)}\n---\nBody.\n`);
+    const r = await runCli(['check', dir, '--json']);
+    expect(r.code).toBe(1);
+    const { problems } = JSON.parse(r.stdout) as { problems: { path: string; message: string }[] };
+    const byPath = (p: string) => problems.filter((x) => x.path === p).map((x) => x.message);
+    expect(byPath('Nested.md')).toEqual(['Malformed YAML frontmatter: Flow sequence in block collection must be sufficiently indented and end with a ] (line 2)']);
+    expect(byPath('Nested lines.md')).toHaveLength(1);
+    expect(byPath('Nested maps.md')).toHaveLength(2);
+    for (const p of problems) expect(problems.filter((x) => x.path === p.path && x.message === p.message)).toHaveLength(1);
+  });
+
   it('a clean vault passes check with exit 0', async () => {
     const r = await runCli(['check', vault()]);
     expect(r).toMatchObject({ code: 0, stdout: 'No problems in 15 notes.\n' });
