@@ -105,7 +105,8 @@ export async function writeProposal(
   },
 ): Promise<string> {
   const stamp = p.now.replace(/[:.]/g, '-').replace(/Z$/, '');
-  const base = `${inboxFolder(outputFolder)}/${safeName(`${p.domain ? basename(p.domain) : 'Unmapped'} ${p.task.slice(0, 40)} ${stamp}`)}`;
+  // The stamp keeps names unique, so only the words before it are cut to fit.
+  const base = `${inboxFolder(outputFolder)}/${safeName(`${p.domain ? basename(p.domain) : 'Unmapped'} ${p.task.slice(0, 40)}`, 90)} ${stamp}`;
   const intro = p.domain ? MODE_INTRO[p.mode] : UNMAPPED_INTRO;
   const body: string[] = [`# Proposal: ${inertText(p.task, { max: 200 })}`, '', intro, ''];
   if (p.author) body.push(`Requested by ${inertText(p.author, { max: 80 })}, an agent outside Groundwork.`, '');

@@ -1,4 +1,4 @@
-import { generatedPath } from '../core/layout';
+import { checkNameLengths, generatedPath } from '../core/layout';
 import { analyzeNote } from '../core/note-record';
 import { parseNote } from '../core/frontmatter';
 import type { FullTextIndex } from '../sources/fulltext-index';
@@ -111,6 +111,8 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
     distillate: generatedPath(ctx.outputFolder, name, 'distillate'),
     critique: generatedPath(ctx.outputFolder, name, 'critique'),
   };
+  // Before any model call: a name no file system takes would fail only at the first write.
+  for (const p of Object.values(paths)) checkNameLengths(p);
 
   ctx.onProgress?.({ stage: 'gather', message: `Gathering up to ${opts.maxSources} sources for ${name}` });
   // The saved index, brought up to date with the notes that changed since, and saved again

@@ -1,10 +1,20 @@
 import { closeSync, fstatSync, linkSync, openSync, promises as fs, readSync, renameSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { cutToBytes } from '../core/layout';
 
-/** A sibling name for a temp file: hidden, unique, and recognizable by the stale-file sweep. */
+/** The longest file name most file systems take, in bytes. */
+const MAX_FILE_NAME_BYTES = 255;
+
+/**
+ * A sibling name for a temp file: hidden, unique, and recognizable by the stale-file sweep. The
+ * note's own name is cut (by bytes, never inside a character) so the temp name fits where the
+ * note's name does: a note named with 250 bytes must stay writable.
+ */
 export function siblingName(absPath: string, suffix: 'tmp' | 'held'): string {
-  return path.join(path.dirname(absPath), `.${path.basename(absPath)}.${randomBytes(6).toString('hex')}.${suffix}`);
+  const tail = `.${randomBytes(6).toString('hex')}.${suffix}`;
+  const room = MAX_FILE_NAME_BYTES - 1 - Buffer.byteLength(tail);
+  return path.join(path.dirname(absPath), `.${cutToBytes(path.basename(absPath), room)}${tail}`);
 }
 
 /** Temp files this module leaves only when killed mid-write: `.<name>.<12 hex>.tmp`. */

@@ -12,22 +12,81 @@ export const ROLES = ['domain', 'sources', 'distillate', 'critique', 'skeleton',
 export type Role = (typeof ROLES)[number];
 
 /**
- * A domain name as a file name: characters that Obsidian or some file system refuses, or that
- * break wikilinks (`# ^ [ ] |`), become spaces; no leading dots (hidden files), no trailing dots.
+ * Longest domain-derived name, in UTF-8 bytes. File systems count bytes (255 a name), not
+ * characters, and the longest name built from it is `<name> skeleton.canvas`: 255 − 16. Any name
+ * whose generated files all fitted before keeps its folder; a longer one failed with
+ * ENAMETOOLONG after the model calls were spent.
  */
-export function safeName(name: string): string {
+export const MAX_NAME_BYTES = 255 - ' skeleton.canvas'.length;
+/** The cut names always had, in UTF-16 units: kept so no existing folder is renamed. */
+const MAX_NAME_UNITS = 120;
+
+// Windows refuses a device name as a file or folder name, whatever its case, alone or before an
+// extension (`con`, `NUL.txt`, `aux .md`: blanks before the dot do not count); `Aux sends` is an
+// ordinary name. A `_` right after the device name makes it one too (a name made on Linux would
+// otherwise not sync to Windows).
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9¹²³]|lpt[0-9¹²³])(?= *(\.|$))/i;
+// Bidirectional controls make a name read differently from what it is (`invoice\u202Egpj.exe`).
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+const encoder = new TextEncoder();
+
+/** UTF-8 length of `text`. */
+export function utf8Bytes(text: string): number {
+  return encoder.encode(text).length;
+}
+
+/** The longest start of `text` that fits in `maxBytes` of UTF-8, never half a character. */
+export function cutToBytes(text: string, maxBytes: number): string {
+  if (utf8Bytes(text) <= maxBytes) return text;
+  let out = '';
+  let bytes = 0;
+  for (const ch of text) {
+    const n = utf8Bytes(ch);
+    if (bytes + n > maxBytes) break;
+    out += ch;
+    bytes += n;
+  }
+  return out;
+}
+
+/** The first `units` UTF-16 units of `text`, without a half surrogate pair at the cut. */
+function cutToUnits(text: string, units: number): string {
+  const cut = text.slice(0, units);
+  return /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+/**
+ * A domain name as a file name: characters that Obsidian or some file system refuses, or that
+ * break wikilinks (`# ^ [ ] |`), become spaces; bidirectional controls go; no leading dots
+ * (hidden files), no trailing dots or blanks; at most 120 characters and `maxBytes` of UTF-8
+ * (default MAX_NAME_BYTES); a Windows device name (`CON`, `aux`, `NUL.txt`) gets a `_` after it.
+ */
+export function safeName(name: string, maxBytes = MAX_NAME_BYTES): string {
   const cleaned = name
     .normalize('NFC')
+    .replace(BIDI, '')
     // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
     .replace(/[\u0000-\u001f\u007f\\/:*?"<>|#^[\]]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
     // Dots and spaces together: '../../.x' becomes '.. .. .x', and stripping only the dots left ' .. .x', hidden once trimmed.
-    .replace(/^[. ]+/, '')
+    .replace(/^[. ]+/, '');
+  const cut = cutToBytes(cutToUnits(cleaned, MAX_NAME_UNITS), maxBytes)
     .replace(/[. ]+$/, '')
-    .slice(0, 120)
     .trim();
-  return cleaned === '' ? 'Untitled' : cleaned;
+  if (cut === '') return 'Untitled';
+  return cut.replace(WINDOWS_RESERVED, '$1_');
+}
+
+/**
+ * Refuses, before any model call, a path with a name longer than file systems take: a run that
+ * would fail at its first write is stopped while nothing is spent.
+ */
+export function checkNameLengths(path: string): void {
+  for (const part of path.split('/')) {
+    if (utf8Bytes(part) > 255) throw new PathError(`Refused a name longer than 255 bytes (${utf8Bytes(part)}): ${path}`);
+  }
 }
 
 export function domainFolder(outputFolder: string, domain: string): string {

@@ -45,6 +45,19 @@ describe('NodeVault.process', () => {
     expect(readFileSync(path.join(dir, 'n.md'), 'utf8')).toBe(`edit ${n - 1}`);
   });
 
+  it('rewrites and creates notes whose names take all 255 bytes (the temp name is cut to fit)', async () => {
+    const { dir, vault: v } = vault();
+    const name = `${'語'.repeat(84)}.md`; // 255 bytes: the longest name a file system takes
+    expect(Buffer.byteLength(name)).toBe(255);
+    writeFileSync(path.join(dir, name), 'one\n');
+    expect(await v.process(name, (t) => `${t}two\n`)).toBe('one\ntwo\n');
+    expect(readFileSync(path.join(dir, name), 'utf8')).toBe('one\ntwo\n');
+    const created = `${'é'.repeat(126)}.md`; // 255 bytes, 2-byte characters
+    await v.create(created, 'new\n');
+    expect(readFileSync(path.join(dir, created), 'utf8')).toBe('new\n');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.endsWith('.held'))).toEqual([]);
+  });
+
   it('keeps a BOM and CRLF byte for byte', async () => {
     const { dir, vault: v } = vault();
     const text = '\uFEFF---\r\na: 1\r\n---\r\nbody\r\n';

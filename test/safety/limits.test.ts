@@ -45,3 +45,29 @@ describe('a task on a huge note', () => {
     expect(plain.stderr).toMatch(/^Note: .* the agents read its first 60,000/m);
   });
 });
+
+describe('names made from domains and model text', () => {
+  it('a long non-ASCII domain name: research writes its notes (names cut in bytes), no ENAMETOOLONG after the model calls', async () => {
+    const name = '語'.repeat(83); // 249 bytes: the note fits in a file name, "<name> distillate.md" would not
+    writeFileSync(path.join(vault.dir, `${name}.md`), '---\ngroundwork: domain\nconfidence: low\n---\nA domain with a long name.\n');
+    const r = await runCli(['research', vault.dir, name, '--json'], env());
+    expect(r.code, r.stderr).toBe(0);
+    const written = (JSON.parse(r.stdout) as { written: { path: string }[] }).written.map((w) => w.path);
+    expect(written.length).toBe(3);
+    for (const p of written) for (const part of p.split('/')) expect(Buffer.byteLength(part), p).toBeLessThanOrEqual(255);
+  });
+
+  it('Windows device names and bidirectional controls do not reach file names; names are cut in bytes, never inside a character', async () => {
+    const { safeName, MAX_NAME_BYTES } = await import('../../src/core/layout');
+    expect(['CON', 'aux', 'NUL.txt', 'com1', 'Lpt9.md', 'prn .md', 'CONIN$'].map((n) => safeName(n))).toEqual(['CON_', 'aux_', 'NUL_.txt', 'com1_', 'Lpt9_.md', 'prn_ .md', 'CONIN$_']);
+    for (const ordinary of ['CONsole', 'Aux sends', 'Nullable', 'com10']) expect(safeName(ordinary)).toBe(ordinary);
+    expect(safeName('invoice\u202Egpj.exe')).toBe('invoicegpj.exe');
+    expect(safeName('a\u2066b\u2069c\u200Fd')).toBe('abcd');
+    expect(MAX_NAME_BYTES).toBe(239);
+    // 4-byte characters: 59 fit in 239 bytes; the cut never leaves half of one.
+    expect(safeName('😀'.repeat(100))).toBe('😀'.repeat(59));
+    // An ASCII name keeps the 120-character cut it always had, so its folder does not move.
+    expect(safeName('a'.repeat(150))).toBe('a'.repeat(120));
+    expect(safeName(`${'a'.repeat(119)}😀`)).toBe('a'.repeat(119));
+  });
+});
