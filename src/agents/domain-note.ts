@@ -2,7 +2,7 @@ import { analyzeNote } from '../core/note-record';
 import { patchFrontmatter } from '../core/patch';
 import { parseNote } from '../core/frontmatter';
 import type { NoteRecord } from '../core/note-record';
-import { basename } from '../core/layout';
+import { basename, type GeneratedKind } from '../core/layout';
 import type { AgentContext } from './context';
 import { AgentError } from './context';
 import { wikilink } from './note-text';
@@ -67,6 +67,27 @@ export async function linkDomainNote(ctx: AgentContext, domainPath: string, targ
   });
   ctx.model.set(analyzeNote(domainPath, text));
   return changed;
+}
+
+/**
+ * A domain's generated note as it is on disk now, or null when there is none. One in the
+ * domain's folder that names another domain note (two domains once shared a folder) is refused:
+ * the critic, the mapper, sign-off and the actor never work from another domain's distillate.
+ */
+export async function readOwnGenerated(ctx: AgentContext, domainPath: string, kind: GeneratedKind): Promise<{ path: string; text: string } | null> {
+  const path = ctx.model.generatedPath(domainPath, kind);
+  if (!(await ctx.vault.stat(path))) {
+    ctx.model.delete(path);
+    return null;
+  }
+  const text = await ctx.vault.read(path);
+  const rec = analyzeNote(path, text);
+  ctx.model.set(rec);
+  const made = ctx.model.madeFor(rec);
+  if (made !== null && made !== domainPath) {
+    throw new AgentError(`${path} was made for ${made}, not for ${domainPath}, so it is not used; run research for ${basename(domainPath)} again to get its own ${kind} note`);
+  }
+  return { path, text };
 }
 
 export function domainName(rec: NoteRecord): string {

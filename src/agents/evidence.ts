@@ -1,13 +1,12 @@
 import { sha256Hex } from '../core/fingerprint';
 import { countingSince, type AutomatedChange, type EvidenceFacts, type ProposalOutcome } from '../core/evidence';
 import type { VaultModel } from '../core/vault-model';
-import { GENERATED_KINDS, generatedPath } from '../core/layout';
+import { GENERATED_KINDS } from '../core/layout';
 import { Journal, latestSignOff, OutcomeLog, type JournalEntry, type OutcomeFile, type OutcomeRecord } from '../journal';
 import { readNoteSource } from '../sources/vault-retrieval';
 import { DEFAULT_MAX_CHARS } from '../sources/types';
 import { VaultError, type DataFolder, type VaultPort } from '../vault/port';
 import { loadManifest } from './manifest';
-import { domainName } from './domain-note';
 
 /**
  * Gathers each domain's evidence (DESIGN §1) from the journal, the outcome records and the
@@ -42,18 +41,18 @@ async function currentHash(vault: VaultPort, path: string): Promise<string | nul
  * their confidence): their changes are the cycle's own (re-check writes the critique), and the
  * sign-off's staleness rules already watch them, so they never count as changed sources.
  */
-export function ownGeneratedNotes(outputFolder: string, name: string): Set<string> {
-  return new Set(GENERATED_KINDS.map((k) => generatedPath(outputFolder, name, k)));
+export function ownGeneratedNotes(model: VaultModel, domainPath: string): Set<string> {
+  return new Set(GENERATED_KINDS.map((k) => model.generatedPath(domainPath, k)));
 }
 
 /** The sources of the domain's last research run whose note text changed since it was digested. */
 export async function changedSources(s: EvidenceSources, domainPath: string): Promise<string[]> {
   const rec = s.model.get(domainPath);
   if (!rec) return [];
-  const manifest = await loadManifest(s.data, domainName(rec));
+  const manifest = await loadManifest(s.data, s.model.folderOf(domainPath));
   if (!manifest || manifest.domainPath !== domainPath) return [];
   const changed: string[] = [];
-  const own = ownGeneratedNotes(s.outputFolder, domainName(rec));
+  const own = ownGeneratedNotes(s.model, domainPath);
   for (const src of manifest.sources) {
     if (src.kind !== 'note' || src.error || own.has(src.ref)) continue;
     const now = await readNoteSource(s.vault, src.ref, src.reason, s.maxChars ?? DEFAULT_MAX_CHARS);

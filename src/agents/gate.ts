@@ -2,7 +2,7 @@ import { distillateForAgents } from '../core/distillate';
 import { applyBodyEdit, EditError, frontmatterBytes, type BodyEdit } from '../core/edit';
 import { sha256Hex } from '../core/fingerprint';
 import { parseNote } from '../core/frontmatter';
-import { domainFolder, generatedPath, isInside, normalizeVaultPath, safeName, PathError } from '../core/layout';
+import { domainFolder, GENERATED_KINDS, isInside, normalizeVaultPath, safeName, PathError } from '../core/layout';
 import { linkTarget } from '../core/links';
 import { analyzeNote } from '../core/note-record';
 import type { Mode } from '../core/trust';
@@ -10,7 +10,7 @@ import type { VaultModel } from '../core/vault-model';
 import type { Journal, JournalEntry } from '../journal';
 import { ChangedSinceRead } from '../journal';
 import { checkCancelled, nowIso, AgentError, type AgentContext } from './context';
-import { domainName, findDomainNote } from './domain-note';
+import { domainName, findDomainNote, readOwnGenerated } from './domain-note';
 import { propose, type ActorOption } from './actor';
 import { verifyChange } from './verifier';
 import { noteText, wikilink } from './note-text';
@@ -62,8 +62,7 @@ function capForModel(label: string, text: string, max: number, notes: string[]):
  * the frontmatter and the outcomes as they are now.
  */
 export async function refreshDomain(ctx: AgentContext, domainPath: string, journal?: Journal): Promise<void> {
-  const name = domainName(ctx.model.get(domainPath)!);
-  const paths = [domainPath, ...(['sources', 'distillate', 'critique', 'skeleton'] as const).map((k) => generatedPath(ctx.outputFolder, name, k))];
+  const paths = [domainPath, ...GENERATED_KINDS.map((k) => ctx.model.generatedPath(domainPath, k))];
   for (const p of paths) {
     const st = await ctx.vault.stat(p);
     if (st) ctx.model.set(analyzeNote(p, await ctx.vault.read(p)));
@@ -137,7 +136,7 @@ function concreteOption(ctx: AgentContext, domainPath: string, target: string, b
       case 'create-note': {
         const name = safeName(o.noteName || o.title);
         // Only the name comes from the model; the folder is fixed by code.
-        const path = normalizeVaultPath(`${domainFolder(ctx.outputFolder, domainName(ctx.model.get(domainPath)!))}/${name}.md`, ctx.vault.configDir);
+        const path = normalizeVaultPath(`${domainFolder(ctx.outputFolder, ctx.model.folderOf(domainPath))}/${name}.md`, ctx.vault.configDir);
         if (ctx.model.get(path)) return { error: `a note ${path} already exists` };
         const text = noteText({ domain: wikilink(domainPath), confidence: 'low' }, content);
         return { spec: { title: o.title, rationale: o.rationale, kind: 'create-note', target: path, content }, after: text };
@@ -185,12 +184,12 @@ export async function runTask(ctx: AgentContext, journal: Journal, req: TaskRequ
   await refreshDomain(ctx, domainPath, journal);
   const target = checkTarget(ctx, domainPath, req.note ?? domainPath);
   const mode = modeOf(ctx.model, domainPath);
-  const name = domainName(domainRec);
 
   const baseText = await ctx.vault.read(target);
-  const distPath = generatedPath(ctx.outputFolder, name, 'distillate');
+  const distPath = ctx.model.generatedPath(domainPath, 'distillate');
   const readNotes: string[] = [];
-  const fullDistillate = (await ctx.vault.stat(distPath)) ? distillateForAgents(parseNote(await ctx.vault.read(distPath)).body) : null;
+  const own = await readOwnGenerated(ctx, domainPath, 'distillate');
+  const fullDistillate = own ? distillateForAgents(parseNote(own.text).body) : null;
   const distillate = fullDistillate === null ? null : capForModel(distPath, fullDistillate, MAX_TASK_DISTILLATE_CHARS, readNotes);
   const body = capForModel(target, parseNote(baseText).body, MAX_TASK_NOTE_CHARS, readNotes);
 

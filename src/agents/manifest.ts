@@ -1,4 +1,3 @@
-import { safeName } from '../core/layout';
 import type { NumberedSource } from '../sources/types';
 import type { DataFolder } from '../vault/port';
 
@@ -12,16 +11,17 @@ export interface RunManifest {
   sources: Omit<NumberedSource, 'text'>[];
 }
 
-function name(domainName: string): string {
-  return `runs/${safeName(domainName)}.json`;
+/** Keyed by the domain's folder name (VaultModel.folderOf): unique per domain note, like the folder. */
+function name(folder: string): string {
+  return `runs/${folder}.json`;
 }
 
-export async function saveManifest(data: DataFolder, domainName: string, m: RunManifest): Promise<void> {
-  await data.write(name(domainName), JSON.stringify(m, null, 1));
+export async function saveManifest(data: DataFolder, folder: string, m: RunManifest): Promise<void> {
+  await data.write(name(folder), JSON.stringify(m, null, 1));
 }
 
-export async function loadManifest(data: DataFolder, domainName: string): Promise<RunManifest | null> {
-  const raw = await data.read(name(domainName));
+export async function loadManifest(data: DataFolder, folder: string): Promise<RunManifest | null> {
+  const raw = await data.read(name(folder));
   if (!raw) return null;
   try {
     return JSON.parse(raw) as RunManifest;

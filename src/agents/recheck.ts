@@ -1,5 +1,4 @@
 import { parseNote } from '../core/frontmatter';
-import { generatedPath } from '../core/layout';
 import { analyzeNote } from '../core/note-record';
 import { patchFrontmatter } from '../core/patch';
 import { fetchPage } from '../sources/fetch-page';
@@ -8,7 +7,7 @@ import { readNoteSource } from '../sources/vault-retrieval';
 import { Citations } from './citations';
 import { checkCancelled, nowIso, AgentError, type AgentContext } from './context';
 import { codeCheckedIssues, critique } from './critic';
-import { digestDomain, domainName, findDomainNote } from './domain-note';
+import { digestDomain, domainName, findDomainNote, readOwnGenerated } from './domain-note';
 import { GeneratedNotes, type WriteResult } from './generated-notes';
 import { loadManifest, saveManifest } from './manifest';
 import { ownGeneratedNotes } from './evidence';
@@ -41,12 +40,13 @@ export async function recheckSources(ctx: AgentContext, domainArg: string, opts:
   const rec = findDomainNote(ctx, domainArg);
   if (rec.role !== 'domain') throw new AgentError(`${rec.path} is not a domain (no "groundwork: domain")`);
   const name = domainName(rec);
-  const manifest = await loadManifest(ctx.data, name);
+  const folder = ctx.model.folderOf(rec.path);
+  const manifest = await loadManifest(ctx.data, folder);
   if (!manifest || manifest.domainPath !== rec.path) throw new AgentError(`No research run is recorded for ${name}: run research first, then its sources can be re-checked`);
   const paths = {
-    sources: generatedPath(ctx.outputFolder, name, 'sources'),
-    distillate: generatedPath(ctx.outputFolder, name, 'distillate'),
-    critique: generatedPath(ctx.outputFolder, name, 'critique'),
+    sources: ctx.model.generatedPath(rec.path, 'sources'),
+    distillate: ctx.model.generatedPath(rec.path, 'distillate'),
+    critique: ctx.model.generatedPath(rec.path, 'critique'),
   };
   const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
 
@@ -54,7 +54,7 @@ export async function recheckSources(ctx: AgentContext, domainArg: string, opts:
   ctx.onProgress?.({ stage: 'gather', done: 0, total: manifest.sources.length, message: `Re-reading ${manifest.sources.length} sources of ${name}` });
   const fresh: NumberedSource[] = [];
   const changed: string[] = [];
-  const own = ownGeneratedNotes(ctx.outputFolder, name);
+  const own = ownGeneratedNotes(ctx.model, rec.path);
   for (const [i, old] of manifest.sources.entries()) {
     checkCancelled(ctx);
     if (own.has(old.ref)) {
@@ -101,8 +101,9 @@ export async function recheckSources(ctx: AgentContext, domainArg: string, opts:
   const known = new Set(usable.map((s) => s.id));
 
   // 3. The critic, on the distillate as it stands now (the person's edits included).
-  if (!(await ctx.vault.stat(paths.distillate))) throw new AgentError(`${name} has no distillate (${paths.distillate}): run research first`);
-  const distillateBody = parseNote(await ctx.vault.read(paths.distillate)).body;
+  const ownDistillate = await readOwnGenerated(ctx, rec.path, 'distillate');
+  if (!ownDistillate) throw new AgentError(`${name} has no distillate (${paths.distillate}): run research first`);
+  const distillateBody = parseNote(ownDistillate.text).body;
   ctx.onProgress?.({ stage: 'critique', message: `Critiquing the distillate against ${changed.length} changed source${changed.length === 1 ? '' : 's'}` });
   // Code's evidence checks first (unknown ids, claims on no verified quote); the critic sees them.
   const code = codeCheckedIssues(distillateBody, known, verifiedQuotes(identified));
@@ -117,7 +118,7 @@ export async function recheckSources(ctx: AgentContext, domainArg: string, opts:
   const written: WriteResult[] = [];
   const sourcesFm = { groundwork: 'sources', domain: wikilink(rec.path), confidence: 'low', status: 'draft', sources: fresh.length, generated: now, model: ctx.llm.modelFor('scout') };
   written.push(await notes.write(paths.sources, noteText(sourcesFm, renderSources(name, rec.path, identified)), task('sources')));
-  await saveManifest(ctx.data, name, { domainPath: rec.path, generated: fetchedAt, sources: fresh.map(({ text: _t, ...rest }) => rest) });
+  await saveManifest(ctx.data, folder, { domainPath: rec.path, generated: fetchedAt, sources: fresh.map(({ text: _t, ...rest }) => rest) });
 
   const changedLabels = fresh.filter((s) => changed.includes(s.ref)).map((s) => `${s.id} (${inertText(s.title, { max: 120 })})`);
   const section = [

@@ -1,7 +1,7 @@
 import { applyBodyEdit, EditError, frontmatterBytes } from '../core/edit';
 import { sha256Hex } from '../core/fingerprint';
 import { parseNote, splitFrontmatter } from '../core/frontmatter';
-import { domainFolder, generatedPath, GENERATED_KINDS, isInside, normalizeVaultPath, PathError, safeName } from '../core/layout';
+import { domainFolder, GENERATED_KINDS, isInside, normalizeVaultPath, PathError, safeName } from '../core/layout';
 import { analyzeNote, type NoteRecord } from '../core/note-record';
 import { changedPersonKeys } from '../core/person-keys';
 import type { Mode } from '../core/trust';
@@ -9,7 +9,7 @@ import type { Journal } from '../journal';
 import { ChangedSinceRead } from '../journal';
 import { verifyChange } from './verifier';
 import { checkCancelled, nowIso, type AgentContext } from './context';
-import { domainName } from './domain-note';
+import { domainName, readOwnGenerated } from './domain-note';
 import { cleanDraft, modeOf, refreshDomain, textAfter } from './gate';
 import { writeProposal, type ProposalOptionSpec } from './proposals';
 
@@ -90,8 +90,8 @@ function ownersOf(ctx: AgentContext, rec: NoteRecord): string[] {
 }
 
 function domainList(ctx: AgentContext): string {
-  const names = ctx.model.computeMap().domains.map((d) => d.name);
-  return names.length ? names.map((n) => `${domainFolder(ctx.outputFolder, n)}/`).join(', ') : '(no domain yet)';
+  const paths = ctx.model.computeMap().domains.map((d) => d.path);
+  return paths.length ? paths.map((p) => `${domainFolder(ctx.outputFolder, ctx.model.folderOf(p))}/`).join(', ') : '(no domain yet)';
 }
 
 /** The vault path a request names, refused unless it is a note inside the vault, outside the config folder. */
@@ -128,12 +128,11 @@ async function existingTarget(ctx: AgentContext, path: string): Promise<Target> 
 async function newNoteTarget(ctx: AgentContext, path: string): Promise<Target> {
   const parts = path.split('/');
   const folder = parts.slice(0, -1).join('/');
-  const domain = [...ctx.model.all()].find((r) => r.role === 'domain' && domainFolder(ctx.outputFolder, domainName(r)) === folder);
+  const domain = [...ctx.model.all()].find((r) => r.role === 'domain' && domainFolder(ctx.outputFolder, ctx.model.folderOf(r.path)) === folder);
   if (!domain || parts.length !== ctx.outputFolder.split('/').length + 2) {
     throw new Refused(`Refused: agents create notes only in a domain's folder, ${ctx.outputFolder}/<Domain>/<name>.md (here: ${domainList(ctx)}); ${path} is not in one`);
   }
-  const name = domainName(domain);
-  if (GENERATED_KINDS.some((k) => generatedPath(ctx.outputFolder, name, k) === path) || safeName(parts.at(-1)!.replace(/\.md$/i, '')) !== parts.at(-1)!.replace(/\.md$/i, '')) {
+  if (GENERATED_KINDS.some((k) => ctx.model.generatedPath(domain.path, k) === path) || safeName(parts.at(-1)!.replace(/\.md$/i, '')) !== parts.at(-1)!.replace(/\.md$/i, '')) {
     throw new Refused(`Refused: ${path} is reserved for the domain's own notes or not a safe file name; choose another name`);
   }
   if (await ctx.vault.stat(path)) throw new Refused(`Refused: ${path} exists already; it is a note Groundwork generated, which changes only through its own step`);
@@ -255,8 +254,8 @@ async function decide(ctx: AgentContext, journal: Journal, req: ChangeRequest, o
     return { outcome: 'proposal', mode: 'automate', proposal: p, reason: reasons.join('; ') };
   };
   if (opts.criticUnavailable) return fallback([`The critic could not check the change (${opts.criticUnavailable}), so it waits for the person`]);
-  const distPath = generatedPath(ctx.outputFolder, domainName(ctx.model.get(t.domain)!), 'distillate');
-  const distillate = (await ctx.vault.stat(distPath)) ? parseNote(await ctx.vault.read(distPath)).body : null;
+  const own = await readOwnGenerated(ctx, t.domain, 'distillate');
+  const distillate = own ? parseNote(own.text).body : null;
   let verdict;
   try {
     // The verifier reads the change as a diff of the whole note, code checks first (see verifier.ts).

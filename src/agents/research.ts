@@ -1,4 +1,4 @@
-import { checkNameLengths, generatedPath } from '../core/layout';
+import { checkNameLengths } from '../core/layout';
 import { analyzeNote } from '../core/note-record';
 import { parseNote } from '../core/frontmatter';
 import type { FullTextIndex } from '../sources/fulltext-index';
@@ -9,7 +9,7 @@ import type { NumberedSource } from '../sources/types';
 import type { Critique } from './schemas';
 import { costOf } from '../llm';
 import { checkCancelled, nowIso, AgentError, type AgentContext } from './context';
-import { adoptIfNeeded, digestDomain, domainName, findDomainNote, linkDomainNote, missingLinks } from './domain-note';
+import { adoptIfNeeded, digestDomain, domainName, findDomainNote, linkDomainNote, missingLinks, readOwnGenerated } from './domain-note';
 import { GeneratedNotes, type WriteResult } from './generated-notes';
 import { estimateMessagesTokens } from '../core/tokens';
 import { digestBudget, digestMessages, digestParts, digestSource, quoteCounts, readCachedDigest, verifiedQuotes, type CheckedDigest } from './scout';
@@ -105,11 +105,12 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
   if (!opts.dryRun) rec = await adoptIfNeeded(ctx, rec);
   const name = domainName(rec);
   const domain = await digestDomain(ctx, rec);
+  const folder = ctx.model.folderOf(rec.path);
   const notes = new GeneratedNotes(ctx.vault, ctx.data, ctx.outputFolder);
   const paths = {
-    sources: generatedPath(ctx.outputFolder, name, 'sources'),
-    distillate: generatedPath(ctx.outputFolder, name, 'distillate'),
-    critique: generatedPath(ctx.outputFolder, name, 'critique'),
+    sources: ctx.model.generatedPath(rec.path, 'sources'),
+    distillate: ctx.model.generatedPath(rec.path, 'distillate'),
+    critique: ctx.model.generatedPath(rec.path, 'critique'),
   };
   // Before any model call: a name no file system takes would fail only at the first write.
   for (const p of Object.values(paths)) checkNameLengths(p);
@@ -251,7 +252,7 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
       task('sources'),
     ),
   );
-  await saveManifest(ctx.data, name, { domainPath: rec.path, generated: fetchedAt, sources: gathered.map(strip) });
+  await saveManifest(ctx.data, folder, { domainPath: rec.path, generated: fetchedAt, sources: gathered.map(strip) });
 
   // 2. Distill.
   if (usable.length === 0) throw new AgentError(`No usable source for ${name}: see ${paths.sources} for what failed`);
@@ -318,12 +319,12 @@ export async function critiqueDomain(ctx: AgentContext, domainArg: string, opts:
   const rec = findDomainNote(ctx, domainArg);
   const name = domainName(rec);
   const paths = {
-    sources: generatedPath(ctx.outputFolder, name, 'sources'),
-    distillate: generatedPath(ctx.outputFolder, name, 'distillate'),
-    critique: generatedPath(ctx.outputFolder, name, 'critique'),
+    sources: ctx.model.generatedPath(rec.path, 'sources'),
+    distillate: ctx.model.generatedPath(rec.path, 'distillate'),
+    critique: ctx.model.generatedPath(rec.path, 'critique'),
   };
-  const { sources, known } = await manifestSources(ctx, name, (await digestDomain(ctx, rec)).language);
-  const distillateBody = parseNote(await readOrExplain(ctx, paths.distillate, name)).body;
+  const distillateBody = parseNote(await readOrExplain(ctx, rec.path, name)).body;
+  const { sources, known } = await manifestSources(ctx, rec.path, name, (await digestDomain(ctx, rec)).language);
   ctx.onProgress?.({ stage: 'critique', message: 'Critiquing the distillate' });
   const notes = new GeneratedNotes(ctx.vault, ctx.data, ctx.outputFolder);
   const w = await runCritic(ctx, notes, name, rec.path, paths, distillateBody, sources, known, {
@@ -340,19 +341,19 @@ export async function critiqueDomain(ctx: AgentContext, domainArg: string, opts:
 export async function skeletonDomain(ctx: AgentContext, domainArg: string, opts: StepOptions = {}): Promise<RunResult> {
   const rec = findDomainNote(ctx, domainArg);
   const name = domainName(rec);
-  const distPath = generatedPath(ctx.outputFolder, name, 'distillate');
-  const critPath = generatedPath(ctx.outputFolder, name, 'critique');
-  const distillateBody = parseNote(await readOrExplain(ctx, distPath, name)).body;
-  const critiqueText = (await ctx.vault.stat(critPath)) ? parseNote(await ctx.vault.read(critPath)).body : null;
+  const distPath = ctx.model.generatedPath(rec.path, 'distillate');
+  const distillateBody = parseNote(await readOrExplain(ctx, rec.path, name)).body;
+  const critique = await readOwnGenerated(ctx, rec.path, 'critique');
+  const critiqueText = critique ? parseNote(critique.text).body : null;
   ctx.onProgress?.({ stage: 'skeleton', message: 'Drafting the skeleton' });
   const s = await draftSkeleton(ctx.llm, name, distillateForAgents(distillateBody), critiqueText, ctx.signal);
   checkCancelled(ctx);
   const notes = new GeneratedNotes(ctx.vault, ctx.data, ctx.outputFolder);
-  const skelPath = generatedPath(ctx.outputFolder, name, 'skeleton');
-  const canvasPath = generatedPath(ctx.outputFolder, name, 'canvas');
+  const skelPath = ctx.model.generatedPath(rec.path, 'skeleton');
+  const canvasPath = ctx.model.generatedPath(rec.path, 'canvas');
   const task = { domainPath: rec.path, task: `Replace the skeleton of ${name} with a new draft`, now: nowIso(ctx) };
   const written = [
-    await notes.write(skelPath, noteText(frontmatterFor(ctx, 'skeleton', rec.path, { sources: wikilink(generatedPath(ctx.outputFolder, name, 'sources')), canvas: wikilink(canvasPath), tokens: s.tokens }), renderSkeleton(name, rec.path, distPath, s.skeleton)), task),
+    await notes.write(skelPath, noteText(frontmatterFor(ctx, 'skeleton', rec.path, { sources: wikilink(ctx.model.generatedPath(rec.path, 'sources')), canvas: wikilink(canvasPath), tokens: s.tokens }), renderSkeleton(name, rec.path, distPath, s.skeleton)), task),
   ];
   // The canvas follows the note as it now stands: the person's version when the draft became a proposal.
   written.push(await writeCanvas(ctx, skelPath));
@@ -370,19 +371,22 @@ async function writeCanvas(ctx: AgentContext, skelPath: string): Promise<WriteRe
 export async function skeletonCanvasDomain(ctx: AgentContext, domainArg: string): Promise<RunResult> {
   const rec = findDomainNote(ctx, domainArg);
   const name = domainName(rec);
-  const skelPath = generatedPath(ctx.outputFolder, name, 'skeleton');
+  const skelPath = ctx.model.generatedPath(rec.path, 'skeleton');
   if (!(await ctx.vault.stat(skelPath))) throw new AgentError(`${name} has no skeleton yet (${skelPath}): run skeleton first`);
   return { domain: name, domainPath: rec.path, sources: [], written: [await writeCanvas(ctx, skelPath)], adopted: false };
 }
 
-async function readOrExplain(ctx: AgentContext, path: string, name: string): Promise<string> {
-  if (!(await ctx.vault.stat(path))) throw new AgentError(`${name} has no distillate yet (${path}): run research first`);
-  return ctx.vault.read(path);
+/** The domain's own distillate (never another domain's), or a clear error when it has none yet. */
+async function readOrExplain(ctx: AgentContext, domainPath: string, name: string): Promise<string> {
+  const own = await readOwnGenerated(ctx, domainPath, 'distillate');
+  if (!own) throw new AgentError(`${name} has no distillate yet (${ctx.model.generatedPath(domainPath, 'distillate')}): run research first`);
+  return own.text;
 }
 
-async function manifestSources(ctx: AgentContext, name: string, language: string | null): Promise<{ sources: IdentifiedSource[]; known: Set<string> }> {
-  const m = await loadManifest(ctx.data, name);
-  if (!m) throw new AgentError(`No research run is recorded for ${name}: run research first`);
+async function manifestSources(ctx: AgentContext, domainPath: string, name: string, language: string | null): Promise<{ sources: IdentifiedSource[]; known: Set<string> }> {
+  const m = await loadManifest(ctx.data, ctx.model.folderOf(domainPath));
+  // A record another domain's run left (two domains once shared a folder) is not this one's.
+  if (!m || m.domainPath !== domainPath) throw new AgentError(`No research run is recorded for ${name}: run research first`);
   const sources: IdentifiedSource[] = [];
   for (const s of m.sources) {
     const entry: IdentifiedSource = { ...s, text: '', fetchedAt: m.generated };

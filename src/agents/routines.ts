@@ -1,6 +1,6 @@
 import { sha256Hex } from '../core/fingerprint';
 import { parseNote } from '../core/frontmatter';
-import { generatedPath, isInside } from '../core/layout';
+import { isInside } from '../core/layout';
 import { dayOf, RECHECK_SOURCES, weekOf, type Routine, type RoutineTrigger } from '../core/routines';
 import { updateRecord, type Journal, type JournalEntry } from '../journal';
 import { DEFAULT_MAX_CHARS } from '../sources/types';
@@ -9,7 +9,6 @@ import { RunCancelled, type AgentContext } from './context';
 import { changedSources } from './evidence';
 import { modeOf, runTask } from './gate';
 import { recheckSources } from './recheck';
-import { domainName } from './domain-note';
 
 /**
  * Routines (DESIGN §1): each domain's standing orders, run when their trigger fires. The same
@@ -302,8 +301,7 @@ async function textLength(ctx: AgentContext, path: string): Promise<number> {
 
 /** Planned model calls and tokens of one due routine, as a dry run shows them. */
 async function plan(ctx: AgentContext, d: DueRoutine, maxChars?: number): Promise<PlannedRoutine> {
-  const name = domainName(ctx.model.get(d.domainPath)!);
-  const distillate = await textLength(ctx, generatedPath(ctx.outputFolder, name, 'distillate'));
+  const distillate = await textLength(ctx, ctx.model.generatedPath(d.domainPath, 'distillate'));
   if (d.routine.task === RECHECK_SOURCES) {
     const changed = await changedSources({ vault: ctx.vault, data: ctx.data, model: ctx.model, outputFolder: ctx.outputFolder, maxChars }, d.domainPath);
     let digestTokens = 0;

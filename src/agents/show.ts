@@ -1,16 +1,17 @@
 import { readableDistillate, readDistillate } from '../core/distillate';
 import { parseNote } from '../core/frontmatter';
-import { generatedPath } from '../core/layout';
 import { AgentError, type AgentContext } from './context';
-import { domainName, findDomainNote } from './domain-note';
+import { domainName, findDomainNote, readOwnGenerated } from './domain-note';
 
 /** `groundwork show`: the distillate as the person edited it, readable in a terminal. */
 export async function showDistillate(ctx: AgentContext, domainArg: string): Promise<{ domain: string; path: string; text: string }> {
   const rec = findDomainNote(ctx, domainArg);
   const name = domainName(rec);
-  const path = generatedPath(ctx.outputFolder, name, 'distillate');
-  if (!(await ctx.vault.stat(path))) throw new AgentError(`${name} has no distillate yet (${path}): run research first`);
-  const note = parseNote(await ctx.vault.read(path));
+  const path = ctx.model.generatedPath(rec.path, 'distillate');
+  // Never another domain's distillate shown as this one's.
+  const own = await readOwnGenerated(ctx, rec.path, 'distillate');
+  if (!own) throw new AgentError(`${name} has no distillate yet (${path}): run research first`);
+  const note = parseNote(own.text);
   const fm = note.frontmatter ?? {};
   const share = (k: string) => (typeof fm[k] === 'number' ? `${Math.round(fm[k] * 100)}%` : 'unknown');
   const head = [

@@ -1,12 +1,12 @@
 import { readDistillate } from '../core/distillate';
 import { bodyFingerprint } from '../core/fingerprint';
 import { parseNote } from '../core/frontmatter';
-import { generatedPath } from '../core/layout';
+import { GENERATED_KINDS, type GeneratedKind } from '../core/layout';
 import { analyzeNote } from '../core/note-record';
 import { patchFrontmatter } from '../core/patch';
 import { afterSignOffText, signOffBlockerItems, type Blocker } from '../core/signoff';
 import { AgentError, nowIso, type AgentContext } from './context';
-import { domainName, findDomainNote } from './domain-note';
+import { domainName, findDomainNote, readOwnGenerated } from './domain-note';
 import { OutcomeLog } from '../journal';
 
 /**
@@ -57,24 +57,15 @@ function scalar(v: unknown): string | null {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }
 
-async function readIfExists(ctx: AgentContext, path: string): Promise<string | null> {
-  return (await ctx.vault.stat(path)) ? ctx.vault.read(path) : null;
-}
-
 export async function signOffReport(ctx: AgentContext, domainArg: string): Promise<SignOffReport> {
   const rec = findDomainNote(ctx, domainArg);
   if (rec.role !== 'domain') throw new AgentError(`${rec.path} is not a domain (no "groundwork: domain")`);
   const name = domainName(rec);
-  const texts = { sources: null, distillate: null, critique: null, skeleton: null } as Record<'sources' | 'distillate' | 'critique' | 'skeleton', string | null>;
-  for (const k of ['sources', 'distillate', 'critique', 'skeleton'] as const) {
-    const p = generatedPath(ctx.outputFolder, name, k);
-    const text = await readIfExists(ctx, p);
-    texts[k] = text;
-    // Decide on the notes as they are on disk now, not as last indexed.
-    if (text !== null) ctx.model.set(analyzeNote(p, text));
-    else ctx.model.delete(p);
-  }
-  const a = ctx.model.artifacts(name);
+  const texts = { sources: null, distillate: null, critique: null, skeleton: null } as Record<GeneratedKind, string | null>;
+  // Decide on the notes as they are on disk now, not as last indexed; a distillate (or any other
+  // of them) that another domain made is refused, never signed off for this one.
+  for (const k of GENERATED_KINDS) texts[k] = (await readOwnGenerated(ctx, rec.path, k))?.text ?? null;
+  const a = ctx.model.artifacts(rec.path);
   const distBody = texts.distillate !== null ? parseNote(texts.distillate).body : null;
   const critique = texts.critique !== null ? parseNote(texts.critique) : null;
   const fingerprint = distBody !== null ? bodyFingerprint(distBody) : null;

@@ -1,10 +1,9 @@
 import { statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
-import { GENERATED_KINDS, generatedPath } from '../core/layout';
+import { GENERATED_KINDS } from '../core/layout';
 import { unreadableRecord, type NoteRecord } from '../core/note-record';
 import { VaultModel } from '../core/vault-model';
 import { readRecord } from '../vault/load-model';
-import { domainName } from '../agents/domain-note';
 import type { NodeDataFolder } from './node-data-folder';
 import type { NodeVault } from './node-vault';
 
@@ -186,7 +185,7 @@ export class GateModel {
     const rec = this.model.get(domainPath);
     if (!rec || rec.role !== 'domain') return;
     for (const k of GENERATED_KINDS) {
-      const p = generatedPath(this.outputFolder, domainName(rec), k);
+      const p = this.model.generatedPath(domainPath, k);
       if (statOf(this.abs(p))?.isFile()) await this.take(p);
       else if (this.model.get(p)) {
         this.model.delete(p);

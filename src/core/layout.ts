@@ -89,15 +89,17 @@ export function checkNameLengths(path: string): void {
   }
 }
 
-export function domainFolder(outputFolder: string, domain: string): string {
-  return `${outputFolder}/${safeName(domain)}`;
+/**
+ * A domain's folder under the output folder. `folder` is the name VaultModel.folderOf gives the
+ * domain (its name made safe, qualified when two domains would share it), used as it is.
+ */
+export function domainFolder(outputFolder: string, folder: string): string {
+  return `${outputFolder}/${folder}`;
 }
 
-export function generatedPath(outputFolder: string, domain: string, kind: GeneratedKind | 'canvas'): string {
-  const name = safeName(domain);
-  return kind === 'canvas'
-    ? `${outputFolder}/${name}/${name} skeleton.canvas`
-    : `${outputFolder}/${name}/${name} ${kind}.md`;
+/** A generated note's path in a domain's folder (DESIGN §5); `folder` as for domainFolder. */
+export function generatedPath(outputFolder: string, folder: string, kind: GeneratedKind | 'canvas'): string {
+  return kind === 'canvas' ? `${outputFolder}/${folder}/${folder} skeleton.canvas` : `${outputFolder}/${folder}/${folder} ${kind}.md`;
 }
 
 export function inboxFolder(outputFolder: string): string {

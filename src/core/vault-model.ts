@@ -1,7 +1,8 @@
 import { quotesVerifiedOf } from './grounding';
 import { LinkResolver } from './links';
 import { RuleIndex, type IncludeRule } from './membership';
-import { basename, generatedPath, inboxFolder, isInside, type GeneratedKind } from './layout';
+import { assignDomainFolders } from './domain-folders';
+import { basename, GENERATED_KINDS, generatedPath, inboxFolder, isInside, safeName, type GeneratedKind } from './layout';
 import type { NoteRecord } from './note-record';
 import { decideMode, type ModeReason } from './policy';
 import { signOffBlockerItems, staleReason, stageOf, type Blocker, type DomainArtifacts, type Stage } from './signoff';
@@ -68,6 +69,8 @@ export class VaultModel {
   private rules: RuleIndex | null = null;
   /** Per domain note: the facts the shells gathered from the journal, proposals and sources. */
   private readonly evidence = new Map<string, EvidenceFacts>();
+  /** Each domain note's folder name, recomputed on the first read after a domain or generated note changed. */
+  private folders: Map<string, string> | null = null;
 
   constructor(readonly outputFolder: string) {}
 
@@ -87,6 +90,7 @@ export class VaultModel {
     const old = this.records.get(record.path);
     if (!old) this.resolver.add(record.path);
     if (hasRules(old) || hasRules(record)) this.rules = null;
+    if (placesFolders(old) || placesFolders(record) || !old) this.folders = null;
     this.records.set(record.path, record);
   }
 
@@ -94,6 +98,8 @@ export class VaultModel {
     const old = this.records.get(path);
     if (!old) return;
     if (hasRules(old)) this.rules = null;
+    // Any note: a deleted one can change what a generated note's link resolves to.
+    this.folders = null;
     this.records.delete(path);
     this.resolver.remove(path);
   }
@@ -205,12 +211,71 @@ export class VaultModel {
     return p ? (this.records.get(p) ?? null) : null;
   }
 
-  artifacts(domainName: string): DomainArtifacts {
+  /**
+   * The name of the folder under the output folder that holds a domain's generated notes:
+   * its name made safe, qualified by its parent folder when another domain note would share it
+   * (src/core/domain-folders.ts). For a note that is not a domain, its name made safe.
+   */
+  folderOf(domainPath: string): string {
+    if (!this.folders) {
+      const domains: string[] = [];
+      for (const r of this.records.values()) if (r.role === 'domain') domains.push(r.path);
+      this.folders = assignDomainFolders(domains, (folder) => this.ownerOfFolder(folder));
+    }
+    return this.folders.get(domainPath) ?? safeName(basename(domainPath));
+  }
+
+  /** A generated note's path for a domain note (DESIGN §5 layout, in the domain's own folder). */
+  generatedPath(domainPath: string, kind: GeneratedKind | 'canvas'): string {
+    return generatedPath(this.outputFolder, this.folderOf(domainPath), kind);
+  }
+
+  /**
+   * The domain note a generated note was made for: where its `domain` link resolves (a domain
+   * note), or null when it has no such link (a person removed it: the folder decides then).
+   */
+  madeFor(record: NoteRecord): string | null {
+    for (const t of record.domainLinks) {
+      const p = this.resolve(t, record.path);
+      if (p && this.records.get(p)?.role === 'domain') return p;
+    }
+    return null;
+  }
+
+  /** A generated note belongs to a domain unless it names another domain note. */
+  belongsTo(record: NoteRecord, domainPath: string): boolean {
+    const made = this.madeFor(record);
+    return made === null || made === domainPath;
+  }
+
+  /** The domain that the generated notes already in a folder name, in the order they are made. */
+  private ownerOfFolder(folder: string): string | null {
+    for (const kind of GENERATED_KINDS) {
+      const r = this.records.get(generatedPath(this.outputFolder, folder, kind));
+      const made = r && r.role === kind ? this.madeFor(r) : null;
+      if (made) return made;
+    }
+    return null;
+  }
+
+  /** A domain's generated notes; one in its folder that another domain made is not its own. */
+  artifacts(domainPath: string): DomainArtifacts {
     const pick = (kind: GeneratedKind): NoteRecord | null => {
-      const r = this.records.get(generatedPath(this.outputFolder, domainName, kind));
-      return r && r.role === kind ? r : null;
+      const r = this.records.get(this.generatedPath(domainPath, kind));
+      return r && r.role === kind && this.belongsTo(r, domainPath) ? r : null;
     };
     return { sources: pick('sources'), distillate: pick('distillate'), critique: pick('critique'), skeleton: pick('skeleton') };
+  }
+
+  /** Generated notes in a domain's folder that another domain made (two domains once shared a folder). */
+  foreignArtifacts(domainPath: string): { path: string; madeFor: string }[] {
+    const out: { path: string; madeFor: string }[] = [];
+    for (const kind of GENERATED_KINDS) {
+      const r = this.records.get(this.generatedPath(domainPath, kind));
+      const made = r && r.role === kind ? this.madeFor(r) : null;
+      if (made && made !== domainPath) out.push({ path: r!.path, madeFor: made });
+    }
+    return out;
   }
 
   computeMap(): AutonomyMap {
@@ -262,7 +327,10 @@ export class VaultModel {
     for (const r of this.records.values()) {
       if (r.role !== 'domain') continue;
       const name = basename(r.path);
-      const a = this.artifacts(name);
+      const a = this.artifacts(r.path);
+      for (const f of this.foreignArtifacts(r.path)) {
+        problems.push({ path: f.path, message: `was made for ${f.madeFor}, but it is in the folder of ${r.path}, so neither domain uses it; run research for ${f.madeFor} again to get its own, then delete this one` });
+      }
       const stale = staleReason(r.trust, a);
       const facts = this.evidenceFacts(r.path);
       const probation = onProbation(facts);
@@ -311,6 +379,11 @@ export class VaultModel {
 }
 
 const NO_PATHS: string[] = [];
+
+/** Domain and generated notes decide who owns which folder. */
+function placesFolders(r: NoteRecord | undefined): boolean {
+  return r !== undefined && (r.role === 'domain' || (GENERATED_KINDS as readonly string[]).includes(r.role ?? ''));
+}
 
 function hasRules(r: NoteRecord | undefined): boolean {
   return r !== undefined && r.role === 'domain' && r.include.length > 0;

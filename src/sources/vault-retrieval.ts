@@ -1,6 +1,6 @@
 import { stripGroundworkSection } from '../core/groundwork-section';
 import { parseNote } from '../core/frontmatter';
-import { basename, GENERATED_KINDS, generatedPath, type GeneratedKind } from '../core/layout';
+import { basename, GENERATED_KINDS, type GeneratedKind } from '../core/layout';
 import type { VaultModel } from '../core/vault-model';
 import { VaultError, type VaultPort } from '../vault/port';
 import { isSourceEligible } from './eligibility';
@@ -181,10 +181,9 @@ export async function gatherVaultCandidates(opts: GatherVaultOptions): Promise<V
   for (const h of fullText.search(query, { limit: FULL_TEXT_POOL, exclude: (p) => p === domainPath || pool.has(p) || !eligible(p) })) offer(h.path, 'full-text', 3);
 
   // The domain's own generated notes (once the person raised them) say what they are.
-  const name = basename(domainPath);
   for (const [path, c] of pool) {
     const role = model.get(path)?.role;
-    if (role && (GENERATED_KINDS as readonly string[]).includes(role) && path === generatedPath(outputFolder, name, role as GeneratedKind)) c.reason = role as GeneratedKind;
+    if (role && (GENERATED_KINDS as readonly string[]).includes(role) && path === model.generatedPath(domainPath, role as GeneratedKind)) c.reason = role as GeneratedKind;
   }
 
   const raw = fullText.scores(query, pool.keys());
