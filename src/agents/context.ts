@@ -2,6 +2,7 @@ import type { LlmClient } from '../llm';
 import type { VaultModel } from '../core/vault-model';
 import type { DataFolder, VaultPort } from '../vault/port';
 import type { HtmlToText } from '../sources/html-text';
+import { GroundworkError, type ErrorCategory } from '../core/errors';
 
 export type Stage = 'adopt' | 'gather' | 'digest' | 'distill' | 'critique' | 'skeleton' | 'write';
 
@@ -57,15 +58,19 @@ export function checkCancelled(ctx: AgentContext): void {
   if (ctx.signal?.aborted) throw new RunCancelled();
 }
 
-export class RunCancelled extends Error {
+export class RunCancelled extends GroundworkError {
   constructor() {
     super('Cancelled: nothing more was written');
     this.name = 'RunCancelled';
   }
+
+  override get category(): ErrorCategory {
+    return 'cancelled';
+  }
 }
 
 /** A failure of a run that a person can act on; its message is shown as is. */
-export class AgentError extends Error {
+export class AgentError extends GroundworkError {
   constructor(message: string) {
     super(message);
     this.name = 'AgentError';

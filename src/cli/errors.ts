@@ -1,5 +1,7 @@
+import { GroundworkError, type ErrorCategory } from '../core/errors';
+
 /** A mistake in how the CLI was called: exit 2 with one line. */
-export class UsageError extends Error {
+export class UsageError extends GroundworkError {
   /** The command whose usage to show; the general usage when absent. */
   constructor(
     message: string,
@@ -8,10 +10,14 @@ export class UsageError extends Error {
     super(message);
     this.name = 'UsageError';
   }
+
+  override get category(): ErrorCategory {
+    return 'usage';
+  }
 }
 
 /** A failure the person can act on: exit 1 with one line, no stack trace. */
-export class CliFailure extends Error {
+export class CliFailure extends GroundworkError {
   constructor(message: string) {
     super(message);
     this.name = 'CliFailure';

@@ -1,11 +1,8 @@
 import { parseArgs } from 'node:util';
-import { CliFailure, UsageError } from './errors';
+import { UsageError } from './errors';
+import { describeError } from '../core/errors';
 import { processIO, type CliIO } from './io';
 import { runCheck, runMap } from './commands/map';
-import { AgentError, RunCancelled } from '../agents/context';
-import { LlmError } from '../llm/errors';
-import { PathError } from '../core/layout';
-import { VaultError } from '../vault/port';
 import { version } from '../../package.json';
 
 const LLM_OPTIONS = {
@@ -333,22 +330,15 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   try {
     return await dispatch(io, argv);
   } catch (err) {
-    if (err instanceof UsageError) {
-      const spec = COMMANDS.find((c) => c.name === err.command);
-      io.err(`groundwork: ${err.message}\n${spec ? `Usage: groundwork ${spec.usage}\n(groundwork ${spec.name} --help for more)` : usage()}`);
+    // The same mapping as the plugin's notices and the MCP server's failures (core/errors.ts).
+    const d = describeError(err);
+    if (d.category === 'usage') {
+      const spec = err instanceof UsageError ? COMMANDS.find((c) => c.name === err.command) : undefined;
+      io.err(`groundwork: ${d.message}\n${spec ? `Usage: groundwork ${spec.usage}\n(groundwork ${spec.name} --help for more)` : usage()}`);
       return 2;
     }
-    if (err instanceof RunCancelled || (err instanceof LlmError && err.kind === 'cancelled')) {
-      io.err('groundwork: cancelled; notes written before the cancel are kept, nothing else was written');
-      return 1;
-    }
-    if (err instanceof CliFailure || err instanceof VaultError || err instanceof PathError || err instanceof AgentError || err instanceof LlmError) {
-      io.err(`groundwork: ${err.message}`);
-      return 1;
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    io.err(`groundwork: unexpected failure: ${message}`);
-    if (io.env.GROUNDWORK_DEBUG && err instanceof Error && err.stack) io.err(err.stack);
+    io.err(`groundwork: ${d.message}`);
+    if (d.category === 'unexpected' && io.env.GROUNDWORK_DEBUG && err instanceof Error && err.stack) io.err(err.stack);
     return 1;
   }
 }

@@ -1,4 +1,5 @@
 import { splitFrontmatter } from './frontmatter';
+import { GroundworkError } from './errors';
 
 /**
  * The edits an action may make to a note's body (DESIGN §5 act step): replace or append a section,
@@ -11,7 +12,7 @@ export type BodyEdit =
   | { kind: 'append-section'; heading: string; content: string }
   | { kind: 'add-links'; links: string[] };
 
-export class EditError extends Error {
+export class EditError extends GroundworkError {
   constructor(message: string) {
     super(message);
     this.name = 'EditError';

@@ -2,6 +2,7 @@
  * The vault layout of DESIGN §5 and the path rules of §3: every path Groundwork writes is built
  * here, from names made safe for file names, and checked to stay inside the allowed folders.
  */
+import { GroundworkError } from './errors';
 
 export const DEFAULT_OUTPUT_FOLDER = 'Groundwork';
 
@@ -115,7 +116,7 @@ export function basename(path: string): string {
   return file.toLowerCase().endsWith('.md') ? file.slice(0, -3) : file;
 }
 
-export class PathError extends Error {
+export class PathError extends GroundworkError {
   constructor(message: string) {
     super(message);
     this.name = 'PathError';

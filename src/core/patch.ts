@@ -1,5 +1,6 @@
 import * as YAML from 'yaml';
 import { frontmatterBlockProblems, readYamlMapping, splitFrontmatter } from './frontmatter';
+import { GroundworkError } from './errors';
 
 /**
  * The one function through which every frontmatter edit goes. It splices only the source ranges of
@@ -8,7 +9,7 @@ import { frontmatterBlockProblems, readYamlMapping, splitFrontmatter } from './f
  * returned, so a case the splicing does not handle is refused instead of written wrongly.
  */
 
-export class FrontmatterPatchError extends Error {
+export class FrontmatterPatchError extends GroundworkError {
   constructor(message: string) {
     super(message);
     this.name = 'FrontmatterPatchError';

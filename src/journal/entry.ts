@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { GroundworkError } from '../core/errors';
 
 /**
  * One applied (or attempted) change. The index holds only this record; the replaced and the new
@@ -58,7 +59,7 @@ export interface ExpectedChange {
 }
 
 /** The target changed since the agent read it; nothing was written. */
-export class ChangedSinceRead extends Error {
+export class ChangedSinceRead extends GroundworkError {
   // Message first, as for Error, so callers can throw one the same way; the path is for callers
   // that report by file.
   constructor(
@@ -71,7 +72,7 @@ export class ChangedSinceRead extends Error {
 }
 
 /** Undo was refused, with a reason a person can act on; nothing was written. */
-export class UndoRefused extends Error {
+export class UndoRefused extends GroundworkError {
   constructor(message: string) {
     super(message);
     this.name = 'UndoRefused';
@@ -79,7 +80,7 @@ export class UndoRefused extends Error {
 }
 
 /** The journal's own storage cannot be read; it is left as is rather than overwritten. */
-export class JournalDamaged extends Error {
+export class JournalDamaged extends GroundworkError {
   constructor(message: string) {
     super(message);
     this.name = 'JournalDamaged';

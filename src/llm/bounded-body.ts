@@ -1,4 +1,5 @@
 import { raceAbort } from '../core/abort';
+import { GroundworkError } from '../core/errors';
 
 /**
  * Reading an answer's body with a size cap, so a server that sends without end costs a clear
@@ -6,7 +7,7 @@ import { raceAbort } from '../core/abort';
  */
 
 /** The body passed its cap; reading stopped there. */
-export class BodyTooLarge extends Error {
+export class BodyTooLarge extends GroundworkError {
   constructor(readonly maxBytes: number) {
     super(`larger than ${formatBytes(maxBytes)}`);
     this.name = 'BodyTooLarge';

@@ -1,3 +1,5 @@
+import { GroundworkError, type ErrorCategory } from '../core/errors';
+
 /** Which agent a call is made for; prices, budgets and error messages are reported per role. */
 export const LLM_ROLES = ['scout', 'distiller', 'critic', 'mapper', 'actor', 'verifier'] as const;
 export type LlmRole = (typeof LLM_ROLES)[number];
@@ -17,7 +19,7 @@ export type LlmErrorKind =
  * Every failure of the LLM layer is an LlmError, so callers need one `instanceof` check and can
  * show `message` to a person as is: messages name the agent role and the problem in plain words.
  */
-export class LlmError extends Error {
+export class LlmError extends GroundworkError {
   constructor(
     readonly kind: LlmErrorKind,
     message: string,
@@ -25,6 +27,10 @@ export class LlmError extends Error {
   ) {
     super(message);
     this.name = 'LlmError';
+  }
+
+  override get category(): ErrorCategory {
+    return this.kind === 'cancelled' ? 'cancelled' : 'failure';
   }
 
   get role(): LlmRole | undefined {

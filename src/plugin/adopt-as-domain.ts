@@ -4,6 +4,7 @@ import type { AgentContext } from '../agents/context';
 import { basename, isInside } from '../core/layout';
 import { ruleText, type IncludeRule } from '../core/membership';
 import type { LiveModel } from './live-model';
+import { describe } from './agent-runner';
 
 /**
  * "Adopt as domain" on a folder (the file explorer's folder menu) or on a tag (a command with a
@@ -25,7 +26,7 @@ export function registerAdoptAsDomain(plugin: Plugin, live: LiveModel, context: 
       }
       new AdoptRuleModal(app, plan, () => write(plan)).open();
     } catch (err) {
-      new Notice(`Groundwork: ${err instanceof Error ? err.message : String(err)}`, 0);
+      new Notice(`Groundwork: ${describe(err)}`, 0);
     }
   };
   const write = async (plan: RulePlan): Promise<void> => {
@@ -37,7 +38,7 @@ export function registerAdoptAsDomain(plugin: Plugin, live: LiveModel, context: 
       live.notify();
       new Notice(`Groundwork: ${basename(fresh.domainPath)} now includes ${ruleText(plan.rule)} (${fresh.joining.length} note${fresh.joining.length === 1 ? '' : 's'} joined).`);
     } catch (err) {
-      new Notice(`Groundwork: Adopt as domain failed. ${err instanceof Error ? err.message : String(err)}`, 0);
+      new Notice(`Groundwork: Adopt as domain failed. ${describe(err)}`, 0);
     }
   };
 

@@ -1,12 +1,10 @@
 import { Notice, requestUrl, type App } from 'obsidian';
+import { describeError } from '../core/errors';
 import type { AgentContext, Progress } from '../agents/context';
-import { AgentError, RunCancelled, progressCounter } from '../agents/context';
+import { AgentError, progressCounter } from '../agents/context';
 import type { RunResult } from '../agents/research';
-import { LlmClient, LlmError, llmConfigFromSettings, makeRequestUrlFetch } from '../llm';
+import { LlmClient, llmConfigFromSettings, makeRequestUrlFetch } from '../llm';
 import { makeHtmlToText } from '../sources/html-text';
-import { PathError } from '../core/layout';
-import { VaultError } from '../vault/port';
-import { UndoRefused } from '../journal';
 import type { Settings } from './settings-schema';
 import { yieldToUi, type LiveModel } from './live-model';
 import { ObsidianDataFolder, type ObsidianVault } from './obsidian-vault';
@@ -163,8 +161,8 @@ export class AgentRunner {
   }
 }
 
+/** A failure as a notice's sentence: the same mapping as the CLI's and the MCP server's (core/errors.ts). */
 export function describe(err: unknown): string {
-  if (err instanceof RunCancelled || (err instanceof LlmError && err.kind === 'cancelled')) return 'Cancelled; notes written before the cancel are kept.';
-  if (err instanceof AgentError || err instanceof LlmError || err instanceof VaultError || err instanceof PathError || err instanceof UndoRefused) return err.message;
-  return `Unexpected error: ${err instanceof Error ? err.message : String(err)}`;
+  const { message } = describeError(err);
+  return /[.!?]$/.test(message) ? message : `${message}.`;
 }

@@ -4,6 +4,7 @@ import type { HtmlToText } from './html-text';
 import { capText, DEFAULT_MAX_CHARS, failedSource, sourceFingerprint, type GatheredSource } from './types';
 import { checkAddress, type AddressPolicy } from './address-policy';
 import { checkFetchableUrl, normalizeUrl } from './urls';
+import { GroundworkError } from '../core/errors';
 
 /**
  * One web page as a source. The page is untrusted: nothing of the person's goes with the
@@ -41,7 +42,12 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** A failure the page is to blame for, reported on its source instead of thrown. */
-export class PageError extends Error {}
+export class PageError extends GroundworkError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PageError';
+  }
+}
 
 type TextKind = 'html' | 'plain' | 'json';
 

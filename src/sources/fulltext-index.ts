@@ -4,6 +4,7 @@ import type { NoteRecord } from '../core/note-record';
 import { isSourceEligible } from './eligibility';
 import { guessLanguage } from './language';
 import { noteTitle } from './note-title';
+import { GroundworkError } from '../core/errors';
 
 export { isSourceEligible } from './eligibility';
 
@@ -86,7 +87,7 @@ export function terms(text: string): string[] {
   return out;
 }
 
-export class IndexDamaged extends Error {
+export class IndexDamaged extends GroundworkError {
   constructor(message: string) {
     super(message);
     this.name = 'IndexDamaged';

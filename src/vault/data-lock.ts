@@ -1,4 +1,5 @@
 import type { DataFolder, LockIdentity } from './port';
+import { GroundworkError } from '../core/errors';
 
 /*
  * A cross-process lock over a file in the plugin's data folder. The plugin, the CLI, the MCP
@@ -33,7 +34,7 @@ export interface LockHolder extends LockIdentity {
 }
 
 /** The lock could not be had in time; nothing was done under it. */
-export class DataLockTimeout extends Error {
+export class DataLockTimeout extends GroundworkError {
   constructor(
     message: string,
     readonly lockName: string,

@@ -1,3 +1,5 @@
+import { GroundworkError } from '../core/errors';
+
 /**
  * The Vault port: everything Groundwork needs from a vault, so that agents, the map and the Gate
  * run the same over Obsidian's API (src/plugin/obsidian-vault.ts) and over a plain folder
@@ -20,7 +22,7 @@ export interface ListedFile {
 export type VaultErrorKind = 'not-found' | 'exists' | 'not-text' | 'read-only' | 'no-space' | 'changed' | 'io';
 
 /** A failure with a kind the callers can act on and a message a person can read. */
-export class VaultError extends Error {
+export class VaultError extends GroundworkError {
   constructor(
     readonly kind: VaultErrorKind,
     readonly path: string,

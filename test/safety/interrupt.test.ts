@@ -88,7 +88,7 @@ describe('SIGINT to the bin at each stage of a research run', () => {
       const r = await interruptAt(s.line, s.slowUrl ? ['--url', web.at('/slow'), '--allow-host', '127.0.0.1'] : []);
       expect(r.signalled).toBe(true);
       expect(r.code).toBe(1);
-      expect(expectOneClearLine(r.stderr)).toMatch(/^groundwork: cancelled; notes written before the cancel are kept/);
+      expect(expectOneClearLine(r.stderr)).toMatch(/^groundwork: Cancelled; notes written before the cancel are kept, nothing else was written$/);
       expect(bytesLost(before, personFiles(vault.dir))).toBe(0);
       expect(personFiles(vault.dir)).toEqual(before);
       expectSoundOutput(vault.dir);

@@ -96,7 +96,7 @@ describe('cancel in Obsidian at each stage of research', () => {
       }
       await idle();
       const failures = noticeMessages.filter((m) => m.startsWith('Groundwork:'));
-      expect(failures).toEqual(['Groundwork: Research failed. Cancelled; notes written before the cancel are kept.']);
+      expect(failures).toEqual(['Groundwork: Research failed. Cancelled; notes written before the cancel are kept, nothing else was written.']);
       expect(bytesLost(before, personFiles(dir))).toBe(0);
       expect(personFiles(dir)).toEqual(before);
       expectSoundOutput(dir);

@@ -5,7 +5,7 @@ import { listInbox, proposalId } from '../../agents/proposals';
 import { formatWrite, signOff, signOffReport, verdictText } from '../../agents/signoff';
 import { plainWikilinks } from '../../core/links';
 import { DEFAULT_OUTPUT_FOLDER } from '../../core/layout';
-import { Journal, UndoRefused } from '../../journal';
+import { Journal } from '../../journal';
 import { CliFailure } from '../errors';
 import type { CliIO } from '../io';
 import { cliAgentContext, type LlmFlags } from '../agent-context';
@@ -118,12 +118,8 @@ export async function runUndo(io: CliIO, vaultArg: string, entryId?: string): Pr
   const vault = await openVault(vaultArg, io.cwd);
   const data = new NodeDataFolder(path.join(vault.root, vault.configDir, 'plugins', 'groundwork'));
   const journal = new Journal(vault, data, { outputFolder: DEFAULT_OUTPUT_FOLDER, onProblem: (m) => io.err(`warning: ${m}`) });
-  try {
-    const e = await journal.undo(entryId);
-    io.out(`Undone ${e.id}: ${e.kind === 'create' ? `moved ${e.path} to the trash` : `restored ${e.path} as it was`}.`);
-    return 0;
-  } catch (err) {
-    if (err instanceof UndoRefused) throw new CliFailure(err.message);
-    throw err;
-  }
+  // A refusal (UndoRefused) is a GroundworkError: main reports it as one line, exit 1.
+  const e = await journal.undo(entryId);
+  io.out(`Undone ${e.id}: ${e.kind === 'create' ? `moved ${e.path} to the trash` : `restored ${e.path} as it was`}.`);
+  return 0;
 }

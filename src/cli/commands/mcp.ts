@@ -8,6 +8,7 @@ import { domainName } from '../../agents/domain-note';
 import { listInbox } from '../../agents/proposals';
 import { MAX_OPTIONS, REQUEST_KINDS, requestChange, type ChangeOutcome } from '../../agents/request-change';
 import { inertText } from '../../agents/untrusted';
+import { describeError } from '../../core/errors';
 import { DEFAULT_OUTPUT_FOLDER, isInside, normalizeVaultPath, PathError } from '../../core/layout';
 import { mapToJson } from '../../core/vault-model';
 import { Journal } from '../../journal';
@@ -191,7 +192,7 @@ export async function runMcp(io: CliIO, vaultArg: string): Promise<number> {
         try {
           body = await vault.read(r.path);
         } catch (err) {
-          return failure(err instanceof Error ? err.message : String(err));
+          return failure(describeError(err).message);
         }
         const { domains, mode } = modeOfNote(r.path);
         const cut = body.length > MAX_READ_CHARS ? `${body.slice(0, MAX_READ_CHARS)}\n[… ${body.length - MAX_READ_CHARS} more characters not shown]` : body;
