@@ -81,8 +81,10 @@ function corrupt(fault: Fault, json: Record<string, unknown>, schema: string): {
     }
     case 'wrong-ids': {
       // Source ids (the critic's issues) and key point ids (the distillate's evidence).
-      if (!/"sources":\[|"point":"/.test(text)) return { reply: { content: text }, fault: 'clean' };
-      return { reply: { content: text.replace(/"sources":\[[^\]]*\]/g, '"sources":["S99"]').replace(/"point":"[^"]*"/g, '"point":"S99.1"') }, fault };
+      const points = schema === 'distillate' && /"point":"/.test(text);
+      if (!/"sources":\[/.test(text) && !points) return { reply: { content: text }, fault: 'clean' };
+      const wrong = text.replace(/"sources":\[[^\]]*\]/g, '"sources":["S99"]');
+      return { reply: { content: points ? wrong.replace(/"point":"[^"]*"/g, '"point":"S99.1"') : wrong }, fault };
     }
     case 'paraphrased-quote': {
       if (schema !== 'source_digest') return { reply: { content: text }, fault: 'clean' };
@@ -196,9 +198,9 @@ async function main(): Promise<void> {
         if (!d) continue;
         const quotesById = verifiedQuotesOf(sources);
         const rendered = { body: renderDistillate(domain, domainPath, { sources: 'Groundwork/x sources.md', critique: 'Groundwork/x critique.md' }, d.distillate, new EvidenceChecker(known, quotesById)) };
-        const code = codeCheckedIssues(rendered.body, known, quotesById);
+        const code = codeCheckedIssues(rendered.body, known, sources);
         unknownIdsCited += code.grounding.unknownIds.length;
-        const c = await attempt('critique', () => critique(ctx.llm, domain, rendered.body, sources, ids, code.issues));
+        const c = await attempt('critique', () => critique(ctx.llm, domain, code, ids));
         if (c) unknownIdsCited += c.critique.issues.filter((i) => i.sources.some((x) => !known.has(x))).length;
         await attempt('skeleton', () => draftSkeleton(ctx.llm, domain, rendered.body, null));
         if (domain === 'Static site builds') {

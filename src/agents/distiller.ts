@@ -4,7 +4,7 @@ import { answerTokens, batchesThatFit, buildPrompt, dataRoom, type Prompt } from
 import { normalizeSourceId } from '../core/distillate';
 import { normalizePointId, pointId } from '../core/grounding';
 import { distillateSchema, type Distillate, type DistillateAnswer, type ResolvedEvidence } from './schemas';
-import { digestBlocks, type CheckedDigest, type DigestDomain } from './scout';
+import { asDomain, digestBlocks, type CheckedDigest, type DigestDomain } from './scout';
 import { newFence, type Fence } from './untrusted';
 
 const DISTILL_SYSTEM =
@@ -22,8 +22,6 @@ const DISTILL_ANSWER = 3000;
 const LIST_CAPS = { concepts: 12, structure: 7, decisions: 8, pitfalls: 8, open_questions: 6 } as const;
 
 type Cited = NumberedSource & { digest?: CheckedDigest };
-
-const asDomain = (d: DigestDomain | string): DigestDomain => (typeof d === 'string' ? { name: d, language: null } : d);
 
 function distillTask(domain: DigestDomain, ids: string[], part?: { index: number; count: number }): string {
   const which = part && part.count > 1 ? ` These are batch ${part.index + 1} of ${part.count} of the digests; distill what they say.` : '';

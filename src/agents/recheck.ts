@@ -13,7 +13,7 @@ import { loadManifest, saveManifest } from './manifest';
 import { ownGeneratedNotes } from './evidence';
 import { noteText, wikilink } from './note-text';
 import { critiqueIssueLines, renderSources, type IdentifiedSource } from './render';
-import { digestSource, verifiedQuotes, type CheckedDigest } from './scout';
+import { digestSource, type CheckedDigest } from './scout';
 import { inertText } from './untrusted';
 
 /**
@@ -106,8 +106,8 @@ export async function recheckSources(ctx: AgentContext, domainArg: string, opts:
   const distillateBody = parseNote(ownDistillate.text).body;
   ctx.onProgress?.({ stage: 'critique', message: `Critiquing the distillate against ${changed.length} changed source${changed.length === 1 ? '' : 's'}` });
   // Code's evidence checks first (unknown ids, claims on no verified quote); the critic sees them.
-  const code = codeCheckedIssues(distillateBody, known, verifiedQuotes(identified));
-  const c = await critique(ctx.llm, name, distillateBody, identified, [...known], code.issues, ctx.signal);
+  const code = codeCheckedIssues(distillateBody, known, identified);
+  const c = await critique(ctx.llm, name, code, [...known], ctx.signal);
   checkCancelled(ctx);
 
   // 4. Write: the sources note (a proposal if the person edited it), the run's record, and the

@@ -134,6 +134,7 @@ export function renderCritique(domainName: string, domainPath: string, distillat
     '',
     t(cr.summary, 2000),
     '',
+    ...labelTally(cr),
     '## Issues',
     '',
     'Each issue is a task: tick it or delete it once it is resolved. Open issues block the sign-off.',
@@ -142,6 +143,15 @@ export function renderCritique(domainName: string, domainPath: string, distillat
   lines.push(...critiqueIssueLines(cr, c));
   lines.push('');
   return lines.join('\n');
+}
+
+/** How the critic labelled the claims, in one line: the verdict follows from it. */
+function labelTally(cr: Critique): string[] {
+  if (!cr.claims || cr.claims.length === 0) return [];
+  const n = (l: string | null) => cr.claims!.filter((c) => c.label === l).length;
+  const parts = [`${n('supported')} supported`, `${n('partial')} partial`, `${n('unsupported')} unsupported`, `${n('contradicted')} contradicted`];
+  if (n(null) > 0) parts.push(`${n(null)} not labelled`);
+  return [`Claims checked against their quotes: ${parts.join(', ')}.`, ''];
 }
 
 /** The critic's issues as `- [ ]` tasks, citations linked; one line when there are none. */

@@ -298,13 +298,13 @@ async function runCritic(
 ): Promise<WriteResult> {
   // Code's findings land in the critique first: should the critic fail or be cancelled, the
   // unsupported claims are already there, blocking the sign-off.
-  const code = codeCheckedIssues(distillateBody, known, verifiedQuotes(sources));
+  const code = codeCheckedIssues(distillateBody, known, sources);
   // A critique the person edited is never written over: then only the final version is proposed.
   if (code.issues.length > 0 && (await notes.isReplaceable(paths.critique))) {
     const pending = { verdict: 'revise' as const, summary: 'Code found the issues below; the critic has not run yet.', issues: code.issues };
     await notes.write(paths.critique, critiqueText(ctx, name, domainPath, paths, pending, known, 0), task);
   }
-  const c = await critique(ctx.llm, name, distillateBody, sources, [...known], code.issues, ctx.signal);
+  const c = await critique(ctx.llm, name, code, [...known], ctx.signal);
   checkCancelled(ctx);
   return notes.write(paths.critique, critiqueText(ctx, name, domainPath, paths, c.critique, known, c.tokens), task);
 }

@@ -67,13 +67,54 @@ export type Distillate = Resolved<DistillateAnswer>;
 export const ISSUE_KINDS = ['conflict', 'weak-spot', 'unsupported', 'mis-cited', 'gap'] as const;
 export type IssueKind = (typeof ISSUE_KINDS)[number];
 
-/** Issues before the verdict: a model decides after it has written its reasons, not before. */
-export const critiqueSchema = z.object({
-  issues: z.array(z.object({ kind: z.enum(ISSUE_KINDS), claim: z.string(), explanation: z.string(), sources: cite })),
+/** How a claim stands against the quotes it cites, as the critic labels it. */
+export const CLAIM_LABELS = ['supported', 'partial', 'unsupported', 'contradicted'] as const;
+export type ClaimLabel = (typeof CLAIM_LABELS)[number];
+
+/** A label as code trusts it: one of CLAIM_LABELS, or null (the claim counts as unchecked). */
+export function claimLabel(raw: unknown): ClaimLabel | null {
+  const l = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
+  return (CLAIM_LABELS as readonly string[]).includes(l) ? (l as ClaimLabel) : null;
+}
+
+const issue = z.object({ kind: z.enum(ISSUE_KINDS), claim: z.string(), explanation: z.string(), sources: cite });
+
+/**
+ * The critic's answer as sent for decoding: a label per claim — the quote judged by and the
+ * reasoning before the label — then other issues, the summary, and last the critic's own verdict,
+ * which code records but does not take (agents/critic.ts computes the verdict from the labels).
+ */
+export const criticDecodeShape = z.object({
+  claims: z.array(z.object({ claim: z.string(), quote: z.string(), reasoning: z.string(), label: z.enum(CLAIM_LABELS) })),
+  issues: z.array(issue),
   summary: z.string(),
   verdict: z.enum(['pass', 'revise', 'fail']),
 });
-export type Critique = z.infer<typeof critiqueSchema>;
+
+/** The same answer as validated: lenient, so a near miss costs no repair call; code reads what it can. */
+export const criticSchema = z.object({
+  claims: z.optional(z.array(z.object({ claim: z.string(), quote: z.optional(z.string()), reasoning: z.optional(z.string()), label: z.optional(z.string()) }))),
+  issues: z.optional(z.array(issue)),
+  summary: z.optional(z.string()),
+  verdict: z.optional(z.enum(['pass', 'revise', 'fail'])),
+});
+export type CriticAnswer = z.infer<typeof criticSchema>;
+
+/** One claim as the critic labelled it (label null: left unlabelled). */
+export interface LabeledClaim {
+  claim: string;
+  quote: string;
+  reasoning: string;
+  label: ClaimLabel | null;
+}
+
+/** The critique as written: code's issues and the labels' issues, the verdict computed by code. */
+export interface Critique {
+  issues: z.infer<typeof issue>[];
+  summary: string;
+  verdict: 'pass' | 'revise' | 'fail';
+  claims?: LabeledClaim[];
+}
 
 export const skeletonSchema = z.object({
   areas: z.array(z.object({ name: z.string(), concepts: z.array(z.string()) })),

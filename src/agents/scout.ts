@@ -36,7 +36,7 @@ export interface DigestDomain {
   language: string | null;
 }
 
-const asDomain = (d: DigestDomain | string): DigestDomain => (typeof d === 'string' ? { name: d, language: null } : d);
+export const asDomain = (d: DigestDomain | string): DigestDomain => (typeof d === 'string' ? { name: d, language: null } : d);
 
 /**
  * The language rule, restated with the task: points in the person's language, quotes untouched.

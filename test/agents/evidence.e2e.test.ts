@@ -102,10 +102,10 @@ describe('verified quotes and grounded claims', () => {
     handler = scriptedAgents({ extraCitation: 'S42' });
     expect((await runCli(['research', vault.dir, 'Kubernetes'], env())).code).toBe(0);
     const criticPrompt = server.chatRequests.find((q) => schemaOf(q.body!) === 'critique')!.body!.messages.map((m) => m.content).join('\n');
-    expect(criticPrompt).toContain('Code already checked every citation and quote and found these issues');
-    expect(criticPrompt).toContain('unsupported: Claims citing S42');
-    // The critic reads the YAML the person edits, not a rendering of it.
-    expect(criticPrompt).toMatch(/⟦BEGIN UNTRUSTED DISTILLATE [^⟧]*⟧\nsummary: /);
+    // Each claim's quotes come marked by code's check: the made-up one as not verified, and why.
+    expect(criticPrompt).toMatch(/^ {2}- S42, NOT verified \(S42 is not one of the sources\): "Made up\."$/m);
+    // The critic reads the claims of the YAML the person edits, numbered, inside one fence.
+    expect(criticPrompt).toMatch(/⟦BEGIN UNTRUSTED CLAIMS [^⟧]*⟧\nC1 \(Concepts\) /);
   });
 });
 

@@ -36,6 +36,8 @@ export interface ScriptOptions {
   verdict?: { pass: boolean; reasons: string[] };
   /** Runs while the critic "thinks": a test can edit the vault in the middle of a run. */
   duringVerify?: () => void | Promise<void>;
+  /** The critic's answer: a label per claim id (default supported; null leaves the claim out), its issues, its own verdict. */
+  critic?: { verdict?: string; labels?: Record<string, string | null>; issues?: unknown[] };
   /** Replaces the actor's options (hostile-output tests). */
   actorOptions?: unknown[];
 }
@@ -85,11 +87,20 @@ export function scriptedAgents(opts: ScriptOptions = {}): Handler {
           usage: { prompt_tokens: promptTokens, completion_tokens: 400 },
         };
       }
-      case 'critique':
+      case 'critique': {
+        // One label per numbered claim of the prompt, in the order the schema asks: quote, reasoning, label.
+        const claimIds = [...new Set([...user.matchAll(/^(C\d+) \(/gm)].map((m) => m[1]!))];
+        const labels = opts.critic?.labels ?? {};
         return {
-          json: { verdict: 'revise', summary: 'Mostly supported.', issues: [{ kind: 'weak-spot', claim: 'Overfitting.', explanation: 'Only one source says so.', sources: ['S1'] }] },
+          json: {
+            claims: claimIds.filter((id) => labels[id] !== null).map((id) => ({ claim: id, quote: '', reasoning: 'Its quotes say it.', label: labels[id] ?? 'supported' })),
+            issues: opts.critic?.issues ?? [{ kind: 'weak-spot', claim: 'Overfitting.', explanation: 'Only one source says so.', sources: ['S1'] }],
+            summary: 'Mostly supported.',
+            verdict: opts.critic?.verdict ?? 'revise',
+          },
           usage: { prompt_tokens: promptTokens, completion_tokens: 120 },
         };
+      }
       case 'skeleton':
         return {
           json: {
