@@ -15,7 +15,7 @@ import { estimateMessagesTokens } from '../core/tokens';
 import { digestBudget, digestMessages, digestParts, digestSource, quoteCounts, readCachedDigest, verifiedQuotes, type CheckedDigest } from './scout';
 import { distill, distillMessages, distillRoom } from './distiller';
 import { newFence } from './untrusted';
-import { codeCheckedIssues, critique } from './critic';
+import { codeCheckedIssues, critique, critiqueMessages } from './critic';
 import { distillateForAgents, readDistillate } from '../core/distillate';
 import { EvidenceChecker, groundDistillate, quotesVerifiedShare, shareValue } from '../core/grounding';
 import { draftSkeleton } from './mapper';
@@ -199,8 +199,9 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
     const frame = estimateMessagesTokens(distillMessages(domain, [], ids, newFence()).messages);
     const distillCalls = Math.max(1, Math.ceil(digestTokens / Math.max(1, distillRoom(ctx.llm, domain, ids))));
     tokens += distillCalls * (frame + EXPECTED_OUT.distill) + digestTokens;
-    // The critic reads the distillate (about as long as the distiller's answer) and the digests.
-    tokens += distillCalls * (frame + EXPECTED_OUT.distill + EXPECTED_OUT.critique) + digestTokens;
+    // The critic reads the claims with their quotes (about as long as the distiller's answer), no digests.
+    const criticFrame = estimateMessagesTokens(critiqueMessages(domain.name, [], newFence()).messages);
+    tokens += criticFrame + EXPECTED_OUT.distill + EXPECTED_OUT.critique;
     const splitSources = usable.filter((s) => digestParts(ctx.llm, s).length > 1).length;
     const model = ctx.llm.modelFor('distiller');
     const domainNoteChanges: string[] = [];
