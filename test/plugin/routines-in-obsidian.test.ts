@@ -159,7 +159,10 @@ describe('routines in Obsidian, through the built main.js', () => {
     await app.vault.create('Notes/Unrelated.md', '# Unrelated\n\nNothing to do with builds.\n');
     await idle();
     const names = server.chatRequests.slice(researched).map((r) => r.body?.response_format?.json_schema?.name);
-    expect(names).toEqual(['source_digest', 'critique']);
+    // Only the changed source is digested again. The critic reads the claims and the quotes they
+    // cite, which did not change here: its answer may come from the plugin's response cache.
+    expect(names.filter((n) => n === 'source_digest')).toHaveLength(1);
+    expect(names.every((n) => n === 'source_digest' || n === 'critique')).toBe(true);
     expect(domain('Static site builds')).toMatchObject({ mode: 'assist', stale: true, sourcesChanged: [] });
     expect(read('Groundwork/Static site builds/Static site builds critique.md')).toMatch(/## Re-check \d{4}-\d{2}-\d{2}/);
   });
