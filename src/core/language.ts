@@ -18,15 +18,20 @@ const SCRIPTS: ReadonlyArray<[RegExp, string]> = [
 const KANA = /[\u3040-\u30ff]/g;
 const HAN = /[\u4e00-\u9fff]/g;
 
+/*
+ * Common short words of each language that are not also common English words ("I", "to", "do",
+ * "is", "die" would make an English note look Polish, Portuguese, Dutch or German). A tie goes to
+ * the language listed first.
+ */
 const STOPWORDS: Record<string, string[]> = {
-  English: ['the', 'and', 'of', 'to', 'is', 'in', 'that', 'it', 'for', 'with'],
-  German: ['der', 'die', 'und', 'das', 'ist', 'nicht', 'mit', 'sich', 'auf', 'ein'],
-  French: ['le', 'la', 'les', 'et', 'des', 'est', 'une', 'pour', 'dans', 'que'],
+  English: ['the', 'and', 'of', 'to', 'is', 'in', 'that', 'it', 'for', 'with', 'a', 'i', 'we', 'our', 'not', 'are', 'this', 'on', 'so', 'be'],
+  German: ['der', 'und', 'das', 'ist', 'nicht', 'mit', 'sich', 'auf', 'ein', 'eine'],
+  French: ['le', 'les', 'et', 'des', 'est', 'une', 'pour', 'dans', 'que', 'sur'],
   Spanish: ['el', 'los', 'las', 'y', 'que', 'es', 'una', 'para', 'con', 'por'],
-  Italian: ['il', 'che', 'di', 'e', 'la', 'per', 'non', 'sono', 'una', 'della'],
-  Portuguese: ['o', 'os', 'que', 'não', 'uma', 'para', 'com', 'é', 'do', 'da'],
-  Dutch: ['de', 'het', 'een', 'en', 'van', 'is', 'niet', 'dat', 'op', 'voor'],
-  Polish: ['i', 'w', 'nie', 'się', 'na', 'jest', 'że', 'do', 'to', 'z'],
+  Italian: ['il', 'che', 'di', 'e', 'per', 'non', 'sono', 'una', 'della', 'gli'],
+  Portuguese: ['os', 'que', 'não', 'uma', 'para', 'com', 'é', 'da', 'em', 'um'],
+  Dutch: ['de', 'het', 'een', 'en', 'van', 'niet', 'dat', 'op', 'voor', 'zijn'],
+  Polish: ['nie', 'się', 'jest', 'że', 'na', 'oraz', 'jak', 'ale', 'dla', 'czy'],
 };
 
 const count = (text: string, re: RegExp): number => (text.match(re) ?? []).length;

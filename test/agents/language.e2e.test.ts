@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { OpenAiTestServer, type Handler } from '../support/openai-server';
 import { scriptedAgents } from '../support/scripted-agents';
-import { tempVault } from '../support/temp-vault';
+import { EXAMPLE_VAULT, tempVault } from '../support/temp-vault';
 import { runCli } from '../support/run-cli';
 import { languageOf } from '../../src/core/language';
 
@@ -23,6 +23,14 @@ describe('the language of a note', () => {
     expect(languageOf('低秩适应是一种高效微调大型语言模型的方法。原始权重被冻结。')).toBe('Chinese');
     expect(languageOf('---\ngroundwork: domain\n---\nHow this blog is built and deployed: Markdown to static HTML, published on every push to main.')).toBe('English');
     expect(languageOf('# LoRA')).toBeNull();
+    expect(languageOf('Der Cluster ist nicht groß, und das Deployment läuft mit einer Pipeline auf dem Server.')).toBe('German');
+    expect(languageOf('Nie wiem jeszcze, jak działa ranga i czy to jest ważne dla modelu, ale się uczę.')).toBe('Polish');
+  });
+
+  it('finds every domain note of the example vault English: "I", "to", "do" are not Polish', () => {
+    for (const name of ['Kubernetes', 'LoRA fine-tuning', 'Payments', 'Static site builds']) {
+      expect(languageOf(readFileSync(path.join(EXAMPLE_VAULT, `${name}.md`), 'utf8')), name).toBe('English');
+    }
   });
 });
 
