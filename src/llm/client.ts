@@ -597,7 +597,7 @@ function classify(err: unknown, role: LlmRole, baseURL: string, timeoutMs: numbe
     };
   }
   if (err instanceof APIConnectionError) {
-    const refused = causeCode(err) === 'ECONNREFUSED';
+    const refused = isConnectionRefused(err);
     const what = refused ? 'connection refused: is the server running?' : `connection failed (${rootMessage(err)}). Check the base URL and that the server is running.`;
     return {
       error: new LlmError('connection', `${who} could not reach the server: ${what}`, { role, cause: err }),
@@ -649,6 +649,14 @@ function serverMessage(err: APIError<number, Headers | undefined>): string {
   const body: { message?: unknown } | undefined = err.error;
   if (body && typeof body.message === 'string') return body.message;
   return err.message.replace(/^\d{3}\s*/, '');
+}
+
+/**
+ * A refused connection: Node says so with a code; Obsidian's requestUrl (Chromium) only with the
+ * message `net::ERR_CONNECTION_REFUSED`, which a code check never sees.
+ */
+export function isConnectionRefused(err: unknown): boolean {
+  return causeCode(err) === 'ECONNREFUSED' || /net::ERR_CONNECTION_REFUSED/.test(rootMessage(err));
 }
 
 export function causeCode(err: unknown): string | undefined {

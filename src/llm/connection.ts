@@ -1,4 +1,4 @@
-import { causeCode } from './client';
+import { causeCode, isConnectionRefused } from './client';
 import { LLM_ROLES, type LlmError } from './errors';
 import { checkBaseURL, type LlmConfig } from './presets';
 import { clearTimer, setTimer } from './retry';
@@ -104,8 +104,8 @@ function parseModelList(body: string): string[] | null {
 
 function explainFetchFailure(err: unknown, base: string): string {
   const code = causeCode(err);
-  if (code === 'ECONNREFUSED') return `Cannot reach ${base}: connection refused. Is the server running?`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `Cannot reach ${base}: the host name does not resolve. Check the base URL.`;
+  if (isConnectionRefused(err)) return `Cannot reach ${base}: connection refused. Is the server running?`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || /net::ERR_NAME_NOT_RESOLVED/.test(err instanceof Error ? err.message : String(err))) return `Cannot reach ${base}: the host name does not resolve. Check the base URL.`;
   const message = err instanceof Error ? err.message : String(err);
   // Browsers hide the reason: a CORS refusal and a server that is down both read "Failed to fetch".
   if (err instanceof TypeError && /failed to fetch|load failed|networkerror/i.test(message)) {

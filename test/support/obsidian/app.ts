@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
-import type { App as ObsidianApp, TAbstractFile as ObsidianTAbstractFile, TFile as ObsidianTFile, TFolder as ObsidianTFolder } from 'obsidian';
+import type { UserEvent, App as ObsidianApp, TAbstractFile as ObsidianTAbstractFile, TFile as ObsidianTFile, TFolder as ObsidianTFolder } from 'obsidian';
 import { installDomHelpers } from './dom';
 import { FileManager } from './file-manager';
 import { MetadataCache } from './metadata';
@@ -36,7 +36,7 @@ export class App {
   secretStorage = new SecretStorage();
   keymap = new Keymap();
   scope = new Scope();
-  lastEvent: unknown = null;
+  lastEvent: UserEvent | null = null;
   /** Internal registries Obsidian keeps on the app. */
   commands = new Commands();
   setting = new SettingRegistry();

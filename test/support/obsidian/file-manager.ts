@@ -143,8 +143,15 @@ export class FileManager {
     return `${embed}[[${linktext}${subpath ?? ''}${alias ? `|${alias}` : ''}]]`;
   }
 
+  /**
+   * Follows the person's "Deleted files" setting, as Obsidian does (`vault.trashOption`, a test
+   * helper for the `trashOption` of app.json): `system` (Obsidian's default; there is no system
+   * trash here, so the file goes to `.trash`, as Obsidian falls back when the system trash fails),
+   * `local` (`.trash`), or `none` (deleted for good).
+   */
   async trashFile(file: TAbstractFile): Promise<void> {
-    await this.vault.trash(file, true);
+    if (this.vault.trashOption === 'none') await this.vault.delete(file, true);
+    else await this.vault.trash(file, this.vault.trashOption === 'system');
   }
 
   /** No person to ask in tests: answers yes and trashes the file. */

@@ -1,5 +1,5 @@
 /** Plugin and the app-level registries it writes to: commands, setting tabs, plugins. */
-import type { Command, PluginManifest } from 'obsidian';
+import type { Command, MarkdownPostProcessor, MarkdownPostProcessorContext, PluginManifest } from 'obsidian';
 import type { App } from './app';
 import { Component } from './events';
 import type { PluginSettingTab } from './ui';
@@ -165,13 +165,17 @@ export abstract class Plugin extends Component {
   registerHoverLinkSource(id: string, info: unknown): void {
     this.registered.push({ kind: 'hover-link-source', args: [id, info] });
   }
-  registerMarkdownPostProcessor<T>(postProcessor: T, sortOrder?: number): T {
+  registerMarkdownPostProcessor(postProcessor: MarkdownPostProcessor, sortOrder?: number): MarkdownPostProcessor {
     this.registered.push({ kind: 'markdown-post-processor', args: [postProcessor, sortOrder] });
     return postProcessor;
   }
-  registerMarkdownCodeBlockProcessor(language: string, handler: unknown, sortOrder?: number): unknown {
+  registerMarkdownCodeBlockProcessor(
+    language: string,
+    handler: (source: string, el: HTMLElement, ctx: MarkdownPostProcessorContext) => Promise<unknown> | void,
+    sortOrder?: number,
+  ): MarkdownPostProcessor {
     this.registered.push({ kind: 'markdown-code-block-processor', args: [language, handler, sortOrder] });
-    return handler;
+    return (el, ctx) => void handler(el.textContent ?? '', el, ctx);
   }
   registerEditorExtension(extension: unknown): void {
     this.registered.push({ kind: 'editor-extension', args: [extension] });

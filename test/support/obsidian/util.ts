@@ -236,6 +236,27 @@ export interface RequestUrlResponsePromise extends Promise<RequestUrlResponse> {
 export const requestLog: RequestUrlParam[] = [];
 
 /**
+ * What Obsidian's requestUrl (Chromium's network stack) rejects with when the connection fails: a
+ * plain Error whose message is Chromium's net error name, with no `code` — not Node's
+ * `connect ECONNREFUSED 127.0.0.1:9` and its `code`. Code that reads the Node code alone never
+ * recognises a refused connection in Obsidian.
+ */
+export function chromiumNetError(err: unknown): Error {
+  const code = (err as { code?: unknown } | null)?.code;
+  const name =
+    code === 'ECONNREFUSED'
+      ? 'ERR_CONNECTION_REFUSED'
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'ERR_NAME_NOT_RESOLVED'
+        : code === 'ECONNRESET'
+          ? 'ERR_CONNECTION_RESET'
+          : code === 'ETIMEDOUT'
+            ? 'ERR_CONNECTION_TIMED_OUT'
+            : 'ERR_FAILED';
+  return new Error(`net::${name}`);
+}
+
+/**
  * HTTP over node:http/https. (Under happy-dom the global fetch is happy-dom's, which enforces CORS;
  * Obsidian's requestUrl does not, so the shim goes below it.)
  */
@@ -264,7 +285,7 @@ function nodeFetch(
         resolve({ status: res.statusCode ?? 0, headers: out, body: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) });
       });
     });
-    req.on('error', reject);
+    req.on('error', (err) => reject(chromiumNetError(err)));
     if (payload) req.write(payload);
     req.end();
   });

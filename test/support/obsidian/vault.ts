@@ -241,6 +241,8 @@ export class FileSystemAdapter {
 export class Vault extends Events {
   adapter: FileSystemAdapter;
   configDir: string;
+  /** Test helper: the person's "Deleted files" setting (`trashOption` in app.json), which FileManager.trashFile follows. */
+  trashOption: 'system' | 'local' | 'none' = 'system';
   /** @internal */
   fileMap: Record<string, TAbstractFile> = {};
   private root: TFolder;

@@ -1,7 +1,8 @@
 /** Workspace, WorkspaceLeaf, View/ItemView/FileView/MarkdownView and the view registry. */
-import type { ViewState, ViewStateResult } from 'obsidian';
+import type { HoverPopover, MarkdownFileInfo, ViewState, ViewStateResult } from 'obsidian';
 import type { App } from './app';
 import { Component, Events } from './events';
+import type { Scope } from './ui';
 import { debounce } from './util';
 import { TFile } from './vault';
 
@@ -38,7 +39,7 @@ export abstract class View extends Component {
   navigation = false;
   leaf: WorkspaceLeaf;
   containerEl: HTMLElement;
-  scope: unknown = null;
+  scope: Scope | null = null;
   /** @internal */
   _opened = false;
 
@@ -177,12 +178,11 @@ export class WorkspaceLeaf extends Events {
   id: string;
   /** 'root' for the main area, 'left'/'right' for the sidebars. */
   side: 'root' | 'left' | 'right';
-  parent: unknown = null;
   pinned = false;
   group: string | null = null;
   /** How many times revealLeaf showed this leaf (for tests). */
   revealCount = 0;
-  hoverPopover: unknown = null;
+  hoverPopover: HoverPopover | null = null;
 
   constructor(app: App, side: 'root' | 'left' | 'right') {
     super();
@@ -275,12 +275,6 @@ export class WorkspaceLeaf extends Events {
   onResize(): void {
     this.view.onResize();
   }
-  getRoot(): unknown {
-    return this.app.workspace;
-  }
-  getContainer(): unknown {
-    return this.app.workspace;
-  }
 
   detach(): void {
     this.app.workspace._removeLeaf(this);
@@ -295,7 +289,7 @@ export class Workspace extends Events {
   layoutReady = false;
   activeLeaf: WorkspaceLeaf | null = null;
   containerEl: HTMLElement;
-  activeEditor: unknown = null;
+  activeEditor: MarkdownFileInfo | null = null;
   leftSplit = { collapsed: true, expand: () => {}, collapse: () => {} };
   rightSplit = { collapsed: true, expand: () => {}, collapse: () => {} };
   requestSaveLayout = debounce(async () => {}, 0);
