@@ -1,21 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { OpenAiTestServer } from '../support/openai-server';
-import { scriptedAgents } from '../support/scripted-agents';
-import { EXAMPLE_VAULT, tempVault } from '../support/temp-vault';
+import { withScriptedModelAndVault } from '../support/scripted-vault';
 import { runCli } from '../support/run-cli';
 
 let server: OpenAiTestServer;
 let vault: { dir: string; cleanup: () => void };
 
-beforeEach(async () => {
-  server = await OpenAiTestServer.start({ handler: scriptedAgents() });
-  vault = tempVault(EXAMPLE_VAULT);
-});
-afterEach(async () => {
-  await server.close();
-  vault.cleanup();
+withScriptedModelAndVault((s, v) => {
+  server = s;
+  vault = v;
 });
 
 const env = () => ({ OPENAI_BASE_URL: server.url, GROUNDWORK_MODEL: 'test-model' });

@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { OpenAiTestServer } from '../support/openai-server';
-import { scriptedAgents } from '../support/scripted-agents';
-import { EXAMPLE_VAULT, snapshot, tempVault } from '../support/temp-vault';
+import { withScriptedModelAndVault } from '../support/scripted-vault';
+import { snapshot } from '../support/temp-vault';
 import { BIN, runCli } from '../support/run-cli';
 import { spawn } from 'node:child_process';
 import { parseNote } from '../../src/core/frontmatter';
@@ -11,13 +11,9 @@ import { parseNote } from '../../src/core/frontmatter';
 let server: OpenAiTestServer;
 let vault: { dir: string; cleanup: () => void };
 
-beforeEach(async () => {
-  server = await OpenAiTestServer.start({ handler: scriptedAgents() });
-  vault = tempVault(EXAMPLE_VAULT);
-});
-afterEach(async () => {
-  await server.close();
-  vault.cleanup();
+withScriptedModelAndVault((s, v) => {
+  server = s;
+  vault = v;
 });
 
 const env = (extra: Record<string, string> = {}) => ({ OPENAI_BASE_URL: server.url, GROUNDWORK_MODEL: 'test-model', ...extra });

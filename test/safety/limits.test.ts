@@ -2,24 +2,19 @@
  * Limits on what goes to the model: a task on a huge note sends the model a capped part of it
  * (as research caps its sources) and says so in the result, the proposal and the output.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { OpenAiTestServer } from '../support/openai-server';
-import { scriptedAgents } from '../support/scripted-agents';
-import { EXAMPLE_VAULT, tempVault } from '../support/temp-vault';
+import { withScriptedModelAndVault } from '../support/scripted-vault';
 import { runCli } from '../support/run-cli';
 import { MAX_TASK_NOTE_CHARS } from '../../src/agents/gate';
 
 let server: OpenAiTestServer;
 let vault: { dir: string; cleanup: () => void };
-beforeEach(async () => {
-  server = await OpenAiTestServer.start({ handler: scriptedAgents() });
-  vault = tempVault(EXAMPLE_VAULT);
-});
-afterEach(async () => {
-  await server.close();
-  vault.cleanup();
+withScriptedModelAndVault((s, v) => {
+  server = s;
+  vault = v;
 });
 
 // A large window, so the capped note fits and the cap (not the window) is what is tested.
