@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { OpenAiTestServer, type Handler } from '../support/openai-server';
 import { scriptedAgents, type ScriptOptions } from '../support/scripted-agents';
-import { EXAMPLE_VAULT, tempVault } from '../support/temp-vault';
+import { withScriptedModelAndVault } from '../support/scripted-vault';
 import { runCli } from '../support/run-cli';
 import { parseNote } from '../../src/core/frontmatter';
 import { verdictOf } from '../../src/agents/critic';
@@ -16,17 +16,12 @@ import { verdictOf } from '../../src/agents/critic';
 
 let server: OpenAiTestServer;
 let vault: { dir: string; cleanup: () => void };
-let handler: Handler;
+let script: (handler: Handler) => void;
 
-beforeEach(async () => {
-  handler = scriptedAgents();
-  server = await OpenAiTestServer.start({ handler: (b, r) => handler(b, r) });
-  vault = tempVault(EXAMPLE_VAULT);
-});
-
-afterEach(async () => {
-  await server.close();
-  vault.cleanup();
+withScriptedModelAndVault((s, v, swap) => {
+  server = s;
+  vault = v;
+  script = swap;
 });
 
 const env = () => ({ OPENAI_BASE_URL: server.url, GROUNDWORK_MODEL: 'test-model' });
@@ -35,7 +30,7 @@ const CRITIQUE = 'Groundwork/Kubernetes/Kubernetes critique.md';
 const criticRequests = () => server.chatRequests.filter((q) => q.body!.response_format?.json_schema?.name === 'critique').map((q) => q.body!);
 
 async function researchWith(opts: ScriptOptions) {
-  handler = scriptedAgents(opts);
+  script(scriptedAgents(opts));
   const r = await runCli(['research', vault.dir, 'Kubernetes'], env());
   expect(r.code, r.stderr).toBe(0);
   return { text: read(CRITIQUE), verdict: parseNote(read(CRITIQUE)).frontmatter!.verdict };
@@ -91,14 +86,14 @@ describe('the critic labels claims; code computes the verdict', () => {
   it('gaps are found by code: a verified key point no claim rests on is a gap issue of its source', async () => {
     // Every digest gets a second, verified point (a later stretch of its source); the distiller cites only the first.
     const base = scriptedAgents({ critic: { verdict: 'pass', labels: {}, issues: [] } });
-    handler = async (b, r) => {
+    script(async (b, r) => {
       const answer = await base(b, r);
       if (b.response_format?.json_schema?.name !== 'source_digest') return answer;
       const text = /⟦BEGIN UNTRUSTED SOURCE[^⟧]*⟧\nTitle: .*\n([\s\S]*?)\n⟦END/.exec(b.messages[1]!.content)![1]!.replace(/\s+/g, ' ').trim();
       const json = (answer as { json: { keyPoints: unknown[] } }).json;
       if (text.length > 80) json.keyPoints.push({ quote: text.slice(40, 80), point: 'A later point.', kind: 'pitfall' });
       return answer;
-    };
+    });
     expect((await runCli(['research', vault.dir, 'Kubernetes'], env())).code).toBe(0);
     const text = read(CRITIQUE);
     const sources = read('Groundwork/Kubernetes/Kubernetes sources.md');

@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { OpenAiTestServer, type Handler } from '../support/openai-server';
 import { scriptedAgents } from '../support/scripted-agents';
-import { EXAMPLE_VAULT, tempVault } from '../support/temp-vault';
+import { withScriptedModelAndVault } from '../support/scripted-vault';
 import { runCli } from '../support/run-cli';
 import { parseNote } from '../../src/core/frontmatter';
 import { bodyFingerprint } from '../../src/core/fingerprint';
@@ -17,17 +17,12 @@ import { bodyFingerprint } from '../../src/core/fingerprint';
 
 let server: OpenAiTestServer;
 let vault: { dir: string; cleanup: () => void };
-let handler: Handler;
+let script: (handler: Handler) => void;
 
-beforeEach(async () => {
-  handler = scriptedAgents();
-  server = await OpenAiTestServer.start({ handler: (b, r) => handler(b, r) });
-  vault = tempVault(EXAMPLE_VAULT);
-});
-
-afterEach(async () => {
-  await server.close();
-  vault.cleanup();
+withScriptedModelAndVault((s, v, swap) => {
+  server = s;
+  vault = v;
+  script = swap;
 });
 
 const env = () => ({ OPENAI_BASE_URL: server.url, GROUNDWORK_MODEL: 'test-model' });
@@ -39,10 +34,10 @@ const schemaOf = (b: Parameters<Handler>[0]) => b.response_format?.json_schema?.
 describe('verified quotes and grounded claims', () => {
   it('an invented digest quote is marked unverified, flagged, and never offered to the distiller', async () => {
     const base = scriptedAgents();
-    handler = (b, r) =>
+    script((b, r) =>
       schemaOf(b) === 'source_digest'
         ? { json: { summary: 'A source.', keyPoints: [{ point: 'It says something.', quote: 'Kubernetes was designed by a committee of wizards.' }] } }
-        : base(b, r);
+        : base(b, r));
     expect((await runCli(['research', vault.dir, 'Kubernetes'], env())).code).toBe(0);
     const sources = read(`${DIR} sources.md`);
     expect(sources).toMatch(/“Kubernetes was designed by a committee of wizards\.” \(unverified: not found in the source\) \^s1-1$/m);
@@ -62,11 +57,11 @@ describe('verified quotes and grounded claims', () => {
   it('the distiller may cite only key points with a verified quote: their ids are the enum it decodes with, and code copies the quote in', async () => {
     const base = scriptedAgents();
     // The first source's digest invents its quote; every other quote is the source's own.
-    handler = (b, r) => {
+    script((b, r) => {
       const user = b.messages.map((m) => m.content).join('\n');
       if (schemaOf(b) === 'source_digest' && /SOURCE S1[ ⟧]/.test(user)) return { json: { summary: 'A source.', keyPoints: [{ quote: 'Kubernetes was designed by wizards.', point: 'It says something.', kind: 'concept' }] } };
       return base(b, r);
-    };
+    });
     expect((await runCli(['research', vault.dir, 'Kubernetes'], env())).code).toBe(0);
     const digest = server.chatRequests.find((q) => schemaOf(q.body!) === 'source_digest')!.body!.response_format!.json_schema!.schema as { properties: { keyPoints: { items: { properties: Record<string, { enum?: string[] }> } } } };
     expect(digest.properties.keyPoints.items.properties.kind!.enum).toEqual(['concept', 'structure', 'decision', 'pitfall', 'disagreement']);
@@ -89,7 +84,7 @@ describe('verified quotes and grounded claims', () => {
 
   it("code's issues are in the critique before the critic runs: a failing critic leaves them blocking the sign-off", async () => {
     const base = scriptedAgents({ extraCitation: 'S42' });
-    handler = (b, r) => (schemaOf(b) === 'critique' ? { status: 400, errorMessage: 'the critic is down' } : base(b, r));
+    script((b, r) => (schemaOf(b) === 'critique' ? { status: 400, errorMessage: 'the critic is down' } : base(b, r)));
     const r = await runCli(['research', vault.dir, 'Kubernetes'], env());
     expect(r.code).toBe(1);
     const critique = read(`${DIR} critique.md`);
@@ -99,7 +94,7 @@ describe('verified quotes and grounded claims', () => {
   });
 
   it('the critic sees the issues code found', async () => {
-    handler = scriptedAgents({ extraCitation: 'S42' });
+    script(scriptedAgents({ extraCitation: 'S42' }));
     expect((await runCli(['research', vault.dir, 'Kubernetes'], env())).code).toBe(0);
     const criticPrompt = server.chatRequests.find((q) => schemaOf(q.body!) === 'critique')!.body!.messages.map((m) => m.content).join('\n');
     // Each claim's quotes come marked by code's check: the made-up one as not verified, and why.
