@@ -195,7 +195,9 @@ function table(res) {
     const c = R.cold.byRole;
     rows.push(['Tokens per source digest (prompt + completion)', `${c.scout.promptPerCall} + ${c.scout.completionPerCall}`, '', '']);
     rows.push(['Tokens per distillate (prompt + completion)', `${c.distiller.promptPerCall} + ${c.distiller.completionPerCall}`, '', '']);
-    rows.push(['Digest prompt tokens for the 12 sources at cap 5k / 10k / 20k chars', ['5k', '10k', '20k'].map((k) => `${R.caps[k].digestPromptTokens}`).join(' / '), '', '']);
+    // The caps are whatever research.ts measured (the last is DEFAULT_MAX_CHARS, which has moved).
+    const caps = Object.keys(R.caps);
+    rows.push([`Digest prompt tokens for the 12 sources at cap ${caps.join(' / ')} chars`, caps.map((k) => `${R.caps[k].digestPromptTokens}`).join(' / '), '', '']);
   }
   const lines = ['| figure | value | goal | |', '|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)];
   return lines.join('\n');
