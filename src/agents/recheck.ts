@@ -13,6 +13,7 @@ import { loadManifest, saveManifest } from './manifest';
 import { ownGeneratedNotes } from './evidence';
 import { noteText, wikilink } from './note-text';
 import { critiqueIssueLines, renderSources, type IdentifiedSource } from './render';
+import { evidenceShares } from './evidence-shares';
 import { digestSource, type CheckedDigest } from './scout';
 import { inertText } from './untrusted';
 
@@ -121,29 +122,56 @@ export async function recheckSources(ctx: AgentContext, domainArg: string, opts:
   await saveManifest(ctx.data, folder, { domainPath: rec.path, generated: fetchedAt, sources: fresh.map(({ text: _t, ...rest }) => rest) });
 
   const changedLabels = fresh.filter((s) => changed.includes(s.ref)).map((s) => `${s.id} (${inertText(s.title, { max: 120 })})`);
-  const section = [
-    `## Re-check ${now.slice(0, 10)}`,
-    '',
-    `Sources changed since they were digested: ${changedLabels.join(', ')}. The critic checked ${wikilink(paths.distillate, 'the distillate')} against the new digests: **${c.critique.verdict}**.`,
-    '',
-    ...critiqueIssueLines(c.critique, new Citations(known, paths.sources)),
-    '',
-  ].join('\n');
+  const issueLines = critiqueIssueLines(c.critique, new Citations(known, paths.sources));
+  const section = (current: string): string => {
+    const { lines, repeated } = withoutOpenRepeats(issueLines, current);
+    return [
+      `## Re-check ${now.slice(0, 10)}`,
+      '',
+      `Sources changed since they were digested: ${changedLabels.join(', ')}. The critic checked ${wikilink(paths.distillate, 'the distillate')} against the new digests: **${c.critique.verdict}**.`,
+      '',
+      ...lines,
+      ...(repeated > 0 ? [...(lines.length > 0 ? [''] : []), `${repeated} issue${repeated === 1 ? '' : 's'} it raised again ${repeated === 1 ? 'is' : 'are'} already open above.`] : []),
+      '',
+    ].join('\n');
+  };
   let critiqueText: string;
   if (await ctx.vault.stat(paths.critique)) {
     critiqueText = await notes.update(paths.critique, (current) => {
       const patched = patchFrontmatter(current, { verdict: c.critique.verdict, generated: now, tokens: c.tokens });
-      return `${patched.replace(/\s*$/, '')}\n\n${section}`;
+      return `${patched.replace(/\s*$/, '')}\n\n${section(current)}`;
     });
     written.push({ path: paths.critique, outcome: 'replaced' });
   } else {
     const fm = { groundwork: 'critique', domain: wikilink(rec.path), confidence: 'low', status: 'draft', verdict: c.critique.verdict, sources: wikilink(paths.sources), tokens: c.tokens, generated: now, model: ctx.llm.modelFor('critic') };
-    const w = await notes.write(paths.critique, noteText(fm, `# ${name} — critique\n\n${section}`), task('critique'));
+    const w = await notes.write(paths.critique, noteText(fm, `# ${name} — critique\n\n${section('')}`), task('critique'));
     written.push(w);
     critiqueText = await ctx.vault.read(paths.critique);
   }
+  // The evidence shares follow the sources as they are now: a changed source may no longer hold a quote.
+  const shares = evidenceShares(identified, distillateBody, known);
+  let sharesMoved = false;
+  await notes.update(paths.distillate, (current) => {
+    const patched = patchFrontmatter(current, shares);
+    sharesMoved = patched !== current;
+    return patched;
+  });
+  if (sharesMoved) written.push({ path: paths.distillate, outcome: 'replaced' });
   const record = analyzeNote(paths.critique, critiqueText);
   ctx.model.set(record);
   for (const w of written) if (w.path.endsWith('.md')) ctx.model.set(analyzeNote(w.path, await ctx.vault.read(w.path)));
   return { domain: name, domainPath: rec.path, changed, digested, critique: { path: paths.critique, openIssues: record.openTasks, verdict: c.critique.verdict }, written };
+}
+
+/**
+ * The issue lines that are not already open tasks in the critique: a critic that finds the same
+ * issue again on every re-check would otherwise stack copies of it. A ticked one is listed
+ * again: the person closed it before the sources changed.
+ */
+function withoutOpenRepeats(issueLines: string[], critique: string): { lines: string[]; repeated: number } {
+  const key = (line: string) => line.replace(/^- \[ \] /, '').replace(/\s+/g, ' ').trim();
+  const open = new Set<string>();
+  for (const m of critique.matchAll(/^[ \t]*- \[ \] (.*)$/gm)) open.add(key(m[1]!));
+  const lines = issueLines.filter((l) => !(l.startsWith('- [ ] ') && open.has(key(l))));
+  return { lines, repeated: issueLines.length - lines.length };
 }

@@ -12,12 +12,13 @@ import { checkCancelled, nowIso, AgentError, type AgentContext } from './context
 import { adoptIfNeeded, digestDomain, domainName, findDomainNote, linkDomainNote, missingLinks, readOwnGenerated } from './domain-note';
 import { GeneratedNotes, type WriteResult } from './generated-notes';
 import { estimateMessagesTokens } from '../core/tokens';
-import { digestBudget, digestMessages, digestParts, digestSource, quoteCounts, readCachedDigest, verifiedQuotes, type CheckedDigest } from './scout';
+import { digestBudget, digestMessages, digestParts, digestSource, readCachedDigest, verifiedQuotes, type CheckedDigest } from './scout';
+import { evidenceShares } from './evidence-shares';
 import { distill, distillMessages, distillRoom } from './distiller';
 import { newFence } from './untrusted';
 import { codeCheckedIssues, critique, critiqueMessages } from './critic';
 import { distillateForAgents, readDistillate } from '../core/distillate';
-import { EvidenceChecker, groundDistillate, quotesVerifiedShare, shareValue } from '../core/grounding';
+import { EvidenceChecker } from '../core/grounding';
 import { draftSkeleton } from './mapper';
 import { syncSkeletonCanvas } from './skeleton-canvas';
 import { loadManifest, saveManifest } from './manifest';
@@ -411,13 +412,6 @@ async function refreshModel(ctx: AgentContext, written: WriteResult[]): Promise<
       ctx.model.set(analyzeNote(p, await ctx.vault.read(p)));
     }),
   );
-}
-
-/** The distillate's `quotes-verified` and `claims-grounded` (DESIGN §1), computed by code. */
-function evidenceShares(sources: IdentifiedSource[], distBody: string, known: ReadonlySet<string>): Record<'quotes-verified' | 'claims-grounded', number | null> {
-  const counts = sources.filter((s) => s.digest && !s.error).map((s) => quoteCounts(s.digest!));
-  const grounding = groundDistillate(readDistillate(distBody), known, verifiedQuotes(sources));
-  return { 'quotes-verified': shareValue(quotesVerifiedShare(counts)), 'claims-grounded': shareValue(grounding.share) };
 }
 
 /** An old two-copy distillate is rewritten in the one-copy form by this write: say so, never silently. */
