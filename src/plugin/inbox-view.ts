@@ -32,7 +32,7 @@ function when(iso: string): string {
 /**
  * The inbox as a side view the person works in: pending proposals newest first, each with its
  * domain, mode, target note and the diff of what accepting would change; accept (choosing an
- * option), edit then accept, or reject — in place. A handled proposal leaves the list; its note
+ * option), edit then accept (assist, not propose), or reject — in place. A handled proposal leaves the list; its note
  * stays on disk with its status.
  */
 export class InboxView extends ItemView {
@@ -128,7 +128,8 @@ export class InboxView extends ItemView {
     const errorEl = card.createDiv({ cls: 'groundwork-error' });
     const row = card.createDiv({ cls: 'groundwork-inbox-actions' });
     const accept = row.createEl('button', { text: options.length > 1 ? `Accept option ${chosen}` : 'Accept', cls: 'mod-cta' });
-    const edit = row.createEl('button', { text: 'Edit then accept' });
+    // DESIGN: in propose the person picks one of the options; editing a draft is assist's way.
+    const edit = item.mode === 'propose' ? null : row.createEl('button', { text: 'Edit then accept' });
     const reject = row.createEl('button', { text: 'Reject', cls: 'mod-warning' });
     const editor = card.createDiv({ cls: 'groundwork-inbox-editor' });
     editor.hide();
@@ -169,19 +170,19 @@ export class InboxView extends ItemView {
     preview();
 
     const act = async (job: () => Promise<string>): Promise<void> => {
-      for (const b of [accept, edit, reject]) b.disabled = true;
+      for (const b of [accept, edit, reject]) if (b) b.disabled = true;
       try {
         this.status = await job();
         await this.refresh();
       } catch (err) {
         errorEl.setText(err instanceof Error ? err.message : String(err));
-        for (const b of [accept, edit, reject]) b.disabled = false;
+        for (const b of [accept, edit, reject]) if (b) b.disabled = false;
       }
     };
 
     accept.addEventListener('click', () => void act(() => this.actions.accept(item.path, chosen, edits)));
     reject.addEventListener('click', () => void act(() => this.actions.reject(item.path)));
-    edit.addEventListener('click', () => void openEditor());
+    edit?.addEventListener('click', () => void openEditor());
     const openEditor = async (): Promise<void> => {
       if (editor.isShown()) return;
       this.editing++;

@@ -106,7 +106,7 @@ describe('the gallery scenes', () => {
     expect(legal.querySelector('.groundwork-badge-critical')).toBeNull();
   });
 
-  it('inbox: newest first, each with domain, mode, target and diff, and its three actions', () => {
+  it('inbox: newest first, each with domain, mode, target and diff, and its actions (edit only in assist: in propose the person picks an option)', () => {
     const el = scene('inbox');
     const items = Array.from(el.querySelectorAll<HTMLElement>('.groundwork-inbox-item'));
     expect(items.map((i) => text(i.querySelector('.groundwork-badge')!))).toEqual(['assist', 'propose']);
@@ -115,9 +115,10 @@ describe('the gallery scenes', () => {
     expect(text(items[1]!)).toContain('Notes/Adapter rank experiments');
     for (const i of items) {
       expect(text(i.querySelector('.groundwork-diff')!)).toMatch(/^Changes .*\n?.*\+ /s);
-      expect(buttons(i).map((b) => b.text)).toEqual(expect.arrayContaining(['Edit then accept', 'Reject']));
+      expect(buttons(i).map((b) => b.text)).toContain('Reject');
     }
-    expect(buttons(items[1]!).map((b) => b.text)).toContain('Accept option 1');
+    expect(buttons(items[0]!).map((b) => b.text)).toEqual(['Accept', 'Edit then accept', 'Reject']);
+    expect(buttons(items[1]!).map((b) => b.text)).toEqual(['Accept option 1', 'Reject']);
     expect(items[1]!.querySelectorAll('input[type=radio]')).toHaveLength(3);
   });
 
