@@ -8,24 +8,38 @@ import { AgentError } from './context';
 import { wikilink } from './note-text';
 import { GROUNDWORK_SECTION_HEADING } from '../core/groundwork-section';
 import { languageOf } from '../core/language';
+import type { DigestDomain } from './scout';
 
 /** Finding, adopting and linking the domain note: the only writes agents make outside the output folder. */
 
 export function findDomainNote(ctx: AgentContext, arg: string): NoteRecord {
-  const rec = ctx.model.findDomain(arg.replace(/\\/g, '/'));
+  const rec = ctx.model.findDomain(domainLookupKey(arg));
   if (!rec) throw new AgentError(`No note named "${arg}" in the vault; give a domain's name or its note's path`);
-  if (rec.problems.some((p) => /YAML|JavaScript|Duplicate key|not a mapping/i.test(p)))
-    throw new AgentError(`${rec.path}: fix its frontmatter first (${rec.problems[0]})`);
+  if (hasBrokenFrontmatter(rec)) throw new AgentError(`${rec.path}: fix its frontmatter first (${rec.problems[0]})`);
   return rec;
+}
+
+/** The `<domain>` argument as a vault path or name is looked up (a Windows path's separators turned). */
+export function domainLookupKey(arg: string): string {
+  return arg.replace(/\\/g, '/');
+}
+
+/** Frontmatter no run may work from: the person fixes it first. */
+export function hasBrokenFrontmatter(rec: NoteRecord): boolean {
+  return rec.problems.some((p) => /YAML|JavaScript|Duplicate key|not a mapping/i.test(p));
 }
 
 /**
  * The domain as the scout and the distiller are told of it: its name, and the language its note
  * is written in, in which they write (quotes stay in their source's language).
  */
-export async function digestDomain(ctx: AgentContext, rec: NoteRecord): Promise<{ name: string; language: string | null }> {
-  const body = (await ctx.vault.stat(rec.path)) ? parseNote(await ctx.vault.read(rec.path)).body : '';
-  return { name: domainName(rec), language: languageOf(body) };
+export async function digestDomain(ctx: AgentContext, rec: NoteRecord): Promise<DigestDomain> {
+  return domainOfText(rec.path, (await ctx.vault.stat(rec.path)) ? await ctx.vault.read(rec.path) : '');
+}
+
+/** digestDomain from the note's text at hand. */
+export function domainOfText(path: string, text: string): DigestDomain {
+  return { name: basename(path), language: languageOf(text ? parseNote(text).body : '') };
 }
 
 /**

@@ -134,6 +134,17 @@ export class LinkResolver {
   }
 }
 
+/**
+ * The note a name or a vault-relative path names (the CLI's `<domain>` argument): the path
+ * itself, the path with `.md` added, or where a link of that text resolves. Only paths are
+ * needed, so a run can find its note from the vault's listing before any note is read.
+ */
+export function findNotePath(nameOrPath: string, exists: (path: string) => boolean, resolver: LinkResolver): string | null {
+  if (exists(nameOrPath)) return nameOrPath;
+  if (exists(`${nameOrPath}.md`)) return `${nameOrPath}.md`;
+  return resolver.resolve(nameOrPath);
+}
+
 /** The link text for a note path: its path without `.md`, which resolves whatever else shares its name. */
 export function linkPath(path: string): string {
   return path.replace(/\.md$/i, '');

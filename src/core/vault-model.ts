@@ -1,5 +1,5 @@
 import { quotesVerifiedOf } from './grounding';
-import { LinkResolver } from './links';
+import { findNotePath, LinkResolver } from './links';
 import { RuleIndex, type IncludeRule } from './membership';
 import { assignDomainFolders } from './domain-folders';
 import { basename, GENERATED_KINDS, generatedPath, inboxFolder, isInside, safeName, type GeneratedKind } from './layout';
@@ -205,9 +205,7 @@ export class VaultModel {
 
   /** The domain note named by a name or a vault-relative path, as the CLI's `<domain>` argument. */
   findDomain(nameOrPath: string): NoteRecord | null {
-    const direct = this.records.get(nameOrPath) ?? this.records.get(`${nameOrPath}.md`);
-    if (direct) return direct;
-    const p = this.resolve(nameOrPath);
+    const p = findNotePath(nameOrPath, (path) => this.records.has(path), this.resolver);
     return p ? (this.records.get(p) ?? null) : null;
   }
 

@@ -224,6 +224,11 @@ export async function readNoteSource(vault: VaultPort, path: string, reason: str
           : `could not read the note: ${err instanceof Error ? err.message : String(err)}`;
     return failedSource('note', path, reason, why, basename(path));
   }
+  return noteSource(path, raw, reason, capChars);
+}
+
+/** A note's text as a source, exactly as readNoteSource gives it: for a caller that has already read the note. */
+export function noteSource(path: string, raw: string, reason: string, capChars = DEFAULT_MAX_CHARS): GatheredSource {
   const body = stripGroundworkSection(parseNote(raw).body).trim();
   const text = capText(body, capChars);
   return { kind: 'note', ref: path, title: noteTitle(path, body), text, fingerprint: sourceFingerprint(text), reason };

@@ -1,15 +1,16 @@
 import { analyzeNote, unreadableRecord } from '../core/note-record';
 import { VaultModel } from '../core/vault-model';
-import { VaultError, type VaultPort } from './port';
+import { VaultError, type ListedFile, type VaultPort } from './port';
 
 /** Reads every note once into a VaultModel; a note that cannot be read becomes a problem, not a stop. */
 export async function loadModel(
   vault: VaultPort,
   outputFolder: string,
-  opts: { concurrency?: number; onProgress?: (done: number, total: number) => void } = {},
+  opts: { concurrency?: number; onProgress?: (done: number, total: number) => void; files?: readonly ListedFile[] } = {},
 ): Promise<VaultModel> {
   const model = new VaultModel(outputFolder);
-  const files = await vault.listNotes();
+  // A caller that listed the vault already (to start on one note first) passes its listing.
+  const files = opts.files ?? (await vault.listNotes());
   const concurrency = opts.concurrency ?? 32;
   let next = 0;
   let done = 0;
