@@ -34,7 +34,7 @@ export default defineConfig([
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['eslint.config.mjs', 'esbuild.config.mjs', 'bin/*.cjs', 'scripts/*.mjs', 'bench/*.mjs', 'eval/*.mjs'],
+          allowDefaultProject: ['eslint.config.mjs', 'esbuild.config.mjs', 'bin/*.cjs', 'test/support/*.cjs', 'scripts/*.mjs', 'bench/*.mjs', 'eval/*.mjs'],
           // The build, demo and bench scripts are plain .mjs outside the TS project; a dozen is fine.
           maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 24,
         },
@@ -80,9 +80,9 @@ export default defineConfig([
       'obsidianmd/ui/sentence-case': 'off',
     },
   },
-  // The bin is a CommonJS shim that loads the bundled CLI.
+  // The bin is a CommonJS shim that loads the bundled CLI; tests preload CommonJS into its process.
   {
-    files: ['bin/*.cjs'],
+    files: ['bin/*.cjs', 'test/support/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   // The in-repo obsidian API surface mirrors Obsidian's own classes for the tests.

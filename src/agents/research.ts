@@ -11,6 +11,7 @@ import { costOf } from '../llm';
 import { checkCancelled, nowIso, AgentError, type AgentContext } from './context';
 import { adoptIfNeeded, digestDomain, domainName, findDomainNote, linkDomainNote, missingLinks, readOwnGenerated } from './domain-note';
 import { GeneratedNotes, type WriteResult } from './generated-notes';
+import type { EarlyDigest } from './early-digest';
 import { estimateMessagesTokens } from '../core/tokens';
 import { digestBudget, digestMessages, digestParts, digestSource, readCachedDigest, verifiedQuotes, type CheckedDigest } from './scout';
 import { evidenceShares } from './evidence-shares';
@@ -44,6 +45,11 @@ export interface ResearchOptions {
   index?: FullTextIndex | (() => Promise<FullTextIndex>);
   /** Append the "## Groundwork" section of links to the domain note (default true; a plugin setting turns it off). */
   linkDomain?: boolean;
+  /**
+   * S1's digest, started before the run by a shell that had no model yet (the CLI,
+   * early-digest.ts): taken over when it is exactly S1's digest, cancelled otherwise.
+   */
+  early?: EarlyDigest;
 }
 
 /** Options every step shares. */
@@ -134,7 +140,8 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
   let digestTotal: number | undefined;
   const startDigest = (s: NumberedSource): void => {
     if (opts.dryRun || s.error) return;
-    const job = digestSource(ctx.llm, ctx.data, domain, s, ctx.signal).then((r) => {
+    const started = (s.id === 'S1' && opts.early?.claim(rec.path, domain, s)) || digestSource(ctx.llm, ctx.data, domain, s, ctx.signal);
+    const job = started.then((r) => {
       digests.set(s.id, r.digest);
       digested++;
       ctx.onProgress?.({ stage: 'digest', done: digested, total: digestTotal, message: `Digested ${s.id} ${s.title}` });
@@ -167,10 +174,12 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
     pause,
   }).catch(async (err: unknown) => {
     // No digest may be left running after the run ends; then a cancel reads as a cancel.
-    await Promise.allSettled(digestJobs);
+    await Promise.allSettled([...digestJobs, opts.early?.release()]);
     checkCancelled(ctx);
     throw err;
   });
+  // S1 was handed over or never will be: an early digest not taken is not this run's.
+  await opts.early?.release();
   checkCancelled(ctx);
   const usable = gathered.filter((s) => !s.error);
   const ids = gathered.map((s) => s.id);

@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import { lookup } from 'node:dns/promises';
 import { DOMParser } from 'linkedom';
 import { progressCounter, type AgentContext, type Progress } from '../agents/context';
+import { startEarlyDigest } from '../agents/early-digest';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/layout';
 import { contextTokensFromEnv, LlmClient, llmConfigFromEnv, type LlmConfig } from '../llm';
 import { makeHtmlToText, type DomParserConstructor } from '../sources/html-text';
@@ -39,7 +40,7 @@ const STAGE_LABEL: Record<Progress['stage'], string> = {
  * Everything a CLI agent run needs: the vault on disk, the plugin's data folder in it, the model
  * client from the environment, and Ctrl-C wired to cancel the run cleanly.
  */
-export async function cliAgentContext(io: CliIO, vaultArg: string, flags: LlmFlags, opts: { planOnly?: boolean } = {}) {
+export async function cliAgentContext(io: CliIO, vaultArg: string, flags: LlmFlags, opts: { planOnly?: boolean; earlyDigest?: { domain: string; maxChars?: number } } = {}) {
   const vault = await openVault(vaultArg, io.cwd);
   let config: LlmConfig;
   try {
@@ -60,13 +61,28 @@ export async function cliAgentContext(io: CliIO, vaultArg: string, flags: LlmFla
     controller.abort();
   };
   process.on('SIGINT', onSigint);
-  const model = await loadModel(vault, DEFAULT_OUTPUT_FOLDER, { onProgress: (d, t) => io.progress(`Reading notes ${d}/${t}`) });
+  const llm = new LlmClient(config, { dataFolder: data, signal: controller.signal });
+  const files = await vault.listNotes();
+  // The domain note's digest goes to the model while the rest of the vault is read.
+  const earlyStart = opts.earlyDigest
+    ? startEarlyDigest({ vault, data, llm, outputFolder: DEFAULT_OUTPUT_FOLDER, files, domainArg: opts.earlyDigest.domain, maxChars: opts.earlyDigest.maxChars })
+    : Promise.resolve(null);
+  let model: VaultModel;
+  try {
+    model = await loadModel(vault, DEFAULT_OUTPUT_FOLDER, { files, onProgress: (d, t) => io.progress(`Reading notes ${d}/${t}`) });
+  } catch (err) {
+    await (await earlyStart)?.release();
+    process.off('SIGINT', onSigint);
+    throw err;
+  }
+  const early = await earlyStart;
   io.progress('');
   const ctx = nodeAgentContext({
     vault,
     data,
     model,
     config,
+    llm,
     allowHosts: flags.allowHosts,
     signal: controller.signal,
     onProgress: (p) => {
@@ -74,7 +90,8 @@ export async function cliAgentContext(io: CliIO, vaultArg: string, flags: LlmFla
       io.err(`[${STAGE_LABEL[p.stage]}${count ? ` ${count}` : ''}] ${p.message}`);
     },
   });
-  return { ctx, dispose: () => process.off('SIGINT', onSigint) };
+  // The caller releases `early` (awaited) before dispose, so Ctrl-C still reaches it.
+  return { ctx, early, dispose: () => process.off('SIGINT', onSigint) };
 }
 
 /**
@@ -86,6 +103,8 @@ export function nodeAgentContext(p: {
   data: NodeDataFolder;
   model: VaultModel;
   config: LlmConfig;
+  /** The run's client when the shell made it already (the CLI, for the early digest); else one from `config`. */
+  llm?: LlmClient;
   allowHosts?: string[];
   signal?: AbortSignal;
   onProgress?: AgentContext['onProgress'];
@@ -94,7 +113,7 @@ export function nodeAgentContext(p: {
     vault: p.vault,
     data: p.data,
     model: p.model,
-    llm: new LlmClient(p.config, { dataFolder: p.data, signal: p.signal }),
+    llm: p.llm ?? new LlmClient(p.config, { dataFolder: p.data, signal: p.signal }),
     outputFolder: DEFAULT_OUTPUT_FOLDER,
     fetch: globalThis.fetch.bind(globalThis),
     htmlToText: makeHtmlToText(DOMParser as unknown as DomParserConstructor),

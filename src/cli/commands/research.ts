@@ -40,13 +40,16 @@ export async function runResearch(
   domain: string,
   flags: LlmFlags & { urls: string[]; maxSources: number; maxChars?: number; dryRun: boolean; json: boolean; searchEndpoint?: string },
 ): Promise<number> {
-  const { ctx, dispose } = await cliAgentContext(io, vaultArg, flags, { planOnly: flags.dryRun });
+  // A dry run calls no model, so nothing starts early.
+  const { ctx, early, dispose } = await cliAgentContext(io, vaultArg, flags, { planOnly: flags.dryRun, earlyDigest: flags.dryRun || flags.maxSources < 1 ? undefined : { domain, maxChars: flags.maxChars } });
   const start = performance.now();
   try {
-    const result = await research(ctx, { domain, maxSources: flags.maxSources, maxChars: flags.maxChars, urls: flags.urls, dryRun: flags.dryRun, searchEndpoint: flags.searchEndpoint });
+    const result = await research(ctx, { domain, maxSources: flags.maxSources, maxChars: flags.maxChars, urls: flags.urls, dryRun: flags.dryRun, searchEndpoint: flags.searchEndpoint, early: early ?? undefined });
     report(io, result, usageOf(ctx.llm.usage), performance.now() - start, flags.json);
     return 0;
   } finally {
+    // research() takes the early digest or cancels it; this only makes sure it has settled.
+    await early?.release();
     dispose();
   }
 }

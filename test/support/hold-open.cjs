@@ -1,0 +1,32 @@
+'use strict';
+/*
+ * Preloaded into a CLI child (`node --require test/support/hold-open.cjs`): `fs.open` of the file
+ * named by GROUNDWORK_TEST_HOLD_OPEN waits until the child's stdin ends. The model load opens
+ * every note this way, so while the test keeps stdin open the vault is provably not read in
+ * full: the test can see what the run does before its model is loaded, without any timing.
+ * Says `hold-open: holding <path>` on stderr when it holds the file and `hold-open: released`
+ * when it lets go. Nothing else of the process changes.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const target = process.env.GROUNDWORK_TEST_HOLD_OPEN ? path.resolve(process.env.GROUNDWORK_TEST_HOLD_OPEN) : null;
+if (target) {
+  const realOpen = fs.open;
+  let released = false;
+  const held = [];
+  process.stdin.on('data', () => {});
+  process.stdin.on('end', () => {
+    released = true;
+    process.stderr.write('hold-open: released\n');
+    for (const go of held.splice(0)) go();
+  });
+  fs.open = function open(file, ...rest) {
+    if (!released && typeof file === 'string' && path.resolve(file) === target) {
+      process.stderr.write(`hold-open: holding ${file}\n`);
+      held.push(() => realOpen.call(fs, file, ...rest));
+      return;
+    }
+    return realOpen.call(fs, file, ...rest);
+  };
+}
