@@ -69,13 +69,17 @@ export const cli = {
   plugins: [unusedByGrayMatter(/^js-yaml$/), unusedByMcpServer(/^(ajv|ajv-formats|zod\/v3|zod-to-json-schema)$/)],
 };
 
+// Claude Code runs the hook as a new process before every tool call of an outside agent: its own
+// bundle (bin/groundwork.cjs loads it for `hook`) spares each call loading the whole CLI.
+export const hook = { ...cli, entryPoints: ['src/cli/hook-main.ts'], outfile: 'dist/hook.cjs' };
+
 // Imported (by the bench, to build exactly what ships) it only exports the options.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (process.argv[2] === 'production') {
-    await Promise.all([esbuild.build(plugin), esbuild.build(cli)]);
+    await Promise.all([plugin, cli, hook].map((o) => esbuild.build(o)));
   } else {
     const dev = { ...plugin, minify: false, sourcemap: 'inline' };
-    const contexts = await Promise.all([esbuild.context(dev), esbuild.context(cli)]);
+    const contexts = await Promise.all([dev, cli, hook].map((o) => esbuild.context(o)));
     await Promise.all(contexts.map((c) => c.watch()));
   }
 }

@@ -4,7 +4,7 @@ import { changedPersonKeys } from '../core/person-keys';
 import type { Mode } from '../core/trust';
 import type { VaultModel } from '../core/vault-model';
 import { domainName } from './domain-note';
-import { modeOf } from './gate';
+import { modeOf } from './domain-mode';
 
 /**
  * The Claude Code hook's decision (DESIGN §5) for an agent's own tool about to write one file of

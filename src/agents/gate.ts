@@ -6,7 +6,6 @@ import { domainFolder, GENERATED_KINDS, isInside, normalizeVaultPath, safeName, 
 import { linkTarget } from '../core/links';
 import { analyzeNote } from '../core/note-record';
 import type { Mode } from '../core/trust';
-import type { VaultModel } from '../core/vault-model';
 import type { Journal, JournalEntry } from '../journal';
 import { ChangedSinceRead } from '../journal';
 import { checkCancelled, nowIso, AgentError, type AgentContext } from './context';
@@ -18,6 +17,9 @@ import { writeProposal, type ProposalOptionSpec } from './proposals';
 import { safeMarkdown } from './untrusted';
 import { capText } from '../sources/types';
 import { refreshEvidence } from './evidence';
+import { modeOf } from './domain-mode';
+
+export { modeOf };
 
 /**
  * The Gate (DESIGN §1, §3): between the action agent and the vault. It reads the person's trust
@@ -69,12 +71,6 @@ export async function refreshDomain(ctx: AgentContext, domainPath: string, journ
     else ctx.model.delete(p);
   }
   await refreshEvidence({ vault: ctx.vault, data: ctx.data, model: ctx.model, outputFolder: ctx.outputFolder, now: ctx.now }, [domainPath], journal);
-}
-
-export function modeOf(model: VaultModel, domainPath: string): Mode {
-  const entry = model.computeMap().domains.find((d) => d.path === domainPath);
-  // A domain missing from the map (it stopped being a domain mid-run) gets the safest mode.
-  return entry?.mode ?? 'propose';
 }
 
 /** The note a task may change, refused unless it belongs to the task's domain. */

@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { UsageError } from './errors';
-import { describeError } from '../core/errors';
+import { commandHelp, parse, positional, reportFailure, runCommand, MODEL_HELP, type CommandSpec, type Parsed } from './command';
+import { HOOK_COMMAND } from './hook-command';
 import { processIO, type CliIO } from './io';
 import { runCheck, runMap } from './commands/map';
 import { version } from '../../package.json';
@@ -60,35 +60,13 @@ function positiveInt(raw: string | undefined, flag: string, fallback: number): n
 const research = () => import('./commands/research');
 const act = () => import('./commands/act');
 const mcp = () => import('./commands/mcp');
-const hook = () => import('./commands/hook');
-
-type Parsed = { positionals: string[]; values: Record<string, string | boolean | string[] | undefined> };
-
-function parse(args: string[], options: Record<string, { type: 'boolean' | 'string'; multiple?: boolean }>): Parsed {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true }) as Parsed;
-  } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad arguments');
-  }
-}
-
-function positional(p: Parsed, count: number, names: string): string[] {
-  if (p.positionals.length !== count) throw new UsageError(`expected ${names}`);
-  return p.positionals;
-}
 
 /**
  * One row per command: its usage line, what it does, an example, and how it runs. `--help`,
  * the usage on a bad call and the README's list all come from here, so a new command gets its
  * help by adding its row.
  */
-export interface CommandSpec {
-  name: string;
-  usage: string;
-  summary: string;
-  example: string;
-  run(io: CliIO, args: string[]): Promise<number>;
-}
+export type { CommandSpec };
 
 export const COMMANDS: CommandSpec[] = [
   {
@@ -244,18 +222,7 @@ export const COMMANDS: CommandSpec[] = [
       return (await mcp()).runMcp(io, vault!);
     },
   },
-  {
-    name: 'hook',
-    usage: 'hook claude-code --vault <vault>',
-    summary: "A PreToolUse hook for Claude Code: its file writes in the vault are allowed, asked about or denied by the domain's mode.",
-    example: 'groundwork hook claude-code --vault ~/Notes',
-    run: async (io, rest) => {
-      const p = parse(rest, { vault: { type: 'string' } });
-      const [agent] = positional(p, 1, 'hook claude-code --vault <vault>');
-      if (typeof p.values.vault !== 'string') throw new UsageError('hook needs --vault <vault>: the vault it guards', 'hook');
-      return (await hook()).runHook(io, agent!, p.values.vault);
-    },
-  },
+  HOOK_COMMAND,
   {
     name: 'routines',
     usage: 'routines <vault> [--once | --watch] [--dry-run] [--json]',
@@ -264,11 +231,6 @@ export const COMMANDS: CommandSpec[] = [
     run: async (io, rest) => (await import('./commands/routines')).routinesCommand(io, rest),
   },
 ];
-
-const MODEL_HELP = `Model flags (research, critique, skeleton, run): --base-url URL --model NAME --no-cache --context-tokens N
-Environment: OPENAI_BASE_URL, OPENAI_API_KEY, GROUNDWORK_MODEL, OPENAI_TIMEOUT_MS, GROUNDWORK_SEARCH_URL, GROUNDWORK_SOURCE_CHARS,
-  GROUNDWORK_CONTEXT_TOKENS (the model's context window), GROUNDWORK_TEMPERATURE, GROUNDWORK_CHECKER_MODEL (critic and verifier),
-  GROUNDWORK_ROUTINE_RUNS, GROUNDWORK_ROUTINE_TOKENS (routines: daily cap per domain)`;
 
 function firstSentence(text: string): string {
   const end = text.indexOf('. ');
@@ -290,9 +252,7 @@ export function usage(): string {
   ].join('\n');
 }
 
-export function commandHelp(c: CommandSpec): string {
-  return [`Usage: groundwork ${c.usage}`, '', c.summary, '', 'Example:', `  ${c.example}`, '', MODEL_HELP].join('\n');
-}
+export { commandHelp };
 
 async function dispatch(io: CliIO, argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -311,18 +271,7 @@ async function dispatch(io: CliIO, argv: string[]): Promise<number> {
   }
   const spec = COMMANDS.find((c) => c.name === command);
   if (!spec) throw new UsageError(`unknown command "${command}"`);
-  // --help anywhere before a bare "--" asks for help, whatever else is on the line.
-  const end = rest.indexOf('--');
-  if ((end < 0 ? rest : rest.slice(0, end)).some((a) => a === '--help' || a === '-h')) {
-    io.out(commandHelp(spec));
-    return 0;
-  }
-  try {
-    return await spec.run(io, rest);
-  } catch (err) {
-    if (err instanceof UsageError && err.command === undefined) throw new UsageError(err.message, spec.name);
-    throw err;
-  }
+  return runCommand(io, spec, rest);
 }
 
 /** Runs the CLI and returns its exit code; every failure becomes one line on stderr. */
@@ -330,15 +279,6 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   try {
     return await dispatch(io, argv);
   } catch (err) {
-    // The same mapping as the plugin's notices and the MCP server's failures (core/errors.ts).
-    const d = describeError(err);
-    if (d.category === 'usage') {
-      const spec = err instanceof UsageError ? COMMANDS.find((c) => c.name === err.command) : undefined;
-      io.err(`groundwork: ${d.message}\n${spec ? `Usage: groundwork ${spec.usage}\n(groundwork ${spec.name} --help for more)` : usage()}`);
-      return 2;
-    }
-    io.err(`groundwork: ${d.message}`);
-    if (d.category === 'unexpected' && io.env.GROUNDWORK_DEBUG && err instanceof Error && err.stack) io.err(err.stack);
-    return 1;
+    return reportFailure(io, err, COMMANDS, usage);
   }
 }

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { EXAMPLE_VAULT, tempVault } from '../support/temp-vault';
-import { BIN, runCli } from '../support/run-cli';
+import { BIN, runBin, runCli } from '../support/run-cli';
 
 /*
  * The Claude Code hook as Claude Code runs it: the built CLI in its own process, the hook's JSON
@@ -158,5 +158,43 @@ describe('groundwork hook claude-code: a decision per mode', { timeout: 120_000 
     // A damaged cache is rebuilt, not trusted.
     writeFileSync(file('.obsidian/plugins/groundwork/cache/agent-gate.json'), '{"version":1,"plain":[');
     expect(hook(editOf(rel, '1. Run', '1. Always run')).decision!.permissionDecision).toBe('deny');
+  });
+});
+
+// The bin runs `hook` from its own bundle (dist/hook.cjs), not the whole CLI: it must answer every
+// call exactly as the whole CLI would, and leave the whole CLI unloaded.
+describe('groundwork hook through its own bundle', { timeout: 120_000 }, () => {
+  it('help, usage errors and a missing vault read exactly as from the whole CLI', async () => {
+    const calls = [
+      ['hook', '--help'],
+      ['hook', 'claude-code', '--vault', vault.dir, '-h'],
+      ['hook'],
+      ['hook', 'claude-code'],
+      ['hook', 'codex', '--vault', vault.dir],
+      ['hook', 'claude-code', '--vault', vault.dir, '--bogus'],
+      ['hook', 'claude-code', '--vault', path.join(vault.dir, 'no such folder')],
+    ];
+    for (const args of calls) {
+      const own = runBin(args);
+      const whole = await runCli(args);
+      expect(own, args.join(' ')).toEqual(whole);
+    }
+    expect(runBin(['hook']).code).toBe(2);
+    expect(runBin(['hook', '--help']).stdout).toContain('Usage: groundwork hook claude-code --vault <vault>');
+  });
+
+  it('decides without loading dist/cli.cjs', () => {
+    // Preloaded into the bin's process: on exit, it names the bundles the process loaded.
+    const probe = path.join(vault.dir, '..', `${path.basename(vault.dir)}-probe.cjs`);
+    writeFileSync(probe, "process.on('exit', () => process.stderr.write('loaded: ' + Object.keys(require.cache).filter((f) => f.includes('dist')).map((f) => require('path').basename(f)).join(',') + '\\n'));\n");
+    try {
+      const input = JSON.stringify(editOf('Notes/Blog deploy checklist.md', '1. Run', '1. Always run'));
+      const r = spawnSync(process.execPath, ['-r', probe, BIN, 'hook', 'claude-code', '--vault', vault.dir], { input, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).hookSpecificOutput.permissionDecision).toBe('allow');
+      expect(r.stderr).toContain('loaded: hook.cjs\n');
+    } finally {
+      rmSync(probe, { force: true });
+    }
   });
 });
