@@ -4,7 +4,7 @@ import { toStrictJsonSchema, tightenSchema, type LlmClient } from '../llm';
 import type { NumberedSource } from '../sources/types';
 import { answerTokens, batchesThatFit, buildPrompt, dataRoom, type Prompt } from './prompt';
 import { claimLabel, criticDecodeShape, criticSchema, type ClaimLabel, type CriticAnswer, type Critique, type LabeledClaim } from './schemas';
-import { verifiedQuotes, type CheckedDigest } from './scout';
+import { asDomain, verifiedQuotes, type CheckedDigest, type DigestDomain } from './scout';
 import { newFence, type Fence } from './untrusted';
 
 /**
@@ -54,14 +54,17 @@ export function numberedClaims(doc: DistillateDoc, report: GroundingReport): Num
   });
 }
 
-export function critiqueMessages(domainName: string, claims: NumberedClaim[], fence: Fence): Prompt {
+export function critiqueMessages(domain: DigestDomain | string, claims: NumberedClaim[], fence: Fence): Prompt {
+  const { name: domainName, language } = asDomain(domain);
+  // The person reads the critique: its words in their language, the quotes as their sources wrote them.
+  const lang = language ? ` Write the reasoning, issues and summary in ${language}; keep quotes as they are.` : '';
   const ids = claims.map((c) => c.id);
   const range = ids.length === 0 ? 'no claims' : ids.length === 1 ? ids[0]! : `${ids[0]}–${ids[ids.length - 1]}`;
   return buildPrompt(
     fence,
     CRITIC_SYSTEM,
     `Domain: ${domainName}\n\n${fence.wrap('CLAIMS', claims.map((c) => c.block).join('\n\n'))}`,
-    `Label each claim (${range}) of the distillate of "${domainName}" against its quotes: the quote, your reasoning, then the label; then other issues, the summary and your verdict.`,
+    `Label each claim (${range}) of the distillate of "${domainName}" against its quotes: the quote, your reasoning, then the label; then other issues, the summary and your verdict.${lang}`,
   );
 }
 
@@ -153,17 +156,17 @@ function labelsOf(batch: NumberedClaim[], answer: CriticAnswer): Map<string, Lab
  * The critic reads the numbered claims with their quotes, in batches when they do not all fit
  * its window. Code's issues (`code`) come first in the critique; the labels add theirs.
  */
-export async function critique(llm: LlmClient, domainName: string, code: CodeCheck, ids: string[], signal?: AbortSignal) {
+export async function critique(llm: LlmClient, domain: DigestDomain | string, code: CodeCheck, ids: string[], signal?: AbortSignal) {
   const claims = numberedClaims(code.doc, code.grounding);
   const answer = answerTokens(llm, 'critic', CRITIC_ANSWER, 0.35);
-  const room = dataRoom(llm, 'critic', answer, critiqueMessages(domainName, [], newFence()).messages);
+  const room = dataRoom(llm, 'critic', answer, critiqueMessages(domain, [], newFence()).messages);
   const byBlock = new Map(claims.map((c) => [c.block, c]));
   const batches = claims.length === 0 ? [] : batchesThatFit(claims.map((c) => c.block), Math.max(room, 1)).map((b) => b.map((block) => byBlock.get(block)!));
   const results = await Promise.all(
     batches.map((batch) => {
       const fence = newFence();
       const schema = criticDecodeSchema(batch.map((c) => c.id), ids);
-      return llm.structured<CriticAnswer>({ role: 'critic', schema: criticSchema, schemaName: 'critique', ...critiqueMessages(domainName, batch, fence), decodeSchema: schema, maxTokens: answer, signal });
+      return llm.structured<CriticAnswer>({ role: 'critic', schema: criticSchema, schemaName: 'critique', ...critiqueMessages(domain, batch, fence), decodeSchema: schema, maxTokens: answer, signal });
     }),
   );
   const labelled = new Map<string, LabeledClaim>();

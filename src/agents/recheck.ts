@@ -108,7 +108,7 @@ export async function recheckSources(ctx: AgentContext, domainArg: string, opts:
   ctx.onProgress?.({ stage: 'critique', message: `Critiquing the distillate against ${changed.length} changed source${changed.length === 1 ? '' : 's'}` });
   // Code's evidence checks first (unknown ids, claims on no verified quote); the critic sees them.
   const code = codeCheckedIssues(distillateBody, known, identified);
-  const c = await critique(ctx.llm, name, code, [...known], ctx.signal);
+  const c = await critique(ctx.llm, domain, code, [...known], ctx.signal);
   checkCancelled(ctx);
 
   // 4. Write: the sources note (a proposal if the person edited it), the run's record, and the

@@ -13,7 +13,7 @@ import { adoptIfNeeded, digestDomain, domainName, findDomainNote, linkDomainNote
 import { GeneratedNotes, type WriteResult } from './generated-notes';
 import type { EarlyDigest } from './early-digest';
 import { estimateMessagesTokens } from '../core/tokens';
-import { digestBudget, digestMessages, digestParts, digestSource, readCachedDigest, verifiedQuotes, type CheckedDigest } from './scout';
+import { digestBudget, digestMessages, digestParts, digestSource, readCachedDigest, verifiedQuotes, type CheckedDigest, type DigestDomain } from './scout';
 import { evidenceShares } from './evidence-shares';
 import { distill, distillMessages, distillRoom } from './distiller';
 import { newFence } from './untrusted';
@@ -210,7 +210,7 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
     const distillCalls = Math.max(1, Math.ceil(digestTokens / Math.max(1, distillRoom(ctx.llm, domain, ids))));
     tokens += distillCalls * (frame + EXPECTED_OUT.distill) + digestTokens;
     // The critic reads the claims with their quotes (about as long as the distiller's answer), no digests.
-    const criticFrame = estimateMessagesTokens(critiqueMessages(domain.name, [], newFence()).messages);
+    const criticFrame = estimateMessagesTokens(critiqueMessages(domain, [], newFence()).messages);
     tokens += criticFrame + EXPECTED_OUT.distill + EXPECTED_OUT.critique;
     const splitSources = usable.filter((s) => digestParts(ctx.llm, s).length > 1).length;
     const model = ctx.llm.modelFor('distiller');
@@ -281,7 +281,7 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
   // 3. Critique the distillate as it now stands in the vault (the person's version if they kept theirs).
   ctx.onProgress?.({ stage: 'critique', message: 'Critiquing the distillate' });
   const currentDist = parseNote(await ctx.vault.read(paths.distillate)).body;
-  written.push(await runCritic(ctx, notes, name, rec.path, paths, currentDist, identified, known, task('critique')));
+  written.push(await runCritic(ctx, notes, domain, rec.path, paths, currentDist, identified, known, task('critique')));
 
   if (opts.linkDomain !== false) await linkDomainNote(ctx, rec.path, researchLinks(paths));
   await refreshModel(ctx, written);
@@ -299,7 +299,7 @@ function researchLinks(paths: { sources: string; distillate: string; critique: s
 async function runCritic(
   ctx: AgentContext,
   notes: GeneratedNotes,
-  name: string,
+  domain: DigestDomain,
   domainPath: string,
   paths: { sources: string; distillate: string; critique: string },
   distillateBody: string,
@@ -313,11 +313,11 @@ async function runCritic(
   // A critique the person edited is never written over: then only the final version is proposed.
   if (code.issues.length > 0 && (await notes.isReplaceable(paths.critique))) {
     const pending = { verdict: 'revise' as const, summary: 'Code found the issues below; the critic has not run yet.', issues: code.issues };
-    await notes.write(paths.critique, critiqueText(ctx, name, domainPath, paths, pending, known, 0), task);
+    await notes.write(paths.critique, critiqueText(ctx, domain.name, domainPath, paths, pending, known, 0), task);
   }
-  const c = await critique(ctx.llm, name, code, [...known], ctx.signal);
+  const c = await critique(ctx.llm, domain, code, [...known], ctx.signal);
   checkCancelled(ctx);
-  return notes.write(paths.critique, critiqueText(ctx, name, domainPath, paths, c.critique, known, c.tokens), task);
+  return notes.write(paths.critique, critiqueText(ctx, domain.name, domainPath, paths, c.critique, known, c.tokens), task);
 }
 
 function critiqueText(ctx: AgentContext, name: string, domainPath: string, paths: { sources: string; distillate: string }, c: Critique, known: Set<string>, tokens: number): string {
@@ -335,10 +335,11 @@ export async function critiqueDomain(ctx: AgentContext, domainArg: string, opts:
     critique: ctx.model.generatedPath(rec.path, 'critique'),
   };
   const distillateBody = parseNote(await readOrExplain(ctx, rec.path, name)).body;
-  const { sources, known } = await manifestSources(ctx, rec.path, name, (await digestDomain(ctx, rec)).language);
+  const domain = await digestDomain(ctx, rec);
+  const { sources, known } = await manifestSources(ctx, rec.path, name, domain.language);
   ctx.onProgress?.({ stage: 'critique', message: 'Critiquing the distillate' });
   const notes = new GeneratedNotes(ctx.vault, ctx.data, ctx.outputFolder);
-  const w = await runCritic(ctx, notes, name, rec.path, paths, distillateBody, sources, known, {
+  const w = await runCritic(ctx, notes, domain, rec.path, paths, distillateBody, sources, known, {
     domainPath: rec.path,
     task: `Replace the critique of ${name} with a new version`,
     now: nowIso(ctx),

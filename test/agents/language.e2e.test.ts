@@ -60,7 +60,7 @@ describe('digests: points in the domain noteâ€™s language, quotes in the sourceâ
     ['ru.md', 'ja.md', 'Russian'],
     ['ja.md', 'ru.md', 'Japanese'],
   ] as const) {
-    it(`a ${language} domain note with a source in another language: the rule comes after the data, in every digest and the distiller`, async () => {
+    it(`a ${language} domain note with a source in another language: the rule comes after the data, in every digest, the distiller and the critic`, async () => {
       setUp(domainFixture, sourceFixture);
       const r = await runCli(['research', vault.dir, 'LoRA'], env());
       expect(r.code, r.stderr).toBe(0);
@@ -73,6 +73,9 @@ describe('digests: points in the domain noteâ€™s language, quotes in the sourceâ
       }
       const distiller = prompts('distillate')[0]!;
       expect(distiller.user.slice(distiller.user.lastIndexOf('Your task:'))).toContain(`Write in ${language}.`);
+      // The critique is read by the same person: its reasoning, issues and summary in their language too.
+      const critic = prompts('critique')[0]!;
+      expect(critic.user.slice(critic.user.lastIndexOf('Your task:'))).toContain(`Write the reasoning, issues and summary in ${language}; keep quotes as they are.`);
     });
   }
 
