@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { OpenAiTestServer, type ChatRequestBody, type Handler } from '../support/openai-server';
 import { realPromptTokens, scriptedAgents } from '../support/scripted-agents';
-import { EXAMPLE_VAULT, tempVault } from '../support/temp-vault';
+import { withScriptedModelAndVault } from '../support/scripted-vault';
 import { runCli } from '../support/run-cli';
 import { estimateMessagesTokens } from '../../src/core/tokens';
 
@@ -14,20 +14,16 @@ import { estimateMessagesTokens } from '../../src/core/tokens';
 
 let server: OpenAiTestServer;
 let vault: { dir: string; cleanup: () => void };
-let handler: Handler;
+let script: (handler: Handler) => void;
 
 const DOC = 'Projects/Cluster design doc.md';
 const PARAGRAPHS = Array.from({ length: 120 }, (_, i) => `Paragraph ${i + 1}: ${'Each service in the cluster gets its own namespace, quota and network policy, reviewed by its owners. '.repeat(5)}`);
 
-beforeEach(async () => {
-  handler = scriptedAgents();
-  server = await OpenAiTestServer.start({ handler: (b, r) => handler(b, r) });
-  vault = tempVault(EXAMPLE_VAULT);
+withScriptedModelAndVault((s, v, sc) => {
+  server = s;
+  vault = v;
+  script = sc;
   writeFileSync(path.join(vault.dir, DOC), `---\ndomain: "[[Kubernetes]]"\n---\n# Cluster design doc\n\n${PARAGRAPHS.join('\n\n')}\n`);
-});
-afterEach(async () => {
-  await server.close();
-  vault.cleanup();
 });
 
 const env = (extra: Record<string, string> = {}) => ({ OPENAI_BASE_URL: server.url, GROUNDWORK_MODEL: 'test-model', ...extra });
@@ -94,10 +90,10 @@ describe('a server that cuts prompts (Ollama with its default context)', () => {
   it('is reported in one line that says what to change; nothing half-written', async () => {
     const scripted = scriptedAgents();
     // Like Ollama at num_ctx 2048: it reads the last 2048 tokens of a longer prompt and says so in usage.
-    handler = async (body, req) => {
+    script(async (body, req) => {
       const reply = await scripted(body, req);
       return { ...reply, usage: { prompt_tokens: Math.min(realPromptTokens(body), 2048), completion_tokens: 100 } };
-    };
+    });
     const r = await runCli(['research', vault.dir, 'Kubernetes'], env());
     expect(r.code).toBe(1);
     const line = r.stderr.split('\n').find((l) => l.startsWith('groundwork: '))!;

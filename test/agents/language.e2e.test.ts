@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { OpenAiTestServer, type Handler } from '../support/openai-server';
 import { scriptedAgents } from '../support/scripted-agents';
-import { EXAMPLE_VAULT, tempVault } from '../support/temp-vault';
+import { EXAMPLE_VAULT } from '../support/temp-vault';
+import { withScriptedModelAndVault } from '../support/scripted-vault';
 import { runCli } from '../support/run-cli';
 import { languageOf } from '../../src/core/language';
 
@@ -37,16 +38,15 @@ describe('the language of a note', () => {
 describe('digests: points in the domain note’s language, quotes in the source’s', () => {
   let server: OpenAiTestServer;
   let vault: { dir: string; cleanup: () => void };
-  let handler: Handler;
-  beforeEach(async () => {
-    handler = scriptedAgents();
-    server = await OpenAiTestServer.start({ handler: (b, r) => handler(b, r) });
-    vault = tempVault();
-  });
-  afterEach(async () => {
-    await server.close();
-    vault.cleanup();
-  });
+  let script: (handler: Handler) => void;
+  withScriptedModelAndVault(
+    (s, v, sc) => {
+      server = s;
+      vault = v;
+      script = sc;
+    },
+    { from: null },
+  );
 
   const env = () => ({ OPENAI_BASE_URL: server.url, GROUNDWORK_MODEL: 'test-model' });
   const prompts = (schema: string) =>
@@ -82,7 +82,7 @@ describe('digests: points in the domain note’s language, quotes in the source�
   it('a quote the model translated is not in its source: marked unverified, never offered as evidence', async () => {
     setUp('ru.md', 'ja.md');
     const base = scriptedAgents();
-    handler = (b, r) => {
+    script((b, r) => {
       const user = b.messages.map((m) => m.content).join('\n');
       if (b.response_format?.json_schema?.name === 'source_digest' && user.includes('LoRA による微調整')) {
         return {
@@ -97,7 +97,7 @@ describe('digests: points in the domain note’s language, quotes in the source�
         };
       }
       return base(b, r);
-    };
+    });
     expect((await runCli(['research', vault.dir, 'LoRA'], env())).code).toBe(0);
     const sources = readFileSync(path.join(vault.dir, 'Groundwork/LoRA/LoRA sources.md'), 'utf8');
     expect(sources).toMatch(/\*concept:\* Веса модели замораживаются\. — “Исходные веса замораживаются” \(unverified: not found in the source\)/);
