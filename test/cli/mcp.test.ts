@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -18,6 +18,8 @@ let server: OpenAiTestServer;
 let vault: { dir: string; cleanup: () => void };
 let script: ScriptOptions;
 let client: Client;
+/** What the server wrote to stderr: its log for the person running it. */
+let serverLog: string;
 
 beforeEach(async () => {
   script = {};
@@ -29,6 +31,8 @@ beforeEach(async () => {
     env: { PATH: process.env.PATH ?? '', OPENAI_BASE_URL: server.url, GROUNDWORK_MODEL: 'test-model' },
     stderr: 'pipe',
   });
+  serverLog = '';
+  transport.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString('utf8')));
   client = new Client({ name: 'test-agent', version: '1.0.0' });
   await client.connect(transport);
 });
@@ -52,10 +56,14 @@ interface Outcome {
 
 async function requestChange(args: { path: string; task: string; options: { title: string; kind: string; content: string; heading?: string }[] }): Promise<Outcome> {
   const r = await client.callTool({ name: 'request_change', arguments: args });
-  expect(r.isError).toBeFalsy();
   const text = (r.content as { type: string; text: string }[])[0]!.text;
   expect(JSON.parse(text)).toEqual(r.structuredContent);
-  return r.structuredContent as Outcome;
+  const outcome = r.structuredContent as Outcome;
+  // A refusal is a result (the outcome and its reason), flagged as an error so that the client and
+  // its model know the change was not made; applied and proposal are not errors.
+  expect(r.isError === true, text).toBe(outcome.outcome === 'refused');
+  if (outcome.outcome === 'refused') expect(text).toContain(outcome.reason!);
+  return outcome;
 }
 
 const section = (title: string, content: string, heading = 'Agent notes') => ({ title, kind: 'append-section', heading, content });
@@ -158,6 +166,8 @@ describe('groundwork mcp: the Gate for any agent', () => {
     expect(stray.outcome).toBe('refused');
     expect(stray.reason).toContain('Groundwork/Static site builds/');
     expect(personNotes()).toEqual(before);
+    // The person running the server sees each refusal with its reason too.
+    await vi.waitFor(() => expect(serverLog).toContain(`refused (automate): ${lowered.reason}`), { timeout: 60_000 });
 
     const created = await requestChange({ path: 'Groundwork/Static site builds/Cache headers.md', task: 'Note the cache headers', options: [{ title: 'x', kind: 'create-note', content: 'Assets get a year; HTML gets none.' }] });
     expect(created).toMatchObject({ outcome: 'applied', mode: 'automate' });

@@ -264,7 +264,7 @@ export async function runMcp(io: CliIO, vaultArg: string): Promise<number> {
         `The domain's mode, read live from the person's trust, decides: ${MODES_TEXT} ` +
         'The result is {outcome: "applied"|"proposal"|"refused", mode, proposal?, reason?}. "applied": done, journaled, the person can undo it. ' +
         '"proposal": nothing changed yet; the proposal note waits in the inbox for the person; tell them its path, do not apply the change another way. ' +
-        `"refused": the change is outside what any agent may do (a generated note, the config folder, outside the vault, a trust key, another domain's scope). ${REFUSED_TEXT}`,
+        `"refused" (marked as an error, with the reason): the change is outside what any agent may do (a generated note, the config folder, outside the vault, a trust key, another domain's scope). ${REFUSED_TEXT}`,
       inputSchema: {
         path: z.string().check(z.minLength(1), z.describe('The note to change (or to create), relative to the vault root')),
         task: z.string().check(z.minLength(1), z.describe('What the change is for, in one sentence the person will read')),
@@ -286,8 +286,11 @@ export async function runMcp(io: CliIO, vaultArg: string): Promise<number> {
           await refresh();
           outcome = await requestChange(ctx, journal, { path: r.path, task, options, author: author() }, { criticUnavailable });
         }
-        io.err(`groundwork mcp: request_change ${JSON.stringify(raw)} by ${author()}: ${outcome.outcome} (${outcome.mode})`);
-        return { ...text(outcome), structuredContent: { ...outcome } };
+        const why = outcome.outcome === 'refused' ? `: ${outcome.reason ?? ''}` : '';
+        io.err(`groundwork mcp: request_change ${JSON.stringify(raw)} by ${author()}: ${outcome.outcome} (${outcome.mode})${why}`);
+        // A refusal is still the result (outcome, mode, reason), flagged as an error so that the
+        // client and its model know that nothing changed and why.
+        return { ...text(outcome), structuredContent: { ...outcome }, ...(outcome.outcome === 'refused' ? { isError: true } : {}) };
       }),
   );
 
