@@ -1,6 +1,7 @@
 // Two bundles from one source tree: the Obsidian plugin (main.js, no Node API so it runs on
 // mobile) and the headless CLI (dist/cli.cjs, Node).
 import esbuild from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
@@ -35,6 +36,34 @@ const unusedByMcpServer = (filter) => ({
   },
 });
 
+// Groundwork calls one endpoint of the openai SDK, chat.completions.create. Its client still
+// constructs every other resource (admin, beta, responses, realtime, …), and the chat resource
+// imports the streaming and tool-running helpers; none of them is ever called. Those modules become
+// empty classes of the same names (functions that throw), so the real client serves chat
+// completions with ~100 KB less in main.js. An openai release that reshapes one of them fails the
+// build here instead of the plugin at run time.
+const OPENAI_UNUSED = [
+  ...['admin', 'audio', 'beta', 'containers', 'conversations', 'evals', 'fine-tuning', 'graders', 'realtime', 'responses', 'skills', 'uploads', 'vector-stores', 'webhooks'].map((r) => `resources/${r}/${r}`),
+  ...['batches', 'completions', 'embeddings', 'files', 'images', 'models', 'moderations', 'videos'].map((r) => `resources/${r}`),
+  ...['ChatCompletionStream', 'ChatCompletionRunner', 'ChatCompletionStreamingRunner'].map((m) => `lib/${m}`),
+];
+const unusedOfOpenai = {
+  name: 'unused-of-openai',
+  setup(build) {
+    const filter = new RegExp(`[\\/]openai[\\/](${OPENAI_UNUSED.map((m) => m.replace(/\//g, '[\\/]')).join('|')})\\.m?js$`);
+    build.onLoad({ filter }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const names = [...source.matchAll(/^export (class|function) (\w+)/gm)];
+      if (names.length === 0 || /^export (?!class |function )/m.test(source)) throw new Error(`openai's ${args.path} changed shape: update OPENAI_UNUSED in esbuild.config.mjs`);
+      const stub = ([, kind, name]) =>
+        kind === 'class'
+          ? `export class ${name} { constructor(client) { this._client = client; } }`
+          : `export function ${name}() { throw new Error(${JSON.stringify(`openai's ${name} is not bundled in Groundwork`)}); }`;
+      return { contents: names.map(stub).join('\n'), loader: 'js' };
+    });
+  },
+};
+
 export const plugin = {
   entryPoints: ['src/plugin/main.ts'],
   bundle: true,
@@ -51,7 +80,7 @@ export const plugin = {
   treeShaking: true,
   logLevel: 'info',
   legalComments: 'none',
-  plugins: [unusedByGrayMatter(/^((node:)?fs|js-yaml)$/)],
+  plugins: [unusedByGrayMatter(/^((node:)?fs|js-yaml)$/), unusedOfOpenai],
 };
 
 export const cli = {
@@ -66,7 +95,7 @@ export const cli = {
   logLevel: 'info',
   legalComments: 'none',
   // The CLI needs the real fs: only js-yaml is replaced there.
-  plugins: [unusedByGrayMatter(/^js-yaml$/), unusedByMcpServer(/^(ajv|ajv-formats|zod\/v3|zod-to-json-schema)$/)],
+  plugins: [unusedByGrayMatter(/^js-yaml$/), unusedByMcpServer(/^(ajv|ajv-formats|zod\/v3|zod-to-json-schema)$/), unusedOfOpenai],
 };
 
 // Claude Code runs the hook as a new process before every tool call of an outside agent: its own
