@@ -12,8 +12,12 @@ import type { ChatRequestBody, Handler } from '../test/support/openai-server';
 
 /** What a digest quote really is. */
 export type QuoteKind = 'verbatim' | 'retyped' | 'fabricated' | 'wrong-source';
-/** What a distillate claim's evidence really is. */
-export type ClaimKind = 'grounded' | 'unknown-id' | 'source-lacks-quote';
+/**
+ * What a distillate claim's evidence really is. The first three cite a source and a quote (the
+ * lenient form); the `-point` kinds cite a key point by its id (`S3.2`), the form the decode
+ * schema asks for, whose quote code copies in.
+ */
+export type ClaimKind = 'grounded' | 'unknown-id' | 'source-lacks-quote' | 'grounded-point' | 'unknown-point' | 'unverified-point';
 
 export interface PlantedQuote {
   domain: string;
@@ -32,7 +36,7 @@ export interface PlantedClaim {
   /** The claim's label as the critique names it (`Concepts: Claim 4`). */
   label: string;
   kind: ClaimKind;
-  /** The ids the claim cites. */
+  /** The ids the claim cites: sources (`S3`), or key points (`S3.2`) for the `-point` kinds. */
   cites: string[];
   quote: string;
 }
@@ -55,7 +59,7 @@ export interface PlantPlan {
 
 export const DEFAULT_PLAN: PlantPlan = {
   quotes: { verbatim: 40, retyped: 30, fabricated: 15, 'wrong-source': 15 },
-  claims: { grounded: 60, 'unknown-id': 20, 'source-lacks-quote': 20 },
+  claims: { grounded: 30, 'unknown-id': 10, 'source-lacks-quote': 10, 'grounded-point': 30, 'unknown-point': 10, 'unverified-point': 10 },
   pointsPerDigest: 4,
   seed: 'groundwork-eval-1',
 };
@@ -158,12 +162,23 @@ function schemaName(body: ChatRequestBody): string {
 const usage = (user: string, out: number) => ({ prompt_tokens: Math.ceil(user.length / 4), completion_tokens: out });
 
 /** Verified quotes per source id as the distiller's prompt offers them. */
-export function offeredQuotes(user: string): Map<string, string[]> {
+export function offeredQuotes(user: string): Map<string, { point: string; quote: string }[]> {
+  const out = new Map<string, { point: string; quote: string }[]>();
+  for (const m of user.matchAll(/^- \[((S\d+)\.\d+)\] .*? \(verified quote: "(.*)"\)$/gm)) {
+    const list = out.get(m[2]!) ?? [];
+    list.push({ point: m[1]!, quote: m[3]! });
+    out.set(m[2]!, list);
+  }
+  return out;
+}
+
+/** The key points the distiller's prompt lists without a verified quote, by source id. */
+function unverifiedPointIds(user: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const m of user.matchAll(/^- \[(S\d+)\.\d+\] .*? \(verified quote: "(.*)"\)$/gm)) {
-    const list = out.get(m[1]!) ?? [];
-    list.push(m[2]!);
-    out.set(m[1]!, list);
+  for (const m of user.matchAll(/^- \[((S\d+)\.\d+)\] .*\(no verified quote\)$/gm)) {
+    const list = out.get(m[2]!) ?? [];
+    list.push(m[1]!);
+    out.set(m[2]!, list);
   }
   return out;
 }
@@ -214,21 +229,34 @@ export function plantedModel(corpus: CorpusNote[], plan: PlantPlan = DEFAULT_PLA
   const distill = (user: string) => {
     const domain = /^Domain: (.*)$/m.exec(user)?.[1] ?? '';
     const offered = offeredQuotes(user);
+    const unverified = unverifiedPointIds(user);
     const ids = [...offered.keys()];
     const out: Record<string, unknown[]> = { concepts: [], structure: [], decisions: [], pitfalls: [], open_questions: [] };
     let n = 0;
     ids.forEach((id, i) => {
-      offered.get(id)!.forEach((quote, j) => {
+      offered.get(id)!.forEach(({ point, quote }, j) => {
         n++;
         const key = `${plan.seed}|${domain}|claim|${id}|${j}`;
         let kind = pick(plan.claims, unitHash(key));
         const other = ids[(i + 1) % ids.length]!;
         // A claim may only be planted on another source when that source does not hold the same quote.
-        if (kind === 'source-lacks-quote' && (other === id || offered.get(other)!.includes(quote))) kind = 'grounded';
-        const cites = kind === 'grounded' ? [id] : kind === 'unknown-id' ? [`S${90 + n}`] : [other];
+        if (kind === 'source-lacks-quote' && (other === id || offered.get(other)!.some((o) => o.quote === quote))) kind = 'grounded';
+        // A source whose every point was verified has no unverified point to cite: an unknown one instead.
+        const weak = unverified.get(id) ?? [];
+        if (kind === 'unverified-point' && weak.length === 0) kind = 'unknown-point';
+        let cites: string[];
+        let evidence: unknown[];
+        if (kind === 'grounded-point' || kind === 'unknown-point' || kind === 'unverified-point') {
+          const cited = kind === 'grounded-point' ? point : kind === 'unknown-point' ? `${id}.${90 + j}` : weak[j % weak.length]!;
+          cites = [cited];
+          evidence = [{ point: cited }];
+        } else {
+          cites = kind === 'grounded' ? [id] : kind === 'unknown-id' ? [`S${90 + n}`] : [other];
+          evidence = cites.map((source) => ({ source, quote }));
+        }
         const section = SECTIONS[n % SECTIONS.length]!;
         const name = `Claim ${n}`;
-        out[section.key]!.push(section.make(name, cites.map((source) => ({ source, quote }))));
+        out[section.key]!.push(section.make(name, evidence));
         ledger.claims.push({ domain, label: `${section.heading}: ${name}`, kind, cites, quote });
       });
     });

@@ -59,6 +59,9 @@ const CLAIM_ROWS: { kind: PlantedClaim['kind']; label: string; planted: boolean 
   { kind: 'unknown-id', label: 'citation of an unknown id', planted: true },
   { kind: 'source-lacks-quote', label: 'claim citing a source that lacks its quote', planted: true },
   { kind: 'grounded', label: 'correct claim', planted: false },
+  { kind: 'unknown-point', label: 'citation of a key point id that does not exist (S3.91)', planted: true },
+  { kind: 'unverified-point', label: 'citation of a key point whose quote is unverified', planted: true },
+  { kind: 'grounded-point', label: 'correct claim citing a verified key point by id', planted: false },
 ];
 
 export function score(ledger: Ledger, notes: DomainNotes[]): { rows: Row[]; misses: Miss[] } {
