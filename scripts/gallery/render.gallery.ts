@@ -10,7 +10,8 @@ import { buildScenes, type Scene } from '../../test/support/gallery-scenes';
 /**
  * `npm run gallery`: pictures of every view and dialog, rendered by the real plugin classes in
  * the built main.js, then photographed by headless Chromium with Obsidian-like CSS variables in
- * the light and the dark theme, into docs/gallery/<scene>-<theme>.png.
+ * the light and the dark theme, into docs/gallery/<scene>-<theme>.png. `GALLERY_SCENES=inbox,map`
+ * renders only those scenes (a change to one view need not re-encode every picture).
  */
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -37,7 +38,9 @@ function chromium(): string {
 
 it('renders the gallery', { timeout: 600_000 }, async () => {
   const browser = chromium();
-  const scenes = await buildScenes();
+  const only = process.env.GALLERY_SCENES?.split(',').map((s) => s.trim()).filter(Boolean);
+  const scenes = (await buildScenes()).filter((s) => !only || only.includes(s.name));
+  if (only && scenes.length !== only.length) throw new Error(`GALLERY_SCENES names a scene that does not exist: ${only.join(', ')}`);
   mkdirSync(OUT, { recursive: true });
   const tmp = mkdtempSync(path.join(tmpdir(), 'groundwork-gallery-'));
   try {
