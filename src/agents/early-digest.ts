@@ -1,4 +1,4 @@
-import { findNotePath, LinkResolver } from '../core/links';
+import { findNotePathIn } from '../core/links';
 import { analyzeNote } from '../core/note-record';
 import type { LlmClient } from '../llm';
 import { isSourceEligible } from '../sources/eligibility';
@@ -50,13 +50,7 @@ export interface EarlyDigestOptions {
  * nothing, an unreadable note): then research() digests S1 as it always does.
  */
 export async function startEarlyDigest(o: EarlyDigestOptions): Promise<EarlyDigest | null> {
-  const paths = new Set<string>();
-  const resolver = new LinkResolver();
-  for (const f of o.files) {
-    paths.add(f.path);
-    resolver.add(f.path);
-  }
-  const path = findNotePath(domainLookupKey(o.domainArg), (p) => paths.has(p), resolver);
+  const path = findNotePathIn(domainLookupKey(o.domainArg), o.files.map((f) => f.path));
   if (path === null) return null;
   let raw: string;
   try {

@@ -145,6 +145,24 @@ export function findNotePath(nameOrPath: string, exists: (path: string) => boole
   return resolver.resolve(nameOrPath);
 }
 
+/**
+ * findNotePath over a plain listing. Only the paths that contain the name (lowercased, `.md`
+ * dropped) can be the answer, so only those are indexed: an index of a 50k-note listing takes
+ * longer than reading the one note it finds.
+ */
+export function findNotePathIn(nameOrPath: string, paths: Iterable<string>): string | null {
+  const lower = nameOrPath.toLowerCase();
+  const name = (lower.endsWith('.md') ? lower.slice(0, -3) : lower).slice(lower.lastIndexOf('/') + 1);
+  const listed = new Set<string>();
+  const resolver = new LinkResolver();
+  for (const p of paths) {
+    if (!p.toLowerCase().includes(name)) continue;
+    listed.add(p);
+    resolver.add(p);
+  }
+  return findNotePath(nameOrPath, (p) => listed.has(p), resolver);
+}
+
 /** The link text for a note path: its path without `.md`, which resolves whatever else shares its name. */
 export function linkPath(path: string): string {
   return path.replace(/\.md$/i, '');

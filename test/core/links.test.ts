@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractLinks, LinkResolver, parseLinkValue } from '../../src/core/links';
+import { extractLinks, findNotePath, findNotePathIn, LinkResolver, parseLinkValue } from '../../src/core/links';
 
 describe('links', () => {
   it('reads the target of a frontmatter link value', () => {
@@ -26,5 +26,16 @@ describe('links', () => {
     expect(r.resolve('Missing')).toBeNull();
     r.remove('Kubernetes.md');
     expect(r.resolve('Kubernetes')).toBe('Archive/Old/Kubernetes.md');
+  });
+
+  it('finds a note from a listing alone exactly as from the whole vault, by path, path without .md, or name', () => {
+    const paths = ['Kubernetes.md', 'Archive/Old/Kubernetes.md', 'Kubernetes notes.md', 'K8s/kubernetes.MD', 'Work/Note.md', 'Other/Note.md', 'Notes/C# basics.md', 'Root.md', 'Folder.md/Inner.md'];
+    const all = new LinkResolver();
+    for (const p of paths) all.add(p);
+    const whole = (arg: string) => findNotePath(arg, (p) => paths.includes(p), all);
+    const args = ['Kubernetes', 'kubernetes', 'KUBERNETES.md', 'Archive/Old/Kubernetes', 'Old/Kubernetes.md', 'K8s/kubernetes.MD', 'K8s/Kubernetes', 'Note', 'Other/Note', 'c# basics', '/Root', 'Folder.md/Inner', 'Kubernetes notes', 'Nothing', 'Note/'];
+    for (const arg of args) expect(findNotePathIn(arg, paths), arg).toBe(whole(arg));
+    // The cases above do find notes (the comparison is not all nulls).
+    expect(args.map((a) => findNotePathIn(a, paths)).filter(Boolean).length).toBeGreaterThan(10);
   });
 });
