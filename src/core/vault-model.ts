@@ -168,11 +168,14 @@ export class VaultModel {
   /** Every member note of a domain, linked or included, sorted by path. */
   membersOf(domainPath: string): string[] {
     const out: string[] = [];
-    for (const r of this.records.values()) {
-      if (r.path === domainPath || (r.role !== null && r.role !== 'domain')) continue;
-      if (this.domainsOf(r).includes(domainPath)) out.push(r.path);
-    }
+    for (const r of this.records.values()) if (this.isMemberOf(r, domainPath)) out.push(r.path);
     return out.sort();
+  }
+
+  /** Whether a note is one of the domain's members (membersOf, one note at a time). */
+  isMemberOf(record: NoteRecord, domainPath: string): boolean {
+    if (record.path === domainPath || (record.role !== null && record.role !== 'domain')) return false;
+    return this.domainsOf(record).includes(domainPath);
   }
 
   private ruleIndex(): RuleIndex {

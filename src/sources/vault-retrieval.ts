@@ -60,6 +60,22 @@ export async function buildBacklinks(model: VaultModel, pause?: Pause): Promise<
   return back;
 }
 
+/**
+ * model.membersOf, giving the event loop back as it goes: the scan resolves every note's domain
+ * links and rules (tens of milliseconds at 50k notes, far more on a busy machine), and the
+ * domain note's digest, started just before, waits on it to send its request.
+ */
+async function membersOf(model: VaultModel, domainPath: string, pause?: Pause): Promise<string[]> {
+  if (!pause) return model.membersOf(domainPath);
+  const out: string[] = [];
+  let seen = 0;
+  for (const r of model.all()) {
+    if (++seen % 500 === 0) await pause();
+    if (model.isMemberOf(r, domainPath)) out.push(r.path);
+  }
+  return out.sort();
+}
+
 function resolvedLinks(model: VaultModel, path: string): string[] {
   const r = model.get(path);
   if (!r) return [];
@@ -151,7 +167,7 @@ export async function gatherVaultCandidates(opts: GatherVaultOptions): Promise<V
   };
   // Members as the map counts them (linked or included): the person's notes, not generated ones
   // (those raised to medium or high still come in below, as the backlinks they are).
-  for (const p of model.membersOf(domainPath)) offer(p, 'member', 1);
+  for (const p of await membersOf(model, domainPath, opts.pause)) offer(p, 'member', 1);
 
   // Links and backlinks, breadth first, walking only through notes the agents may read.
   const backlinks = await buildBacklinks(model, opts.pause);
