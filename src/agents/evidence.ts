@@ -6,7 +6,7 @@ import { Journal, latestSignOff, OutcomeLog, type JournalEntry, type OutcomeFile
 import { readNoteSource } from '../sources/vault-retrieval';
 import { DEFAULT_MAX_CHARS } from '../sources/types';
 import { VaultError, type DataFolder, type VaultPort } from '../vault/port';
-import { loadManifest } from './manifest';
+import { loadManifest, manifestFolders } from './manifest';
 
 /**
  * Gathers each domain's evidence (DESIGN §1) from the journal, the outcome records and the
@@ -45,11 +45,16 @@ export function ownGeneratedNotes(model: VaultModel, domainPath: string): Set<st
   return new Set(GENERATED_KINDS.map((k) => model.generatedPath(domainPath, k)));
 }
 
-/** The sources of the domain's last research run whose note text changed since it was digested. */
-export async function changedSources(s: EvidenceSources, domainPath: string): Promise<string[]> {
+/**
+ * The sources of the domain's last research run whose note text changed since it was digested.
+ * `withManifest`: the folders known to have a manifest (manifestFolders), when the caller listed them.
+ */
+export async function changedSources(s: EvidenceSources, domainPath: string, withManifest?: Set<string>): Promise<string[]> {
   const rec = s.model.get(domainPath);
   if (!rec) return [];
-  const manifest = await loadManifest(s.data, s.model.folderOf(domainPath));
+  const folder = s.model.folderOf(domainPath);
+  if (withManifest && !withManifest.has(folder)) return [];
+  const manifest = await loadManifest(s.data, folder);
   if (!manifest || manifest.domainPath !== domainPath) return [];
   const changed: string[] = [];
   const own = ownGeneratedNotes(s.model, domainPath);
@@ -68,8 +73,8 @@ export async function changedSources(s: EvidenceSources, domainPath: string): Pr
 export async function refreshEvidence(s: EvidenceSources, domains?: string[], journal?: Journal): Promise<Map<string, EvidenceFacts>> {
   const j = journal ?? new Journal(s.vault, s.data, { outputFolder: s.outputFolder });
   const log = new OutcomeLog(s.data);
-  const [entries, outcomes] = await Promise.all([j.list(), log.read()]);
-  const wanted = domains ?? s.model.computeMap().domains.map((d) => d.path);
+  const [entries, outcomes, withManifest] = await Promise.all([j.list(), log.read(), manifestFolders(s.data)]);
+  const wanted = domains ?? s.model.domainPaths();
   const out = new Map<string, EvidenceFacts>();
   const found: OutcomeRecord[] = [];
   const time = (s.now?.() ?? new Date()).toISOString();
@@ -82,7 +87,7 @@ export async function refreshEvidence(s: EvidenceSources, domains?: string[], jo
       since,
       changes,
       proposals: proposalOutcomes(outcomes, domainPath),
-      sourcesChanged: await changedSources(s, domainPath),
+      sourcesChanged: await changedSources(s, domainPath, withManifest),
       // The map takes the share from the distillate's `quotes-verified` (computed when it was written).
       quotesVerified: null,
     };

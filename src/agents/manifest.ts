@@ -20,6 +20,16 @@ export async function saveManifest(data: DataFolder, folder: string, m: RunManif
   await data.write(name(folder), JSON.stringify(m, null, 1));
 }
 
+/**
+ * The folder names that have a manifest, from one listing: the map asks for every domain's, and
+ * most domains were never researched, so one read per domain would mostly find nothing.
+ */
+export async function manifestFolders(data: DataFolder): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const n of await data.list('runs/')) if (n.endsWith('.json') && !n.slice(5).includes('/')) out.add(n.slice(5, -5));
+  return out;
+}
+
 export async function loadManifest(data: DataFolder, folder: string): Promise<RunManifest | null> {
   const raw = await data.read(name(folder));
   if (!raw) return null;

@@ -91,7 +91,10 @@ export class NodeDataFolder implements DataFolder {
         }
       }
     };
-    await walk(this.root);
+    // Only the prefix's folder can hold names with that prefix: the rest (the digest cache, the
+    // index parts) is not walked.
+    const slash = prefix.lastIndexOf('/');
+    await walk(slash < 0 ? this.root : this.resolve(prefix.slice(0, slash)));
     return out.sort();
   }
 }

@@ -279,6 +279,13 @@ export class VaultModel {
     return out;
   }
 
+  /** Domain note paths in the map's order (by name, then path), without computing the map. */
+  domainPaths(): string[] {
+    const out: NoteRecord[] = [];
+    for (const r of this.records.values()) if (r.role === 'domain') out.push(r);
+    return out.sort((x, y) => byName.compare(basename(x.path), basename(y.path)) || byName.compare(x.path, y.path)).map((r) => r.path);
+  }
+
   computeMap(): AutonomyMap {
     const problems: Problem[] = [];
     const members = new Map<string, string[]>();
@@ -373,13 +380,16 @@ export class VaultModel {
         pendingPaths: (pending.get(r.path) ?? []).sort(),
       });
     }
-    domains.sort((x, y) => x.name.localeCompare(y.name) || x.path.localeCompare(y.path));
-    problems.sort((x, y) => x.path.localeCompare(y.path));
+    domains.sort((x, y) => byName.compare(x.name, y.name) || byName.compare(x.path, y.path));
+    problems.sort((x, y) => byName.compare(x.path, y.path));
     return { domains, problems };
   }
 }
 
 const NO_PATHS: string[] = [];
+
+/** The order of `localeCompare` (the same default locale and options), without its per-call set-up. */
+const byName = new Intl.Collator();
 
 /** Domain and generated notes decide who owns which folder. */
 function placesFolders(r: NoteRecord | undefined): boolean {

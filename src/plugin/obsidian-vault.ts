@@ -159,7 +159,9 @@ export class ObsidianDataFolder implements DataFolder {
       for (const f of files) if (!f.endsWith('.tmp')) out.push(f.slice(this.root.length + 1));
       for (const d of folders) await walk(d);
     };
-    await walk(this.root);
+    // Only the prefix's folder can hold names with that prefix: the rest is not walked.
+    const slash = prefix.lastIndexOf('/');
+    await walk(slash < 0 ? this.root : this.full(prefix.slice(0, slash)));
     return out.filter((n) => n.startsWith(prefix)).sort();
   }
 }

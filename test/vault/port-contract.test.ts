@@ -119,6 +119,15 @@ for (const [name, make] of Object.entries(impls)) {
       expect(readFileSync(path.join(dir, '.obsidian/plugins/groundwork/journal/index.json'), 'utf8')).toBe('{"a":1}');
       expect(await data.list()).toEqual(['cache/x.json', 'journal/index.json']);
       expect(await data.list('cache/')).toEqual(['cache/x.json']);
+      // A prefix is a prefix of the name, not only a folder: partial names and nested folders too.
+      await data.write('cache/deep/y.json', 'y');
+      await data.write('cached.json', 'z');
+      expect(await data.list('cache')).toEqual(['cache/deep/y.json', 'cache/x.json', 'cached.json']);
+      expect(await data.list('cache/x')).toEqual(['cache/x.json']);
+      expect(await data.list('cache/deep/')).toEqual(['cache/deep/y.json']);
+      expect(await data.list('nowhere/')).toEqual([]);
+      await data.remove('cache/deep/y.json');
+      await data.remove('cached.json');
       await data.remove('cache/x.json');
       expect(await data.list()).toEqual(['journal/index.json']);
       await expect(data.write('../../escape.json', 'x')).rejects.toThrow();
