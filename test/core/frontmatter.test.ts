@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { normalizeBody, parseNote, splitFrontmatter } from '../../src/core/frontmatter';
+import fc from 'fast-check';
+import { normalizeBody, parseNote, parseNoteThroughGrayMatter, splitFrontmatter } from '../../src/core/frontmatter';
 
 declare global {
   var __pwned: unknown;
@@ -138,6 +139,32 @@ describe('parseNote', () => {
       expect(parseNote('\uFEFF---\na: 1\n---\nb')).toEqual({ frontmatter: { a: 1 }, hasFrontmatter: true, body: 'b', problems: [] });
     } finally {
       globalThis.Buffer = saved;
+    }
+  });
+
+  it('reads plain YAML blocks without gray-matter exactly as through it', () => {
+    // Lines of every kind the readers treat differently: comments and blanks (gray-matter skips
+    // a block of only those), the fast path's shapes, what only yaml reads, and what breaks it.
+    const lines = ['a: 1', 'b: two words', '# comment', '', '  ', '  # indented comment', '#nospace', '- item', '  - item', 'c:', 'd: [x, y]', 'e: {x: 1}', 'f: &a v', 'g: *a', 'h: "q"', "i: 'q'", 'j: 1 # c', 'dup: 1', 'dup: 2',
+      'excerpt_separator: "<!--"', 'excerpt_separator: {toString: 1}', 'excerpt_separator: [1]', '\t: tab', 'k: |', '  block', '%YAML 1.2', '...', 'x', ': nokey', '? complex', '__proto__: x', 'l: "unterminated', 'm: 2026-01-02', '---x: 1', 'n: \u0001'];
+    const note = fc.record({
+      bom: fc.boolean(),
+      open: fc.constantFrom('---', '---  ', '--- \t', '---yaml', '---YAML'),
+      eol: fc.constantFrom('\n', '\r\n'),
+      block: fc.array(fc.constantFrom(...lines), { maxLength: 7 }),
+      closed: fc.boolean(),
+      body: fc.constantFrom('', 'Body [[x]]\n', '\n\nMore'),
+    });
+    fc.assert(
+      fc.property(note, (n) => {
+        const text = `${n.bom ? '\uFEFF' : ''}${[n.open, ...n.block].join(n.eol)}${n.eol}${n.closed ? `---${n.eol}` : ''}${n.body}`;
+        expect(parseNote(text)).toEqual(parseNoteThroughGrayMatter(text));
+      }),
+      { numRuns: 3000 },
+    );
+    // The cases above that each branch rests on, once each for certain.
+    for (const t of ['---\n---\nb', '---\n# only\n\n---\nb', '---   \na: 1\n---\n', '---\nexcerpt_separator: {toString: 1}\n---\n', '---\na: [\n---\n']) {
+      expect(parseNote(t)).toEqual(parseNoteThroughGrayMatter(t));
     }
   });
 
