@@ -43,9 +43,9 @@ function nodeJson(script, argv, nodeFlags = []) {
 async function build() {
   fs.mkdirSync(path.join(TMP, 'bin'), { recursive: true });
   const plugin = await esbuild.build({ ...pluginOptions, absWorkingDir: ROOT, outfile: path.join(TMP, 'plugin', 'main.js'), logLevel: 'warning', metafile: true });
-  // The CLI as dist/cli.cjs, with a bin wrapper like bin/groundwork.cjs.
-  await esbuild.build({ ...cliOptions, absWorkingDir: ROOT, outfile: path.join(TMP, 'cli', 'cli.cjs'), logLevel: 'warning' });
-  fs.writeFileSync(path.join(TMP, 'cli', 'groundwork.cjs'), "'use strict';\nrequire('./cli.cjs').main(process.argv.slice(2)).then((code) => { process.exitCode = code; });\n");
+  // The CLI as dist/cli.mjs and its chunks, with a bin wrapper like bin/groundwork.cjs.
+  await esbuild.build({ ...cliOptions, absWorkingDir: ROOT, outdir: path.join(TMP, 'cli'), logLevel: 'warning' });
+  fs.writeFileSync(path.join(TMP, 'cli', 'groundwork.cjs'), "'use strict';\nimport('./cli.mjs').then((cli) => cli.main(process.argv.slice(2))).then((code) => { process.exitCode = code; });\n");
   await buildEntries(['model', 'research', 'onload', 'large-vault', 'scout-precision', 'first-request'].map((n) => path.join(BENCH, 'src', `${n}.ts`)), path.join(TMP, 'bin'));
   return plugin.metafile;
 }

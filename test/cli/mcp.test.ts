@@ -10,7 +10,7 @@ import { BIN, runCli } from '../support/run-cli';
 import { parseNote } from '../../src/core/frontmatter';
 
 /*
- * The MCP server as an agent meets it: the built CLI (bin → dist/cli.cjs) in its own process,
+ * The MCP server as an agent meets it: the built CLI (bin → dist/cli.mjs) in its own process,
  * driven over stdio by the SDK's own client, against the test model server on loopback.
  */
 
