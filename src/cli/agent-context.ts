@@ -1,12 +1,11 @@
 import * as path from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { lookup } from 'node:dns/promises';
-import { DOMParser } from 'linkedom';
 import { progressCounter, type AgentContext, type Progress } from '../agents/context';
 import { startEarlyDigest } from '../agents/early-digest';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/layout';
 import { contextTokensFromEnv, LlmClient, llmConfigFromEnv, type LlmConfig } from '../llm';
-import { makeHtmlToText, type DomParserConstructor } from '../sources/html-text';
+import type { DomParserConstructor, HtmlPage, HtmlToText } from '../sources/html-text';
 import { loadModel } from '../vault/load-model';
 import type { CliIO } from './io';
 import { NodeDataFolder } from './node-data-folder';
@@ -116,12 +115,24 @@ export function nodeAgentContext(p: {
     llm: p.llm ?? new LlmClient(p.config, { dataFolder: p.data, signal: p.signal }),
     outputFolder: DEFAULT_OUTPUT_FOLDER,
     fetch: globalThis.fetch.bind(globalThis),
-    htmlToText: makeHtmlToText(DOMParser as unknown as DomParserConstructor),
+    htmlToText: lazyHtmlToText(),
     network: { allowHosts: p.allowHosts, resolveHost },
     signal: p.signal,
     onProgress: p.onProgress,
     // setImmediate, not a timer: I/O callbacks (a digest's request under way) run before it.
     yieldNow: () => new Promise((resolve) => setImmediate(resolve)),
+  };
+}
+
+/**
+ * The HTML reader (linkedom and Readability, ~1 MB of code) is loaded when the first web page is
+ * converted: most runs read only notes, and every command paid for loading it before.
+ */
+function lazyHtmlToText(): HtmlToText {
+  let convert: Promise<(html: string, url: string) => HtmlPage> | null = null;
+  return async (html, url) => {
+    convert ??= Promise.all([import('linkedom'), import('../sources/html-text')]).then(([{ DOMParser }, { makeHtmlToText }]) => makeHtmlToText(DOMParser as unknown as DomParserConstructor));
+    return (await convert)(html, url);
   };
 }
 

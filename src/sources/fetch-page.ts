@@ -168,7 +168,7 @@ export async function fetchPage(url: string, opts: FetchPageOptions): Promise<Ga
     let title: string;
     let text: string;
     if (kind === 'html') {
-      const page = opts.htmlToText(raw, finalUrl);
+      const page = await opts.htmlToText(raw, finalUrl);
       title = page.title;
       text = page.text;
     } else if (kind === 'json') {

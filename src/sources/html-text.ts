@@ -7,7 +7,13 @@ import { Readability } from '@mozilla/readability';
  * and tests). A DOMParser document is inert: its scripts never run and its images never load.
  */
 
-export type HtmlToText = (html: string, url: string) => { title: string; text: string };
+export interface HtmlPage {
+  title: string;
+  text: string;
+}
+
+/** May answer later: the CLI loads its HTML parser only when a page is first converted. */
+export type HtmlToText = (html: string, url: string) => HtmlPage | Promise<HtmlPage>;
 
 /** The one thing needed from a DOMParser class. */
 export type DomParserConstructor = new () => { parseFromString(markup: string, type: 'text/html'): Document };
@@ -80,7 +86,7 @@ function tidy(text: string): string {
     .trim();
 }
 
-export function makeHtmlToText(DOMParserCtor: DomParserConstructor): HtmlToText {
+export function makeHtmlToText(DOMParserCtor: DomParserConstructor): (html: string, url: string) => HtmlPage {
   const parse = (html: string): Document => {
     const doc = new DOMParserCtor().parseFromString(html, 'text/html');
     // A fragment without <html> (some servers send just the markup of a post) leaves linkedom
