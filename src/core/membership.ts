@@ -111,6 +111,11 @@ function bodyTags(text: string, add: (raw: string) => void): void {
  * of names split by commas or blanks, and `#tags` in the body outside code. Lowercase, no `#`.
  */
 export function extractTags(body: string, frontmatter: Record<string, unknown> | null): string[] {
+  return tagsOutsideCode(body.includes('#') ? stripCode(body) : '', frontmatter);
+}
+
+/** extractTags for a body that stripCode already took the code out of. */
+export function tagsOutsideCode(text: string, frontmatter: Record<string, unknown> | null): string[] {
   const out = new Set<string>();
   const add = (raw: string): void => {
     const t = normalizeTag(raw);
@@ -126,7 +131,7 @@ export function extractTags(body: string, frontmatter: Record<string, unknown> |
       else add(x);
     }
   }
-  if (body.includes('#')) bodyTags(stripCode(body), add);
+  if (text.includes('#')) bodyTags(text, add);
   return [...out];
 }
 

@@ -1,7 +1,7 @@
 import { parseNote, splitFrontmatter } from './frontmatter';
 import { bodyFingerprint } from './fingerprint';
-import { extractLinks, parseLinkValue } from './links';
-import { extractTags, parseInclude, type IncludeRule } from './membership';
+import { linksOutsideCode, parseLinkValue, stripCode } from './links';
+import { parseInclude, tagsOutsideCode, type IncludeRule } from './membership';
 import { ROLES, type Role } from './layout';
 import { readTrust, TRUST_KEYS, type Trust } from './trust';
 import { parseRoutines, type Routine } from './routines';
@@ -104,7 +104,9 @@ export function analyzeNote(path: string, text: string, stat?: { size: number; m
     include.push(...r.rules.map((x) => (x.kind === 'tag' ? { kind: 'tag' as const, tag: detach(x.tag) } : { kind: 'folder' as const, folder: detach(x.folder) })));
     problems.push(...r.problems);
   }
-  const tags = extractTags(parsed.body, fm);
+  // Links and tags are both read outside code: the code is taken out once for both.
+  const outsideCode = stripCode(parsed.body);
+  const tags = tagsOutsideCode(outsideCode, fm);
   let routines = NO_ROUTINES;
   if (role === 'domain' && fm) {
     const parsedRoutines = parseRoutines(fm.routines);
@@ -121,7 +123,7 @@ export function analyzeNote(path: string, text: string, stat?: { size: number; m
     frontmatter: fm,
     trust,
     domainLinks,
-    links: extractLinks(parsed.body, fm).map(detach),
+    links: linksOutsideCode(outsideCode, fm).map(detach),
     tags: tags.length === 0 ? NONE : tags.map(detach),
     include: include.length === 0 ? NONE_RULES : include,
     bodyChars: parsed.body.length,
