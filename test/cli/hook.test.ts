@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EXAMPLE_VAULT, tempVault } from '../support/temp-vault';
 import { BIN, runBin, runCli } from '../support/run-cli';
@@ -183,18 +184,21 @@ describe('groundwork hook through its own bundle', { timeout: 120_000 }, () => {
     expect(runBin(['hook', '--help']).stdout).toContain('Usage: groundwork hook claude-code --vault <vault>');
   });
 
-  it('decides without loading dist/cli.cjs', () => {
-    // Preloaded into the bin's process: on exit, it names the bundles the process loaded.
-    const probe = path.join(vault.dir, '..', `${path.basename(vault.dir)}-probe.cjs`);
-    writeFileSync(probe, "process.on('exit', () => process.stderr.write('loaded: ' + Object.keys(require.cache).filter((f) => f.includes('dist')).map((f) => require('path').basename(f)).join(',') + '\\n'));\n");
+  it('decides with nothing of the CLI but the bin and dist/hook.cjs', () => {
+    // The bin and the hook bundle alone, in the shipped layout: were the hook to load any other
+    // part of the CLI (its ES module entry or a chunk, which no require.cache would show), it would fail here.
+    const alone = mkdtempSync(path.join(tmpdir(), 'groundwork-hook-alone-'));
     try {
+      mkdirSync(path.join(alone, 'bin'));
+      mkdirSync(path.join(alone, 'dist'));
+      copyFileSync(BIN, path.join(alone, 'bin', path.basename(BIN)));
+      copyFileSync(path.join(path.dirname(BIN), '..', 'dist', 'hook.cjs'), path.join(alone, 'dist', 'hook.cjs'));
       const input = JSON.stringify(editOf('Notes/Blog deploy checklist.md', '1. Run', '1. Always run'));
-      const r = spawnSync(process.execPath, ['-r', probe, BIN, 'hook', 'claude-code', '--vault', vault.dir], { input, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [path.join(alone, 'bin', path.basename(BIN)), 'hook', 'claude-code', '--vault', vault.dir], { input, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout).hookSpecificOutput.permissionDecision).toBe('allow');
-      expect(r.stderr).toContain('loaded: hook.cjs\n');
     } finally {
-      rmSync(probe, { force: true });
+      rmSync(alone, { recursive: true, force: true });
     }
   });
 });
