@@ -46,7 +46,7 @@ async function build() {
   // The CLI as dist/cli.mjs and its chunks, with a bin wrapper like bin/groundwork.cjs.
   await esbuild.build({ ...cliOptions, absWorkingDir: ROOT, outdir: path.join(TMP, 'cli'), logLevel: 'warning' });
   fs.writeFileSync(path.join(TMP, 'cli', 'groundwork.cjs'), "'use strict';\nimport('./cli.mjs').then((cli) => cli.main(process.argv.slice(2))).then((code) => { process.exitCode = code; });\n");
-  await buildEntries(['model', 'research', 'onload', 'large-vault', 'scout-precision', 'first-request'].map((n) => path.join(BENCH, 'src', `${n}.ts`)), path.join(TMP, 'bin'));
+  await buildEntries(['model', 'research', 'onload', 'large-vault', 'link-walk', 'scout-precision', 'first-request'].map((n) => path.join(BENCH, 'src', `${n}.ts`)), path.join(TMP, 'bin'));
   return plugin.metafile;
 }
 
@@ -107,6 +107,8 @@ function scale(size) {
     log(`${size}: first model request after ${firstRequest.medianMs} ms`);
     const large = nodeJson(path.join(TMP, 'bin', 'large-vault.cjs'), [dir], ['--expose-gc']);
     log(`${size}: index build ${large.cli.buildMs} ms, load ${large.cli.loadMs} ms; plugin slice ${large.plugin.buildLongestSliceMs} ms`);
+    const links = nodeJson(path.join(TMP, 'bin', 'link-walk.cjs'), [dir, size >= 50000 ? '3' : '5'], ['--expose-gc']);
+    log(`${size}: link walk, every link resolved ${links.beforeMs} ms; on the live model after an edit ${links.afterEditMs} ms, a create ${links.afterCreateMs} ms`);
     t = Date.now();
     const model = nodeJson(path.join(TMP, 'bin', 'model.cjs'), [dir, '50', size >= 50000 ? '5' : '20'], ['--expose-gc']);
     log(`${size}: in-process model/index/query in ${Date.now() - t} ms`);
@@ -131,6 +133,7 @@ function scale(size) {
         firstRequest,
       },
       index: large,
+      links,
       timeRatio: r1(mapMs / readMs, 2),
       rssRatio: r1(mapRss / readRss, 2),
       model,
@@ -185,6 +188,17 @@ function table(res) {
       '≤ 50 ms',
       ok(Math.max(I.plugin.buildLongestSliceMs, I.plugin.loadLongestSliceMs), 50) + (cpu === null ? '' : ` (CPU: ${ok(Math.max(cpu, I.plugin.loadLongestSliceCpuMs), 50)})`),
     ]);
+  }
+  for (const s of res.scale) {
+    const L = s.links;
+    if (!L) continue;
+    rows.push([
+      `${s.size / 1000}k notes: scout's link walk (every note's links and backlinks): every link resolved (each run before) / the model's first walk / on the live model after an edit, a create, a rename, a delete`,
+      `${L.beforeMs} / ${L.firstMs} / **${L.afterEditMs}, ${L.afterCreateMs}, ${L.afterRenameMs}, ${L.afterDeleteMs} ms**`,
+      '',
+      '',
+    ]);
+    rows.push([`${s.size / 1000}k notes: ranking (gatherVaultCandidates, no full-text hits) on a fresh model / on the live one`, `${L.rankFreshMs} / **${L.rankLiveMs} ms**`, '', '']);
   }
   if (res.precision) rows.push(['Scout precision on the ranking vault (5 sources: on-topic share of the notes picked)', `**${r1(res.precision.precision, 2)}** (${res.precision.picked.length} notes; the unreachable URL listed, took no slot: ${res.precision.usable} usable)`, '', '']);
   if (R) {

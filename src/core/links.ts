@@ -101,6 +101,19 @@ function stripMd(p: string): string {
 }
 
 /**
+ * The lowercase name (last segment, without `.md`) that a link target or a note path is found
+ * by. A link's resolution depends only on the notes that carry its name, so a note created,
+ * deleted or renamed can only change how links with its name resolve.
+ */
+export function linkNameKey(targetOrPath: string): string {
+  const key = stripMd(targetOrPath.replace(/^\/+/, '')).toLowerCase();
+  return key.slice(key.lastIndexOf('/') + 1);
+}
+
+/** What `LinkResolver.candidates` hands back: every path carrying a name. */
+const NO_PATHS: ReadonlySet<string> = new Set();
+
+/**
  * An index from lowercase basename (without `.md`) to the paths carrying it, so a link resolves
  * without scanning every note.
  */
@@ -124,6 +137,11 @@ export class LinkResolver {
     const set = this.byName.get(name);
     set?.delete(path);
     if (set?.size === 0) this.byName.delete(name);
+  }
+
+  /** The paths whose name is `name` (a linkNameKey). */
+  candidates(name: string): ReadonlySet<string> {
+    return this.byName.get(name) ?? NO_PATHS;
   }
 
   /** The path a link from `sourcePath` points to, or null when it is unresolved. */

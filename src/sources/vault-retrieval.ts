@@ -38,26 +38,11 @@ export interface GatherVaultOptions {
   domainPath: string;
   outputFolder: string;
   limit: number;
-  /** Gives the event loop back during the walk over every note's links (a second at 50k notes). */
+  /**
+   * Gives the event loop back while the model resolves the links not resolved since they last
+   * changed (every note's on a fresh model: a second at 50k notes; few on the plugin's live one).
+   */
   pause?: Pause;
-}
-
-/** Target path → paths linking to it, built once per call from the model's records. */
-export async function buildBacklinks(model: VaultModel, pause?: Pause): Promise<Map<string, string[]>> {
-  const back = new Map<string, string[]>();
-  let seen = 0;
-  for (const r of model.all()) {
-    if (pause && ++seen % 500 === 0) await pause();
-    for (const t of r.links) {
-      const p = model.resolve(t, r.path);
-      if (!p || p === r.path) continue;
-      let list = back.get(p);
-      if (!list) back.set(p, (list = []));
-      if (!list.includes(r.path)) list.push(r.path);
-    }
-  }
-  for (const list of back.values()) list.sort();
-  return back;
 }
 
 /**
@@ -74,17 +59,6 @@ async function membersOf(model: VaultModel, domainPath: string, pause?: Pause): 
     if (model.isMemberOf(r, domainPath)) out.push(r.path);
   }
   return out.sort();
-}
-
-function resolvedLinks(model: VaultModel, path: string): string[] {
-  const r = model.get(path);
-  if (!r) return [];
-  const out: string[] = [];
-  for (const t of r.links) {
-    const p = model.resolve(t, path);
-    if (p && p !== path && !out.includes(p)) out.push(p);
-  }
-  return out;
 }
 
 const MAX_QUERY_TERMS = 24;
@@ -170,7 +144,7 @@ export async function gatherVaultCandidates(opts: GatherVaultOptions): Promise<V
   for (const p of await membersOf(model, domainPath, opts.pause)) offer(p, 'member', 1);
 
   // Links and backlinks, breadth first, walking only through notes the agents may read.
-  const backlinks = await buildBacklinks(model, opts.pause);
+  await model.linksReady(opts.pause);
   const visited = new Set<string>([domainPath]);
   let frontier = [domainPath];
   for (let hop = 1; hop <= 2; hop++) {
@@ -181,8 +155,8 @@ export async function gatherVaultCandidates(opts: GatherVaultOptions): Promise<V
       next.push(path);
       offer(path, reason, hop);
     };
-    for (const from of frontier) for (const p of resolvedLinks(model, from)) reach(p, 'link');
-    for (const from of frontier) for (const p of backlinks.get(from) ?? []) reach(p, 'backlink');
+    for (const from of frontier) for (const p of model.linksFrom(from)) reach(p, 'link');
+    for (const from of frontier) for (const p of model.backlinksTo(from)) reach(p, 'backlink');
     frontier = next;
   }
 
@@ -212,7 +186,7 @@ export async function gatherVaultCandidates(opts: GatherVaultOptions): Promise<V
     const relevance = best > 0 ? (raw.get(path) ?? 0) / best : 0;
     const lang = fullText.langOf(path);
     const langFactor = domainLang && lang && lang !== domainLang ? OTHER_LANGUAGE : 1;
-    const hub = hubFactor(r.links.length, r.bodyChars, backlinks.get(path)?.length ?? 0);
+    const hub = hubFactor(r.links.length, r.bodyChars, model.backlinkCount(path));
     const score = hub * langFactor * (RELEVANCE_WEIGHT * relevance + (1 - RELEVANCE_WEIGHT) * PROXIMITY[c.distance]!);
     ranked.push({ path, reason: c.reason, score, distance: c.distance });
   }

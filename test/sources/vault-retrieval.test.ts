@@ -133,8 +133,10 @@ describe('gatherVaultCandidates', () => {
   it('gives the event loop back during its walk over a large vault, and ranks exactly as in one piece', async () => {
     const many: Record<string, string> = {};
     for (let i = 0; i < 1200; i++) many[`Many/Note ${i}.md`] = `Note ${i} links [[Note ${(i * 7) % 1200}]] and [[LoRA]].\n`;
+    const one = await loraVault(many);
+    const whole = await gatherVaultCandidates({ vault: one.vault, model: one.model, index: one.index, domainPath: 'LoRA.md', outputFolder: OUT, limit: 30 });
+    // A model of its own: the first walk resolves every note's links, and that is what yields.
     const { vault, model, index } = await loraVault(many);
-    const whole = await gatherVaultCandidates({ vault, model, index, domainPath: 'LoRA.md', outputFolder: OUT, limit: 30 });
     let pauses = 0;
     const pause = async (): Promise<void> => {
       pauses++;
@@ -143,6 +145,24 @@ describe('gatherVaultCandidates', () => {
     const sliced = await gatherVaultCandidates({ vault, model, index, domainPath: 'LoRA.md', outputFolder: OUT, limit: 30, pause });
     expect(sliced).toEqual(whole);
     expect(pauses).toBeGreaterThanOrEqual(2);
+    // The model keeps what it resolved: a second run on it has nothing left to walk.
+    pauses = 0;
+    expect(await gatherVaultCandidates({ vault, model, index, domainPath: 'LoRA.md', outputFolder: OUT, limit: 30, pause })).toEqual(whole);
+    expect(pauses).toBe(0);
+  });
+
+  it('ranks on a model changed since its last run as on a fresh model of the same notes', async () => {
+    const changed = await loraVault();
+    await gatherVaultCandidates({ vault: changed.vault, model: changed.model, index: changed.index, domainPath: 'LoRA.md', outputFolder: OUT, limit: 50 });
+    // A new note linking the domain, and a note of another folder taking over a name some notes link to.
+    const late = { 'Late.md': 'Low-rank adaptation notes, see [[LoRA]].\n' };
+    writeNotes(changed.dir, late);
+    changed.model.set(analyzeNote('Late.md', late['Late.md']));
+    changed.index.upsert('Late.md', 'Late', late['Late.md']);
+    const after = await gatherVaultCandidates({ vault: changed.vault, model: changed.model, index: changed.index, domainPath: 'LoRA.md', outputFolder: OUT, limit: 50 });
+    const fresh = await loraVault(late);
+    expect(after).toEqual(await gatherVaultCandidates({ vault: fresh.vault, model: fresh.model, index: fresh.index, domainPath: 'LoRA.md', outputFolder: OUT, limit: 50 }));
+    expect(after.find((c) => c.path === 'Late.md')?.reason).toBe('backlink');
   });
 
   it('cuts at limit, best first', async () => {
