@@ -6,7 +6,7 @@
  * sources and model output stay inert; the key lives in SecretStorage only.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { clearNotices, destroyApp, noticeMessages, removeTempVault, requestLog, settle, type App } from '../support/obsidian/index';
 import { snapshot } from '../support/temp-vault';
@@ -73,6 +73,16 @@ async function untilHeld(schema: string): Promise<void> {
   throw new Error(`no ${schema} request reached the server`);
 }
 
+/** Bounded wait until the digest cache in the plugin's data folder holds an answer. */
+async function untilDigestKept(): Promise<void> {
+  const digests = path.join(dir, '.obsidian', 'plugins', 'groundwork', 'digests');
+  for (let i = 0; i < 1000; i++) {
+    if (existsSync(digests) && readdirSync(digests).some((f) => f.endsWith('.json'))) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error('the answered digest was never kept');
+}
+
 describe('cancel in Obsidian at each stage of research', () => {
   const stages = [
     { stage: 'scout (digests half done)', hold: 'source_digest', how: 'command', wrote: [] as string[] },
@@ -86,6 +96,9 @@ describe('cancel in Obsidian at each stage of research', () => {
       await open(`${DOMAIN}.md`);
       await app.commands.run('groundwork:research-domain');
       await untilHeld(s.hold);
+      // The answered digest is kept before the cancel (bounded wait, no timing assertion): the
+      // retry below counts on it, and under load its write could land after the cancel.
+      if (s.hold === 'source_digest') await untilDigestKept();
       if (s.how === 'command') {
         expect(app.commands.isAvailable('groundwork:cancel-run')).toBe(true);
         await app.commands.run('groundwork:cancel-run');
