@@ -184,7 +184,8 @@ function table(res) {
     const cpu = I.plugin.buildLongestSliceCpuMs ?? null;
     rows.push([
       `${k}: plugin index build, longest main-thread slice (build / load of the saved file)`,
-      `wall **${I.plugin.buildLongestSliceMs} ms** / ${I.plugin.loadLongestSliceMs} ms` + (cpu === null ? '' : `; main thread's CPU **${cpu} ms** / ${I.plugin.loadLongestSliceCpuMs} ms`) + ` (build ${I.plugin.buildMs} ms, load ${I.plugin.loadMs} ms)`,
+      `wall **${I.plugin.buildLongestSliceMs} ms** / ${I.plugin.loadLongestSliceMs} ms` + (cpu === null ? '' : `; main thread's CPU **${cpu} ms** / ${I.plugin.loadLongestSliceCpuMs} ms`) + ` (build ${I.plugin.buildMs} ms, load ${I.plugin.loadMs} ms)` +
+        (I.plugin.buildMajorGcs === undefined ? '' : `; major GCs ${I.plugin.buildMajorGcs} / ${I.plugin.loadMajorGcs}, longest ${I.plugin.buildLongestMajorGcMs} / ${I.plugin.loadLongestMajorGcMs} ms`),
       '≤ 50 ms',
       ok(Math.max(I.plugin.buildLongestSliceMs, I.plugin.loadLongestSliceMs), 50) + (cpu === null ? '' : ` (CPU: ${ok(Math.max(cpu, I.plugin.loadLongestSliceCpuMs), 50)})`),
     ]);

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
 import { NodeVault } from '../../src/cli/node-vault';
 import { NodeDataFolder } from '../../src/cli/node-data-folder';
 import { loadModel } from '../../src/vault/load-model';
@@ -35,7 +35,18 @@ function mainThreadCpuNs(): number | null {
  * CPU figure is the work Groundwork did in one piece, which is what a person typing would wait
  * behind on a machine with a core to spare.
  */
-async function withLagProbe<T>(work: () => Promise<T>): Promise<{ result: T; longestBlockMs: number; longestBlockCpuMs: number | null }> {
+async function withLagProbe<T>(work: () => Promise<T>): Promise<{ result: T; longestBlockMs: number; longestBlockCpuMs: number | null; majorGcs: number; longestMajorGcMs: number }> {
+  // Major collections of the whole heap: the pause a person would feel that no yield can split.
+  let majorGcs = 0;
+  let longestMajorGc = 0;
+  const gcs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (((e as { detail?: { kind?: number } }).detail)?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
+      majorGcs++;
+      longestMajorGc = Math.max(longestMajorGc, e.duration);
+    }
+  });
+  gcs.observe({ entryTypes: ['gc'] });
   let longest = 0;
   let longestCpu = 0;
   let last = performance.now();
@@ -53,7 +64,10 @@ async function withLagProbe<T>(work: () => Promise<T>): Promise<{ result: T; lon
   setTimeout(tick, 1);
   const result = await work();
   running = false;
-  return { result, longestBlockMs: longest, longestBlockCpuMs: lastCpu === null ? null : longestCpu };
+  // Entries arrive asynchronously: let the last ones in.
+  await new Promise((r) => setTimeout(r, 10));
+  gcs.disconnect();
+  return { result, longestBlockMs: longest, longestBlockCpuMs: lastCpu === null ? null : longestCpu, majorGcs, longestMajorGcMs: longestMajorGc };
 }
 
 /** Heap and array buffers (packed posting lists live outside the JS heap). */
@@ -119,9 +133,13 @@ async function main(): Promise<void> {
         buildLongestSliceMs: round(pb.longestBlockMs, 1),
         buildLongestSliceCpuMs: pb.longestBlockCpuMs === null ? null : round(pb.longestBlockCpuMs, 1),
         buildSlicerLongestMs: round(s1.longestMs, 1),
+        buildMajorGcs: pb.majorGcs,
+        buildLongestMajorGcMs: round(pb.longestMajorGcMs, 1),
         loadMs: round(pluginLoadMs, 0),
         loadLongestSliceMs: round(pl.longestBlockMs, 1),
         loadLongestSliceCpuMs: pl.longestBlockCpuMs === null ? null : round(pl.longestBlockCpuMs, 1),
+        loadMajorGcs: pl.majorGcs,
+        loadLongestMajorGcMs: round(pl.longestMajorGcMs, 1),
         loaded: pl.result.loaded,
       },
     })}\n`,

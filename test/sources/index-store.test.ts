@@ -158,7 +158,10 @@ describe('the saved full-text index', () => {
       ['a part cut short', (c) => writeFileSync(c.part, c.text.slice(0, Math.floor(c.text.length / 2)))],
       ['a part missing', (c) => rmSync(c.part)],
       ['a part of another save', (c) => writeFileSync(c.part, c.text.replace(/"gen":"[0-9a-f]+"/, '"gen":"0123456789abcdef"'))],
-      ['a posting out of range', (c) => writeFileSync(c.part, c.text.replace(/\[(\d+),(\d+)\]/, '[99999999,$2]'))],
+      // A term's postings: `"term",count,"varints"`; a first gap far past the last note.
+      ['a posting out of range', (c) => writeFileSync(c.part, c.text.replace(/("[^"]*",\d+,")/, '$1____D'))],
+      ['a posting list shorter than its count', (c) => writeFileSync(c.part, c.text.replace(/("[^"]*",)(\d+)(,")/, (_m, a: string, n: string, b: string) => `${a}${Number(n) + 1}${b}`))],
+      ['a posting list with a digit that is not one', (c) => writeFileSync(c.part, c.text.replace(/("[^"]*",\d+,")/, '$1*'))],
     ];
     for (const [what, damage] of damages) {
       const [part] = parts(v.indexDir);
@@ -170,5 +173,33 @@ describe('the saved full-text index', () => {
       expect(r.saved, what).toBe(true);
       expect((await loadIndex(v.data)).index?.size, what).toBe(r.index.size);
     }
+  });
+});
+
+describe('postings through a save and a load', () => {
+  /** Every note's score for each word, as the index answers. */
+  const scores = (index: FullTextIndex, words: string[], paths: string[]) => words.map((w) => [...index.scores(w, paths)].sort());
+
+  it('keep long lists, far gaps and high term frequencies, and take edits after the load as before it', async () => {
+    const index = new FullTextIndex();
+    const paths: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const p = `n${i}.md`;
+      paths.push(p);
+      // `common` in every note (a packed list), `rare` in a few far apart, `often` repeated past the frequency cap.
+      const body = `common ${i % 997 === 0 ? 'rare ' : ''}${i === 2999 ? 'often '.repeat(40) : ''}`;
+      index.upsert(p, `Note ${i}`, body, { size: i, mtime: 1_700_000_000_000 + i, lang: 'en' });
+    }
+    index.remove('n5.md');
+    await index.compact();
+    const loaded = await FullTextIndex.parse(await index.serialize());
+    const words = ['common', 'rare', 'often', 'note'];
+    expect(scores(loaded, words, paths)).toEqual(scores(index, words, paths));
+    for (const i of [1, 2998, 3000]) {
+      for (const ix of [index, loaded]) ix.upsert(`n${i}.md`, `Note ${i}`, 'common rare edited', { lang: 'en' });
+    }
+    paths.push('n3000.md');
+    expect(scores(loaded, [...words, 'edited'], paths)).toEqual(scores(index, [...words, 'edited'], paths));
+    expect(await loaded.serialize()).toBe(await index.serialize());
   });
 });
