@@ -85,7 +85,6 @@ async function main(): Promise<void> {
   const cliData = fresh();
   // In a function of its own, so that neither CLI index is alive while the plugin's is built.
   const cli = await (async () => {
-    const cliData = fresh();
     gc();
     let heap0 = heapNow();
     let t = performance.now();
