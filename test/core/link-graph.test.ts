@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeNote } from '../../src/core/note-record';
 import { VaultModel } from '../../src/core/vault-model';
+import { rng } from '../../bench/src/stats';
 
 /**
  * The model keeps resolved links and backlinks between questions and re-resolves only what a
  * change can affect. Whatever the changes, its answers must be a fresh model's on the same notes.
  */
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Few names in few folders: names repeat across folders, so which one a link picks depends on
 // the source's folder, the path length, and which of them exist at the moment.
