@@ -150,13 +150,11 @@ export async function recheckSources(ctx: AgentContext, domainArg: string, opts:
   }
   // The evidence shares follow the sources as they are now: a changed source may no longer hold a quote.
   const shares = evidenceShares(identified, distillateBody, known);
-  let sharesMoved = false;
-  await notes.update(paths.distillate, (current) => {
-    const patched = patchFrontmatter(current, shares);
-    sharesMoved = patched !== current;
-    return patched;
-  });
-  if (sharesMoved) written.push({ path: paths.distillate, outcome: 'replaced' });
+  // Written only when a share moved: an unchanged distillate is not rewritten, and no `modify` event fires for it.
+  if (patchFrontmatter(ownDistillate.text, shares) !== ownDistillate.text) {
+    await notes.update(paths.distillate, (current) => patchFrontmatter(current, shares));
+    written.push({ path: paths.distillate, outcome: 'replaced' });
+  }
   const record = analyzeNote(paths.critique, critiqueText);
   ctx.model.set(record);
   for (const w of written) if (w.path.endsWith('.md')) ctx.model.set(analyzeNote(w.path, await ctx.vault.read(w.path)));
