@@ -1,5 +1,6 @@
 import { close as closeCb, fstat as fstatCb, open as openCb, promises as fs, read as readCb, readFile as readFileCb, stat as statCb, type Stats } from 'node:fs';
 import * as path from 'node:path';
+import { isUtf8 } from 'node:buffer';
 import { VaultError, type FileStat, type ListedFile, type VaultPort } from '../vault/port';
 import { normalizeVaultPath, PathError } from '../core/layout';
 import { atomicWrite, removeStaleTemps, swapIfUnchanged, TEMP_FILE } from './atomic-write';
@@ -10,8 +11,6 @@ import { atomicWrite, removeStaleTemps, swapIfUnchanged, TEMP_FILE } from './ato
  */
 const SWAP_GRACE_MS = 15;
 
-// ignoreBOM keeps a BOM in the text: dropping it would change the bytes of every note written back.
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 function errnoKind(err: unknown): VaultError['kind'] {
   switch ((err as NodeJS.ErrnoException).code) {
@@ -213,11 +212,11 @@ export class NodeVault implements VaultPort {
 
   private decode(rel: string, buf: Buffer): string {
     if (buf.subarray(0, 8192).includes(0)) throw new VaultError('not-text', rel, `Not a text file: ${rel}`);
-    try {
-      return decoder.decode(buf);
-    } catch {
-      throw new VaultError('not-text', rel, `Not UTF-8 text: ${rel}`);
-    }
+    // Validated first, then decoded: a fatal TextDecoder took ~12 µs a note on a fresh process
+    // (120 ms of a 10k-note `map`), isUtf8 + toString ~1.5 µs. toString keeps a BOM, as it must:
+    // dropping it would change the bytes of every note written back.
+    if (!isUtf8(buf)) throw new VaultError('not-text', rel, `Not UTF-8 text: ${rel}`);
+    return buf.toString('utf8');
   }
 
   async stat(rel: string): Promise<FileStat | null> {

@@ -67,6 +67,27 @@ describe('NodeVault.process', () => {
     expect(readFileSync(path.join(dir, 'b.md'))).toEqual(Buffer.from(`${text}more\r\n`, 'utf8'));
   });
 
+  it('reads a note that is not valid UTF-8 as "not text", never as replaced characters', async () => {
+    const { dir, vault: v } = vault();
+    const bad = {
+      'latin1.md': Buffer.from('caf\xe9 au lait\n', 'latin1'),
+      'surrogate.md': Buffer.from([0x61, 0xed, 0xa0, 0x80, 0x0a]), // an encoded UTF-16 surrogate
+      'overlong.md': Buffer.from([0x61, 0xc0, 0xaf, 0x0a]), // "/" in two bytes
+      'cut.md': Buffer.from([0x61, 0xe2, 0x82]), // a 3-byte character cut short
+    };
+    for (const [name, bytes] of Object.entries(bad)) writeFileSync(path.join(dir, name), bytes);
+    for (const name of Object.keys(bad)) {
+      for (const read of [() => v.read(name), async () => (await v.readWithStat(name)).text]) {
+        const err = await read().catch((e: unknown) => e);
+        expect(err, name).toBeInstanceOf(VaultError);
+        expect((err as VaultError).kind).toBe('not-text');
+        expect((err as VaultError).message).toBe(`Not UTF-8 text: ${name}`);
+      }
+    }
+    writeFileSync(path.join(dir, 'ok.md'), '\uFEFFcafé 🚀\n');
+    expect(await v.read('ok.md')).toBe('\uFEFFcafé 🚀\n');
+  });
+
   it('refuses paths that leave the vault or enter the config folder', async () => {
     const { vault: v } = vault();
     for (const p of ['../x.md', '/etc/passwd', '.obsidian/app.json', 'a/../../b.md', 'C:\\x.md']) {
