@@ -7,6 +7,7 @@ import { DEFAULT_OUTPUT_FOLDER } from '../core/layout';
 import { contextTokensFromEnv, LlmClient, llmConfigFromEnv, type LlmConfig } from '../llm';
 import type { DomParserConstructor, HtmlPage, HtmlToText } from '../sources/html-text';
 import { loadModel } from '../vault/load-model';
+import { RunCancelled } from '../core/errors';
 import type { CliIO } from './io';
 import { NodeDataFolder } from './node-data-folder';
 import type { NodeVault } from './node-vault';
@@ -68,11 +69,12 @@ export async function cliAgentContext(io: CliIO, vaultArg: string, flags: LlmFla
     : Promise.resolve(null);
   let model: VaultModel;
   try {
-    model = await loadModel(vault, DEFAULT_OUTPUT_FOLDER, { files, onProgress: (d, t) => io.progress(`Reading notes ${d}/${t}`) });
+    model = await loadModel(vault, DEFAULT_OUTPUT_FOLDER, { files, signal: controller.signal, onProgress: (d, t) => io.progress(`Reading notes ${d}/${t}`) });
   } catch (err) {
     await (await earlyStart)?.release();
     process.off('SIGINT', onSigint);
-    throw err;
+    // Ctrl-C stopped the reading: said as every cancel is, not as a failure.
+    throw controller.signal.aborted ? new RunCancelled() : err;
   }
   const early = await earlyStart;
   io.progress('');

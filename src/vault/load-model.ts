@@ -1,4 +1,5 @@
-import { analyzeNote, unreadableRecord } from '../core/note-record';
+import { abortError } from '../core/abort';
+import { analyzeNote, unreadableRecord, type NoteRecord } from '../core/note-record';
 import { VaultModel } from '../core/vault-model';
 import { VaultError, type ListedFile, type VaultPort } from './port';
 
@@ -6,7 +7,13 @@ import { VaultError, type ListedFile, type VaultPort } from './port';
 export async function loadModel(
   vault: VaultPort,
   outputFolder: string,
-  opts: { concurrency?: number; onProgress?: (done: number, total: number) => void; files?: readonly ListedFile[] } = {},
+  opts: {
+    concurrency?: number;
+    onProgress?: (done: number, total: number) => void;
+    files?: readonly ListedFile[];
+    /** Ctrl-C: no further note is read, and the load rejects with an abort error. */
+    signal?: AbortSignal;
+  } = {},
 ): Promise<VaultModel> {
   const model = new VaultModel(outputFolder);
   // A caller that listed the vault already (to start on one note first) passes its listing.
@@ -15,7 +22,7 @@ export async function loadModel(
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
-    while (next < files.length) {
+    while (next < files.length && !opts.signal?.aborted) {
       const file = files[next++]!;
       model.set(await readRecord(vault, file.path));
       done++;
@@ -23,10 +30,11 @@ export async function loadModel(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  if (opts.signal?.aborted) throw abortError(opts.signal);
   return model;
 }
 
-export async function readRecord(vault: VaultPort, path: string) {
+export async function readRecord(vault: VaultPort, path: string): Promise<NoteRecord> {
   try {
     if (vault.readWithStat) {
       const { text, stat } = await vault.readWithStat(path);

@@ -8,7 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { OpenAiTestServer, type ChatRequestBody, type RecordedRequest } from '../support/openai-server';
 import { scriptedAgents } from '../support/scripted-agents';
@@ -81,10 +81,10 @@ interface Bin {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** The built bin with HELD_NOTE's open() held until release(). */
-function startBin(args: string[]): Bin {
+/** The built bin with HELD_NOTE's open() (or with '*', every note's) held until release(). */
+function startBin(args: string[], hold = path.join(vault.dir, HELD_NOTE)): Bin {
   const child = spawn(process.execPath, ['--require', HOLD_OPEN, BIN, ...args], {
-    env: { ...process.env, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: '', GROUNDWORK_MODEL: 'test-model', GROUNDWORK_TEST_HOLD_OPEN: path.join(vault.dir, HELD_NOTE) },
+    env: { ...process.env, OPENAI_BASE_URL: server.url, OPENAI_API_KEY: '', GROUNDWORK_MODEL: 'test-model', GROUNDWORK_TEST_HOLD_OPEN: hold },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const waiters: { re: RegExp; resolve: () => void }[] = [];
@@ -211,6 +211,30 @@ describe('research starts the domain note digest before the vault is read', () =
     expect(expectOneClearLine(b.stderr)).toMatch(/^groundwork: Cancelled/);
     expect(server.chatRequests).toHaveLength(1);
     expect(server.abortedRequests).toBe(1);
+    expect(personFiles(vault.dir)).toEqual(before);
+  });
+});
+
+describe('Ctrl-C while the vault is read', () => {
+  it('stops the reading: the notes not yet opened never are, and the run says it was cancelled', async () => {
+    // 300 more notes, so that the reads in flight when Ctrl-C comes are a small part of the vault.
+    mkdirSync(path.join(vault.dir, 'Filler'));
+    for (let i = 0; i < 300; i++) writeFileSync(path.join(vault.dir, 'Filler', `Filler ${i}.md`), `# Filler ${i}\n\nSome text.\n`);
+    const total = (readdirSync(vault.dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.md') && !f.startsWith('.')).length;
+    const before = personFiles(vault.dir);
+    // Every note's open() is held: the load is provably under way and unfinished when Ctrl-C comes.
+    const b = startBin(['research', vault.dir, DOMAIN, '--dry-run'], '*');
+    await b.saw(/hold-open: holding/);
+    b.kill('SIGINT');
+    await b.saw(/Cancelling/);
+    b.release();
+    expect(await b.exit).toBe(1);
+    expect(expectOneClearLine(b.stderr)).toMatch(/^groundwork: Cancelled/);
+    const opened = Number(/hold-open: opened (\d+) notes/.exec(b.stderr)?.[1]);
+    // At most the reads that were in flight (32 at a time) and those before them.
+    expect(opened).toBeGreaterThan(0);
+    expect(opened).toBeLessThanOrEqual(64);
+    expect(total).toBeGreaterThan(300);
     expect(personFiles(vault.dir)).toEqual(before);
   });
 });
