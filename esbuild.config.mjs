@@ -1,10 +1,11 @@
 // Two builds from one source tree: the Obsidian plugin (main.js, no Node API so it runs on
 // mobile) and the headless CLI (dist/cli.mjs and its chunks in dist/cli/, Node).
 import esbuild from 'esbuild';
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const builtins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
@@ -84,8 +85,23 @@ export const plugin = {
   plugins: [unusedByGrayMatter(/^((node:)?fs|js-yaml)$/), unusedOfOpenai],
 };
 
+// Every source file and the lockfile, hashed: the CLI keys its cache of note records by it
+// (src/cli/build-id.ts), so any change to how a note is read, ours or a parser's, starts afresh.
+function buildId() {
+  const hash = createHash('sha256');
+  const src = fileURLToPath(new URL('src/', import.meta.url));
+  const files = readdirSync(src, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
+  for (const f of files) hash.update(`${f}\0`).update(readFileSync(src + f)).update('\0');
+  hash.update(readFileSync(new URL('package-lock.json', import.meta.url)));
+  return hash.digest('hex').slice(0, 16);
+}
+
 // What the CLI's builds share: Node, unminified (readable stack traces and profiles).
 const node = {
+  define: { __GROUNDWORK_BUILD__: JSON.stringify(buildId()) },
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -6,7 +6,7 @@ import { startEarlyDigest } from '../agents/early-digest';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/layout';
 import { contextTokensFromEnv, LlmClient, llmConfigFromEnv, type LlmConfig } from '../llm';
 import type { DomParserConstructor, HtmlPage, HtmlToText } from '../sources/html-text';
-import { loadModel } from '../vault/load-model';
+import { loadCliModel } from './cli-model';
 import { RunCancelled } from '../core/errors';
 import type { CliIO } from './io';
 import { NodeDataFolder } from './node-data-folder';
@@ -69,7 +69,7 @@ export async function cliAgentContext(io: CliIO, vaultArg: string, flags: LlmFla
     : Promise.resolve(null);
   let model: VaultModel;
   try {
-    model = await loadModel(vault, DEFAULT_OUTPUT_FOLDER, { files, signal: controller.signal, onProgress: (d, t) => io.progress(`Reading notes ${d}/${t}`) });
+    model = await loadCliModel(vault, DEFAULT_OUTPUT_FOLDER, { files, signal: controller.signal, onProgress: (d, t) => io.progress(`Reading notes ${d}/${t}`) });
   } catch (err) {
     await (await earlyStart)?.release();
     process.off('SIGINT', onSigint);

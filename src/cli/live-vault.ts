@@ -1,7 +1,8 @@
 import { stat as statCb } from 'node:fs';
 import * as path from 'node:path';
 import type { VaultModel } from '../core/vault-model';
-import { loadModel, readRecord } from '../vault/load-model';
+import { readRecord } from '../vault/load-model';
+import { loadCliModel } from './cli-model';
 import type { NodeVault } from './node-vault';
 
 /**
@@ -39,7 +40,7 @@ export class LiveVault {
   static async open(vault: NodeVault, outputFolder: string, onProgress?: (done: number, total: number) => void): Promise<LiveVault> {
     // Signatures first: a note changed while the model loads is then re-read by the first refresh.
     const sigs = await signatures(vault);
-    const model = await loadModel(vault, outputFolder, { onProgress });
+    const model = await loadCliModel(vault, outputFolder, { onProgress });
     return new LiveVault(vault, model, sigs);
   }
 

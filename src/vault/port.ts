@@ -12,6 +12,12 @@ export interface FileStat {
   size: number;
   /** Modification time, ms since the epoch. */
   mtime: number;
+  /**
+   * Node only: the status-change time and the inode. No tool sets ctime back, so with them a
+   * rewrite that kept the size and the mtime (a sync tool, `touch -r`) still shows.
+   */
+  ctime?: number;
+  ino?: number;
 }
 
 /** A file found by a listing: its path only, so listing a large vault costs no stat per file. */

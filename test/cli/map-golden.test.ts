@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { EXAMPLE_VAULT, tempVault } from '../support/temp-vault';
@@ -53,8 +53,10 @@ async function recordHashes(dir: string): Promise<Record<string, string>> {
   return out;
 }
 
-function cli(args: string[]): string {
-  const r = runBin(args);
+const CLOCK_AHEAD = path.resolve(__dirname, '../support/clock-ahead.cjs');
+
+function cli(args: string[], env: Record<string, string> = {}): string {
+  const r = runBin(args, env);
   return `exit ${r.code}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
 }
 
@@ -76,6 +78,17 @@ describe.each(['example', 'bad-input', 'generated'])('the %s vault', (name) => {
     const dir = vaults[name]!;
     // The vault's folder differs per run: only its name is left in what is compared.
     const out = [['map', dir, '--json'], ['map', dir], ['check', dir, '--json'], ['check', dir]].map((a) => `$ groundwork ${a.join(' ').replace(dir, '<vault>')}\n${cli(a)}`).join('\n');
+    compare(`${name}.cli.txt`, out.split(dir).join('<vault>'));
+  });
+
+  it('the same bytes again when the notes come from the record cache', () => {
+    const dir = vaults[name]!;
+    // An hour ahead, the notes copied a moment ago are old enough to keep (src/cli/record-cache.ts).
+    const env = { NODE_OPTIONS: `--require ${CLOCK_AHEAD}` };
+    const commands = [['map', dir, '--json'], ['map', dir], ['check', dir, '--json'], ['check', dir]];
+    cli(commands[0]!, env);
+    const out = commands.map((a) => `$ groundwork ${a.join(' ').replace(dir, '<vault>')}\n${cli(a, env)}`).join('\n');
+    expect(existsSync(path.join(dir, '.obsidian', 'plugins', 'groundwork', 'cache', 'note-records.bin'))).toBe(true);
     compare(`${name}.cli.txt`, out.split(dir).join('<vault>'));
   });
 });

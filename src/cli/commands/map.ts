@@ -2,7 +2,7 @@ import { renderMapMarkdown, renderMapText } from '../../core/map-render';
 import { mapToJson } from '../../core/vault-model';
 import { autonomyMapPath, DEFAULT_OUTPUT_FOLDER } from '../../core/layout';
 import { parseNote } from '../../core/frontmatter';
-import { loadModel } from '../../vault/load-model';
+import { loadCliModel } from '../cli-model';
 import { CliFailure } from '../errors';
 import type { CliIO } from '../io';
 import { openVault } from '../open-vault';
@@ -15,7 +15,7 @@ import { refreshEvidence } from '../../agents/evidence';
 
 export async function runMap(io: CliIO, vaultArg: string, flags: { json: boolean; write: boolean }): Promise<number> {
   const vault = await openVault(vaultArg, io.cwd);
-  const model = await loadModel(vault, DEFAULT_OUTPUT_FOLDER, { onProgress: (d, t) => io.progress(`Reading notes ${d}/${t}`) });
+  const model = await loadCliModel(vault, DEFAULT_OUTPUT_FOLDER, { onProgress: (d, t) => io.progress(`Reading notes ${d}/${t}`) });
   io.progress('');
   // Probation can lower a mode, so the map is computed only once the evidence is in.
   await refreshEvidence({ vault, data: cliDataFolder(vault), model, outputFolder: DEFAULT_OUTPUT_FOLDER, maxChars: sourceChars(io.env.GROUNDWORK_SOURCE_CHARS) });
@@ -47,7 +47,7 @@ function sourceChars(raw: string | undefined): number | undefined {
 
 export async function runCheck(io: CliIO, vaultArg: string, flags: { json: boolean }): Promise<number> {
   const vault = await openVault(vaultArg, io.cwd);
-  const model = await loadModel(vault, DEFAULT_OUTPUT_FOLDER, { onProgress: (d, t) => io.progress(`Checking notes ${d}/${t}`) });
+  const model = await loadCliModel(vault, DEFAULT_OUTPUT_FOLDER, { onProgress: (d, t) => io.progress(`Checking notes ${d}/${t}`) });
   io.progress('');
   const { problems } = model.computeMap();
   if (flags.json) io.out(JSON.stringify({ notes: model.size, problems }, null, 2));

@@ -6,7 +6,8 @@ import { refreshEvidence } from '../../agents/evidence';
 import { DEFAULT_OUTPUT_FOLDER, isInside } from '../../core/layout';
 import { Journal } from '../../journal';
 import { llmConfigFromEnv } from '../../llm';
-import { loadModel } from '../../vault/load-model';
+import { loadCliModel } from '../cli-model';
+import type { NodeVault } from '../node-vault';
 import { cliAgentContext } from '../agent-context';
 import { CliFailure, UsageError } from '../errors';
 import type { CliIO } from '../io';
@@ -139,14 +140,14 @@ type Ctx = Awaited<ReturnType<typeof cliAgentContext>>['ctx'];
 
 /** Runs a pass on start, after each burst of changes (debounced) and hourly (daily, weekly); until Ctrl-C. */
 async function watchVault(io: CliIO, ctx: Ctx, pass: () => Promise<RoutinesReport>): Promise<void> {
-  const vault = ctx.vault as Ctx['vault'] & { root: string };
+  const vault = ctx.vault as NodeVault;
   let running: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
   const again = (): void => {
     running = running.then(async () => {
       if (ctx.signal?.aborted) return;
       try {
-        const fresh = await loadModel(ctx.vault, DEFAULT_OUTPUT_FOLDER);
+        const fresh = await loadCliModel(vault, DEFAULT_OUTPUT_FOLDER);
         for (const r of fresh.all()) ctx.model.set(r);
         for (const r of [...ctx.model.all()]) if (!fresh.get(r.path)) ctx.model.delete(r.path);
         await pass();

@@ -1,0 +1,216 @@
+/**
+ * The CLI's record cache (src/cli/record-cache.ts): a run takes a note's record from the last run
+ * only when the note is provably unchanged, and the model it builds is the model a full read
+ * builds. Real folders, the real NodeVault; the clock is the one thing moved (an hour ahead), so
+ * that notes written a moment ago by the test are not "changed just now".
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { NodeVault } from '../../src/cli/node-vault';
+import { cliDataFolder } from '../../src/cli/node-data-folder';
+import { RecordCache } from '../../src/cli/record-cache';
+import { loadModel } from '../../src/vault/load-model';
+import type { FileStat } from '../../src/vault/port';
+import type { VaultModel } from '../../src/core/vault-model';
+import { BIN, runBin } from '../support/run-cli';
+import { EXAMPLE_VAULT, tempVault } from '../support/temp-vault';
+
+const HOLD_OPEN = path.resolve(__dirname, '../support/hold-open.cjs');
+const CLOCK_AHEAD = path.resolve(__dirname, '../support/clock-ahead.cjs');
+const ahead = (): number => Date.now() + 3_600_000;
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+/** The real NodeVault, counting the notes it reads. */
+class CountingVault extends NodeVault {
+  reads: string[] = [];
+  override async readWithStat(rel: string): Promise<{ text: string; stat: FileStat }> {
+    this.reads.push(rel);
+    return super.readWithStat(rel);
+  }
+}
+
+function vault(): string {
+  const v = tempVault(EXAMPLE_VAULT);
+  cleanups.push(v.cleanup);
+  const w = (rel: string, text: string): void => {
+    mkdirSync(path.dirname(path.join(v.dir, rel)), { recursive: true });
+    writeFileSync(path.join(v.dir, rel), text);
+  };
+  w('Alpha.md', '---\ngroundwork: domain\nconfidence: low\n---\n# Alpha\n');
+  w('Gamma.md', '---\ngroundwork: domain\nconfidence: high\ncritical: true\n---\n# Gamma\n');
+  w('Notes/Member.md', '---\ndomain: "[[Alpha]]"\ntags: [ml]\n---\nLinks to [[Gamma]] and [[Nowhere]].\n');
+  // Values JSON could not carry: the cache must give them back exactly.
+  w('Notes/Odd values.md', '---\nx: .nan\ny: -.inf\nz: 2026-12-02\nnested:\n  a: [1, "two", null]\n  b: { c: true }\n---\nBody with #tag and `[[code]]`.\n');
+  w('Notes/Second.md', '# Second\n\nSee [[Member]].\n');
+  return v.dir;
+}
+
+async function load(dir: string, now: () => number = ahead): Promise<{ model: VaultModel; reads: string[] }> {
+  const v = new CountingVault(dir);
+  const cache = await RecordCache.open(v, cliDataFolder(v).root, now);
+  const model = await loadModel(v, 'Groundwork', { store: cache });
+  await cache.save();
+  return { model, reads: v.reads.sort() };
+}
+
+/** The model a full read builds, with nothing cached. */
+async function fresh(dir: string): Promise<VaultModel> {
+  return loadModel(new NodeVault(dir), 'Groundwork');
+}
+
+function records(model: VaultModel): unknown[] {
+  return [...model.all()].sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+const cacheFile = (dir: string): string => path.join(dir, '.obsidian', 'plugins', 'groundwork', 'cache', 'note-records.bin');
+const cachedPaths = (dir: string): string[] => (deserialize(readFileSync(cacheFile(dir))) as { notes: [string][] }).notes.map((n) => n[0]).sort();
+const withRole = (model: VaultModel): string[] => records(model).flatMap((r) => ((r as { role: string | null }).role !== null ? [(r as { path: string }).path] : []));
+
+describe('the record cache', () => {
+  it('a second run reads only the notes with a role, and builds the model a full read builds', async () => {
+    const dir = vault();
+    const first = await load(dir);
+    expect(first.reads.length).toBe(first.model.size);
+    const second = await load(dir);
+    expect(second.reads).toEqual(withRole(second.model));
+    expect(second.reads.length).toBeLessThan(second.model.size);
+    expect(second.reads).toContain('Alpha.md');
+    const full = await fresh(dir);
+    expect(records(second.model)).toEqual(records(full));
+    expect(second.model.computeMap()).toEqual(full.computeMap());
+    const odd = second.model.get('Notes/Odd values.md')!.frontmatter!;
+    expect(odd.x).toBeNaN();
+    expect(odd.y).toBe(-Infinity);
+    // Notes with a role are never kept: trust is read from the note on every run.
+    expect(cachedPaths(dir)).not.toContain('Alpha.md');
+    expect(cachedPaths(dir)).toContain('Notes/Member.md');
+  });
+
+  it('a note rewritten to the same size with its mtime put back is read again', async () => {
+    const dir = vault();
+    const file = path.join(dir, 'Notes/Member.md');
+    // A whole second, so that putting it back is exact.
+    const when = Math.floor(Date.now() / 1000) - 60;
+    utimesSync(file, when, when);
+    await load(dir);
+    const { size } = statSync(file);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('[[Alpha]]', '[[Gamma]]'));
+    utimesSync(file, when, when);
+    expect(statSync(file).size).toBe(size);
+    expect(statSync(file).mtimeMs).toBe(when * 1000);
+    const { model, reads } = await load(dir);
+    expect(reads).toContain('Notes/Member.md');
+    const gamma = model.computeMap().domains.find((d) => d.name === 'Gamma')!;
+    expect(gamma.memberPaths).toContain('Notes/Member.md');
+    expect(records(model)).toEqual(records(await fresh(dir)));
+  });
+
+  it('follows notes deleted, created and renamed since', async () => {
+    const dir = vault();
+    await load(dir);
+    rmSync(path.join(dir, 'Notes/Second.md'));
+    writeFileSync(path.join(dir, 'Notes/Third.md'), '---\ndomain: "[[Gamma]]"\n---\nNew.\n');
+    renameSync(path.join(dir, 'Notes/Member.md'), path.join(dir, 'Notes/Moved.md'));
+    const { model, reads } = await load(dir);
+    expect(reads).toContain('Notes/Third.md');
+    expect(reads).toContain('Notes/Moved.md');
+    expect(model.get('Notes/Second.md')).toBeUndefined();
+    expect(model.get('Notes/Member.md')).toBeUndefined();
+    expect(records(model)).toEqual(records(await fresh(dir)));
+    expect(cachedPaths(dir)).not.toContain('Notes/Second.md');
+    expect(cachedPaths(dir)).not.toContain('Notes/Member.md');
+    expect(cachedPaths(dir)).toContain('Notes/Moved.md');
+  });
+
+  it('keeps no note that changed just before it was read: the next run reads it again', async () => {
+    const dir = vault();
+    // The real clock: every note was written a moment ago.
+    const first = await load(dir, Date.now);
+    const second = await load(dir, Date.now);
+    expect(second.reads).toEqual(first.reads);
+    // Later, the same notes are old enough to keep.
+    await load(dir, ahead);
+    expect((await load(dir, ahead)).reads).toEqual(withRole(first.model));
+  });
+
+  it('uses nothing of a damaged, foreign or tampered file, and writes it anew', async () => {
+    const dir = vault();
+    await load(dir);
+    const good = readFileSync(cacheFile(dir));
+    const parsed = deserialize(good) as { build: string; notes: [string, string, Record<string, unknown>][] };
+    const everyNote = (await fresh(dir)).size;
+    const variants: Record<string, Buffer> = {
+      truncated: good.subarray(0, Math.floor(good.length / 2)),
+      garbage: Buffer.from('not a cache at all'),
+      'another build': serialize({ ...parsed, build: 'another' }),
+      'another format': serialize({ ...parsed, format: 999 }),
+      // A record claiming a role (and so trust) is never taken, whatever its signature says.
+      'a record with a role': serialize({ ...parsed, notes: parsed.notes.map(([p, s, r]) => [p, s, { ...r, role: 'domain', trust: { ...(r.trust as object), confidence: 'high' } }]) }),
+      'a record of another path': serialize({ ...parsed, notes: parsed.notes.map(([p, s, r]) => [p, s, { ...r, path: `${p}x` }]) }),
+      'a record of the wrong shape': serialize({ ...parsed, notes: parsed.notes.map(([p, s, r]) => [p, s, { ...r, links: 'not a list' }]) }),
+    };
+    for (const [name, bytes] of Object.entries(variants)) {
+      writeFileSync(cacheFile(dir), bytes);
+      const { model, reads } = await load(dir);
+      expect(reads.length, name).toBe(everyNote);
+      expect(records(model), name).toEqual(records(await fresh(dir)));
+      // Written anew: the next run takes what it can again.
+      expect((await load(dir)).reads.length, name).toBeLessThan(everyNote);
+    }
+  });
+
+  it('a cache that cannot be written costs the next run its speed, never this run its result', async () => {
+    const dir = vault();
+    // A file where the cache folder would be: every write of the cache fails.
+    mkdirSync(path.join(dir, '.obsidian', 'plugins', 'groundwork'), { recursive: true });
+    writeFileSync(path.join(dir, '.obsidian', 'plugins', 'groundwork', 'cache'), 'in the way');
+    const env = { NODE_OPTIONS: `--require ${CLOCK_AHEAD}` };
+    const one = runBin(['map', dir, '--json'], env);
+    const two = runBin(['map', dir, '--json'], env);
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(JSON.parse(one.stdout)).toEqual(JSON.parse(runBin(['map', dir, '--json']).stdout));
+  });
+});
+
+describe('the built CLI with the record cache', () => {
+  it('a second map never opens an unchanged note without a role, and prints the same bytes', async () => {
+    const dir = vault();
+    const env = { ...process.env, NODE_OPTIONS: `--require ${CLOCK_AHEAD}` };
+    const first = runBin(['map', dir, '--json'], { NODE_OPTIONS: env.NODE_OPTIONS });
+    expect(first.code, first.stderr).toBe(0);
+    // The note's open() is held until stdin ends, which this test lets happen only once the map
+    // is printed (or the note is held): a run that opened it could not have printed the map.
+    const child = spawn(process.execPath, ['--require', HOLD_OPEN, BIN, 'map', dir, '--json'], {
+      env: { ...env, GROUNDWORK_TEST_HOLD_OPEN: path.join(dir, 'Notes/Member.md') },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const printed = (): boolean => {
+      try {
+        JSON.parse(stdout);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (printed()) child.stdin.end();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/hold-open: holding/.test(stderr)) child.stdin.end();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/hold-open: holding/);
+    expect(code).toBe(0);
+    expect(stdout).toBe(first.stdout);
+  });
+});
