@@ -85,20 +85,31 @@ function scale(size) {
     const g = generateVault(dir, size);
     log(`${size}: generated ${g.notes} notes, ${r1(g.bytes / 2 ** 20)} MB in ${Date.now() - t} ms`);
     const runs = size >= 50000 ? 3 : 5;
+    const cli = path.join(TMP, 'cli', 'groundwork.cjs');
+    // The CLI's record cache (src/cli/record-cache.ts): removed for a first run, kept for a second.
+    const recordCache = path.join(dir, '.obsidian', 'plugins', 'groundwork', 'cache', 'note-records.bin');
+    // It keeps no note changed within 3 s of its read: the vault must be older than that first.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3500);
     const map = [];
+    const mapWarm = [];
     const read = [];
-    // Interleaved so a burst of noise on this machine hits both sides.
+    // Interleaved so a burst of noise on this machine hits every side.
     for (let i = 0; i < runs; i++) {
-      const m = measure([path.join(TMP, 'cli', 'groundwork.cjs'), 'map', dir, '--json']);
+      fs.rmSync(recordCache, { force: true });
+      const m = measure([cli, 'map', dir, '--json']);
       const domains = JSON.parse(m.stdout).domains.length;
       if (domains !== g.domains) throw new Error(`map found ${domains} domains, expected ${g.domains}`);
+      if (!fs.existsSync(recordCache)) throw new Error('map wrote no record cache: the second run would not be one');
       map.push(m);
       read.push(measure([path.join(BENCH, 'read-all.mjs'), dir]));
+      const w = measure([cli, 'map', dir, '--json']);
+      if (w.stdout !== m.stdout) throw new Error('map from the record cache printed other bytes than a first run');
+      mapWarm.push(w);
     }
-    log(`${size}: map ${r1(median(map.map((x) => x.ms)), 0)} ms vs read ${r1(median(read.map((x) => x.ms)), 0)} ms`);
-    // research at scale: a cold dry run builds and saves the index; warm ones load it.
-    const cli = path.join(TMP, 'cli', 'groundwork.cjs');
+    log(`${size}: map ${r1(median(map.map((x) => x.ms)), 0)} ms, from the record cache ${r1(median(mapWarm.map((x) => x.ms)), 0)} ms, vs read ${r1(median(read.map((x) => x.ms)), 0)} ms`);
+    // research at scale: a cold dry run (no record cache, no index) builds and saves both; warm ones load them.
     const domain = JSON.parse(map[0].stdout).domains[0].name;
+    fs.rmSync(recordCache, { force: true });
     const coldDry = measure([cli, 'research', dir, domain, '--dry-run']);
     const warmDry = [];
     for (let i = 0; i < runs; i++) warmDry.push(measure([cli, 'research', dir, domain, '--dry-run']));
@@ -113,8 +124,10 @@ function scale(size) {
     const model = nodeJson(path.join(TMP, 'bin', 'model.cjs'), [dir, '50', size >= 50000 ? '5' : '20'], ['--expose-gc']);
     log(`${size}: in-process model/index/query in ${Date.now() - t} ms`);
     const mapMs = median(map.map((x) => x.ms));
+    const warmMs = median(mapWarm.map((x) => x.ms));
     const readMs = median(read.map((x) => x.ms));
     const mapRss = median(map.map((x) => x.rssMB));
+    const warmRss = median(mapWarm.map((x) => x.rssMB));
     const readRss = median(read.map((x) => x.rssMB));
     return {
       size,
@@ -124,18 +137,22 @@ function scale(size) {
       megabytes: r1(g.bytes / 2 ** 20),
       runs,
       map: { medianMs: r1(mapMs, 0), rssMB: r1(mapRss, 0), allMs: map.map((x) => r1(x.ms, 0)) },
+      mapWarm: { medianMs: r1(warmMs, 0), rssMB: r1(warmRss, 0), allMs: mapWarm.map((x) => r1(x.ms, 0)) },
       readAll: { medianMs: r1(readMs, 0), rssMB: r1(readRss, 0), allMs: read.map((x) => r1(x.ms, 0)) },
       research: {
         domain,
         coldDryRun: { ms: r1(coldDry.ms, 0), rssMB: r1(coldDry.rssMB, 0) },
         warmDryRun: { medianMs: r1(median(warmDry.map((x) => x.ms)), 0), rssMB: r1(median(warmDry.map((x) => x.rssMB)), 0), allMs: warmDry.map((x) => r1(x.ms, 0)) },
-        warmVsMap: r1(median(warmDry.map((x) => x.ms)) / mapMs, 2),
+        // Both from their caches: the stricter of the two comparisons.
+        warmVsMap: r1(median(warmDry.map((x) => x.ms)) / warmMs, 2),
         firstRequest,
       },
       index: large,
       links,
       timeRatio: r1(mapMs / readMs, 2),
       rssRatio: r1(mapRss / readRss, 2),
+      warmTimeRatio: r1(warmMs / readMs, 2),
+      warmRssRatio: r1(warmRss / readRss, 2),
       model,
     };
   } finally {
@@ -154,8 +171,12 @@ function table(res) {
     ['Research, warm: digest calls (calls, wall)', `**${R.warm.digestCalls}** (${R.warm.calls}, ${R.warm.wallMs} ms)`, '0', R.warm.digestCalls === 0 ? 'met' : '**missed**'],
   ];
   for (const s of res.scale) {
-    rows.push([`${s.size / 1000}k notes: \`map --json\` vs reading every file (time)`, `${s.map.medianMs} vs ${s.readAll.medianMs} ms = **${s.timeRatio}×**`, '≤ 2×', ok(s.timeRatio, 2)]);
+    rows.push([`${s.size / 1000}k notes: \`map --json\` vs reading every file (time): a first run (no record cache)`, `${s.map.medianMs} vs ${s.readAll.medianMs} ms = **${s.timeRatio}×**`, '≤ 2×', ok(s.timeRatio, 2)]);
     rows.push([`${s.size / 1000}k notes: same, peak RSS`, `${s.map.rssMB} vs ${s.readAll.rssMB} MB = **${s.rssRatio}×**`, '≤ 2×', ok(s.rssRatio, 2)]);
+    if (s.mapWarm) {
+      rows.push([`${s.size / 1000}k notes: \`map --json\` vs reading every file (time): a second run (notes unchanged, from the record cache)`, `${s.mapWarm.medianMs} vs ${s.readAll.medianMs} ms = **${s.warmTimeRatio}×**`, '≤ 2×', ok(s.warmTimeRatio, 2)]);
+      rows.push([`${s.size / 1000}k notes: same, peak RSS`, `${s.mapWarm.rssMB} vs ${s.readAll.rssMB} MB = **${s.warmRssRatio}×**`, '≤ 2×', ok(s.warmRssRatio, 2)]);
+    }
   }
   for (const s of res.scale) {
     const e = s.model.edit;
@@ -178,9 +199,10 @@ function table(res) {
     const I = s.index;
     const Rs = s.research;
     rows.push([`${k}: full-text index, cold build vs warm load (CLI, in-process)`, `${I.cli.buildMs} ms (${I.cli.buildHeapMB} MB heap) vs **${I.cli.loadMs} ms** (${I.cli.loadHeapMB} MB); file ${I.cli.fileMB} MB`, '', '']);
-    rows.push([`${k}: warm \`research --dry-run\` vs \`map --json\` (time)`, `${Rs.warmDryRun.medianMs} vs ${s.map.medianMs} ms = **${Rs.warmVsMap}×** (cold, index built: ${Rs.coldDryRun.ms} ms)`, '≤ 2×', ok(Rs.warmVsMap, 2)]);
+    const mapBase = s.mapWarm ?? s.map;
+    rows.push([`${k}: warm \`research --dry-run\` vs \`map --json\`${s.mapWarm ? ' (both from their caches)' : ''} (time)`, `${Rs.warmDryRun.medianMs} vs ${mapBase.medianMs} ms = **${Rs.warmVsMap}×** (cold, index and records built: ${Rs.coldDryRun.ms} ms)`, '≤ 2×', ok(Rs.warmVsMap, 2)]);
     rows.push([`${k}: warm \`research --dry-run\` peak RSS`, `**${Rs.warmDryRun.rssMB} MB** (cold ${Rs.coldDryRun.rssMB} MB)`, s.size === 50000 ? '≤ 300 MB' : '', s.size === 50000 ? ok(Rs.warmDryRun.rssMB, 300) : '']);
-    rows.push([`${k}: CLI \`research\` start → first model request vs \`map --json\``, `**${Rs.firstRequest.medianMs}** vs ${s.map.medianMs} ms`, '≤ map', ok(Rs.firstRequest.medianMs, s.map.medianMs)]);
+    rows.push([`${k}: CLI \`research\` start → first model request vs \`map --json\`${s.mapWarm ? ' from its cache' : ''}`, `**${Rs.firstRequest.medianMs}** vs ${mapBase.medianMs} ms`, '≤ map', ok(Rs.firstRequest.medianMs, mapBase.medianMs)]);
     const cpu = I.plugin.buildLongestSliceCpuMs ?? null;
     rows.push([
       `${k}: plugin index build, longest main-thread slice (build / load of the saved file)`,
