@@ -167,6 +167,7 @@ describe('the record cache', () => {
   it('a cache that cannot be written costs the next run its speed, never this run its result', async () => {
     const dir = vault();
     // A file where the cache folder would be: every write of the cache fails.
+    rmSync(path.join(dir, '.obsidian', 'plugins', 'groundwork', 'cache'), { recursive: true, force: true });
     mkdirSync(path.join(dir, '.obsidian', 'plugins', 'groundwork'), { recursive: true });
     writeFileSync(path.join(dir, '.obsidian', 'plugins', 'groundwork', 'cache'), 'in the way');
     const env = { NODE_OPTIONS: `--require ${CLOCK_AHEAD}` };
