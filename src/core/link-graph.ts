@@ -94,6 +94,11 @@ export class LinkGraph {
 
   /** A note's path came into being (created, or the new side of a rename). */
   pathAdded(path: string): void {
+    // Nothing resolved yet (a model being loaded): there is nothing the new path could change.
+    if (this.out.size === 0) {
+      this.pending?.add(path);
+      return;
+    }
     const name = linkNameKey(path);
     const touched: string[] = [...(this.unresolved.get(name) ?? [])];
     for (const q of this.resolver.candidates(name)) touched.push(...(this.back.get(q) ?? []));
