@@ -142,7 +142,7 @@ describe('the record cache', () => {
     const dir = vault();
     await load(dir);
     const good = readFileSync(cacheFile(dir));
-    const parsed = deserialize(good) as { build: string; notes: [string, string, Record<string, unknown>][] };
+    const parsed = deserialize(good) as { build: string; notes: [string, number, number, number, number, Record<string, unknown>][] };
     const everyNote = (await fresh(dir)).size;
     const variants: Record<string, Buffer> = {
       truncated: good.subarray(0, Math.floor(good.length / 2)),
@@ -150,9 +150,9 @@ describe('the record cache', () => {
       'another build': serialize({ ...parsed, build: 'another' }),
       'another format': serialize({ ...parsed, format: 999 }),
       // A record claiming a role (and so trust) is never taken, whatever its signature says.
-      'a record with a role': serialize({ ...parsed, notes: parsed.notes.map(([p, s, r]) => [p, s, { ...r, role: 'domain', trust: { ...(r.trust as object), confidence: 'high' } }]) }),
-      'a record of another path': serialize({ ...parsed, notes: parsed.notes.map(([p, s, r]) => [p, s, { ...r, path: `${p}x` }]) }),
-      'a record of the wrong shape': serialize({ ...parsed, notes: parsed.notes.map(([p, s, r]) => [p, s, { ...r, links: 'not a list' }]) }),
+      'a record with a role': serialize({ ...parsed, notes: parsed.notes.map(([p, a, b, c, d, r]) => [p, a, b, c, d, { ...r, role: 'domain', trust: { ...(r.trust as object), confidence: 'high' } }]) }),
+      'a record of another path': serialize({ ...parsed, notes: parsed.notes.map(([p, a, b, c, d, r]) => [p, a, b, c, d, { ...r, path: `${p}x` }]) }),
+      'a record of the wrong shape': serialize({ ...parsed, notes: parsed.notes.map(([p, a, b, c, d, r]) => [p, a, b, c, d, { ...r, links: 'not a list' }]) }),
     };
     for (const [name, bytes] of Object.entries(variants)) {
       writeFileSync(cacheFile(dir), bytes);
