@@ -91,7 +91,7 @@ function readStatFast<T>(abs: string, decode: (bytes: Buffer) => T): Promise<{ v
               if (e) throw e;
               value = decode(buf.subarray(0, length));
             } catch (e4) {
-              return reject(e4 as Error);
+              return reject(e4 instanceof Error ? e4 : new Error(String(e4)));
             } finally {
               returnBuffer(buf);
             }
