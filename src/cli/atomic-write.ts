@@ -59,7 +59,7 @@ export async function sweepStaleTemps(dir: string): Promise<void> {
  * Writes through a temp file in the same folder and renames it over the target, so a reader (or
  * a crash) sees either the old bytes or the new ones, never half a file.
  */
-export async function atomicWrite(absPath: string, data: string | Uint8Array, opts: { exclusive?: boolean } = {}): Promise<void> {
+export async function atomicWrite(absPath: string, data: string | Uint8Array | Iterable<Uint8Array>, opts: { exclusive?: boolean } = {}): Promise<void> {
   await fs.mkdir(path.dirname(absPath), { recursive: true });
   const tmp = siblingName(absPath, 'tmp');
   try {

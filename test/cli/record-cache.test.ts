@@ -68,7 +68,33 @@ function records(model: VaultModel): unknown[] {
 }
 
 const cacheFile = (dir: string): string => path.join(dir, '.obsidian', 'plugins', 'groundwork', 'cache', 'note-records.bin');
-const cachedPaths = (dir: string): string[] => (deserialize(readFileSync(cacheFile(dir))) as { notes: [string][] }).notes.map((n) => n[0]).sort();
+
+type Entry = [number, number, number, number, Record<string, unknown>];
+
+/** The cache file's frames: a 4-byte length, then the V8-serialized payload (src/cli/record-cache.ts). */
+function readCache(dir: string): { header: Record<string, unknown>; notes: Entry[] } {
+  const bytes = readFileSync(cacheFile(dir));
+  const frames: unknown[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const n = bytes.readUInt32LE(at);
+    frames.push(deserialize(bytes.subarray(at + 4, at + 4 + n)));
+    at += 4 + n;
+  }
+  return { header: frames[0] as Record<string, unknown>, notes: (frames.slice(1) as Entry[][]).flat() };
+}
+
+function framed(...values: unknown[]): Buffer {
+  return Buffer.concat(
+    values.flatMap((v) => {
+      const payload = serialize(v);
+      const length = Buffer.alloc(4);
+      length.writeUInt32LE(payload.length);
+      return [length, payload];
+    }),
+  );
+}
+
+const cachedPaths = (dir: string): string[] => readCache(dir).notes.map((n) => n[4].path as string).sort();
 const withRole = (model: VaultModel): string[] => records(model).flatMap((r) => ((r as { role: string | null }).role !== null ? [(r as { path: string }).path] : []));
 
 describe('the record cache', () => {
@@ -142,17 +168,20 @@ describe('the record cache', () => {
     const dir = vault();
     await load(dir);
     const good = readFileSync(cacheFile(dir));
-    const parsed = deserialize(good) as { build: string; notes: [string, number, number, number, number, Record<string, unknown>][] };
+    const { header, notes } = readCache(dir);
+    expect(notes.length).toBeGreaterThan(0);
     const everyNote = (await fresh(dir)).size;
     const variants: Record<string, Buffer> = {
-      truncated: good.subarray(0, Math.floor(good.length / 2)),
+      'cut short': good.subarray(0, good.length - 7),
+      'cut after its header': framed(header),
       garbage: Buffer.from('not a cache at all'),
-      'another build': serialize({ ...parsed, build: 'another' }),
-      'another format': serialize({ ...parsed, format: 999 }),
+      'another build': framed({ ...header, build: 'another' }, notes),
+      'another format': framed({ ...header, format: 999 }, notes),
+      'a frame that is no list': framed(header, { notes }),
       // A record claiming a role (and so trust) is never taken, whatever its signature says.
-      'a record with a role': serialize({ ...parsed, notes: parsed.notes.map(([p, a, b, c, d, r]) => [p, a, b, c, d, { ...r, role: 'domain', trust: { ...(r.trust as object), confidence: 'high' } }]) }),
-      'a record of another path': serialize({ ...parsed, notes: parsed.notes.map(([p, a, b, c, d, r]) => [p, a, b, c, d, { ...r, path: `${p}x` }]) }),
-      'a record of the wrong shape': serialize({ ...parsed, notes: parsed.notes.map(([p, a, b, c, d, r]) => [p, a, b, c, d, { ...r, links: 'not a list' }]) }),
+      'a record with a role': framed(header, notes.map(([a, b, c, d, r]) => [a, b, c, d, { ...r, role: 'domain', trust: { ...(r.trust as object), confidence: 'high' } }])),
+      'a signature of strings': framed(header, notes.map(([a, b, c, d, r]) => [String(a), String(b), String(c), String(d), r])),
+      'a record of the wrong shape': framed(header, notes.map(([a, b, c, d, r]) => [a, b, c, d, { ...r, links: 'not a list' }])),
     };
     for (const [name, bytes] of Object.entries(variants)) {
       writeFileSync(cacheFile(dir), bytes);
