@@ -161,6 +161,19 @@ function scale(size) {
 }
 
 // ---------------------------------------------------------------- table
+function writeReadmeTable(results, md) {
+  const readme = path.join(BENCH, 'README.md');
+  if (!fs.existsSync(readme)) return;
+  const text = fs.readFileSync(readme, 'utf8');
+  const start = '<!-- results:start -->';
+  const end = '<!-- results:end -->';
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b <= a) return;
+  const stamp = `Run ${results.date.slice(0, 16).replace('T', ' ')} UTC at ${results.commit}, node ${results.machine.node}, ${results.machine.cpus} cores, ${results.totalSeconds} s in all.`;
+  fs.writeFileSync(readme, `${text.slice(0, a + start.length)}\n${stamp}\n\n${md}\n${text.slice(b)}`);
+}
+
 function table(res) {
   const R = res.research;
   const ok = (v, goal) => (v <= goal ? 'met' : '**missed**');
@@ -200,7 +213,16 @@ function table(res) {
     const Rs = s.research;
     rows.push([`${k}: full-text index, cold build vs warm load (CLI, in-process)`, `${I.cli.buildMs} ms (${I.cli.buildHeapMB} MB heap) vs **${I.cli.loadMs} ms** (${I.cli.loadHeapMB} MB); file ${I.cli.fileMB} MB`, '', '']);
     const mapBase = s.mapWarm ?? s.map;
-    rows.push([`${k}: warm \`research --dry-run\` vs \`map --json\`${s.mapWarm ? ' (both from their caches)' : ''} (time)`, `${Rs.warmDryRun.medianMs} vs ${mapBase.medianMs} ms = **${Rs.warmVsMap}×** (cold, index and records built: ${Rs.coldDryRun.ms} ms)`, '≤ 2×', ok(Rs.warmVsMap, 2)]);
+    if (s.mapWarm) {
+      // Against both of map's runs: the goal was set when map read every note, as its first run still does.
+      const vsFirst = r1(Rs.warmDryRun.medianMs / s.map.medianMs, 2);
+      rows.push([
+        `${k}: warm \`research --dry-run\` (index and records from their caches) vs \`map --json\`, its first run / its second run (time)`,
+        `${Rs.warmDryRun.medianMs} vs ${s.map.medianMs} / ${s.mapWarm.medianMs} ms = **${vsFirst}×** / **${Rs.warmVsMap}×** (cold, index and records built: ${Rs.coldDryRun.ms} ms)`,
+        '≤ 2×',
+        `${ok(vsFirst, 2)} / ${ok(Rs.warmVsMap, 2)}`,
+      ]);
+    } else rows.push([`${k}: warm \`research --dry-run\` vs \`map --json\` (time)`, `${Rs.warmDryRun.medianMs} vs ${mapBase.medianMs} ms = **${Rs.warmVsMap}×** (cold, index built: ${Rs.coldDryRun.ms} ms)`, '≤ 2×', ok(Rs.warmVsMap, 2)]);
     rows.push([`${k}: warm \`research --dry-run\` peak RSS`, `**${Rs.warmDryRun.rssMB} MB** (cold ${Rs.coldDryRun.rssMB} MB)`, s.size === 50000 ? '≤ 300 MB' : '', s.size === 50000 ? ok(Rs.warmDryRun.rssMB, 300) : '']);
     rows.push([`${k}: CLI \`research\` start → first model request vs \`map --json\`${s.mapWarm ? ' from its cache' : ''}`, `**${Rs.firstRequest.medianMs}** vs ${mapBase.medianMs} ms`, '≤ map', ok(Rs.firstRequest.medianMs, mapBase.medianMs)]);
     const cpu = I.plugin.buildLongestSliceCpuMs ?? null;
@@ -275,23 +297,21 @@ async function main() {
   };
   const md = table(results);
   fs.writeFileSync(path.join(BENCH, onlyScale ? 'results-scale.json' : 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const readme = path.join(BENCH, 'README.md');
-  if (fs.existsSync(readme) && !quick && !onlyScale && !args.includes('--sizes')) {
-    const text = fs.readFileSync(readme, 'utf8');
-    const start = '<!-- results:start -->';
-    const end = '<!-- results:end -->';
-    const a = text.indexOf(start);
-    const b = text.indexOf(end);
-    if (a >= 0 && b > a) {
-      const stamp = `Run ${results.date.slice(0, 16).replace('T', ' ')} UTC at ${commit}, node ${process.version}, ${results.machine.cpus} cores, ${totalS} s in all.`;
-      fs.writeFileSync(readme, `${text.slice(0, a + start.length)}\n${stamp}\n\n${md}\n${text.slice(b)}`);
-    }
-  }
+  if (!quick && !onlyScale && !args.includes('--sizes')) writeReadmeTable(results, md);
   process.stdout.write(`${md}\n\nbench/results.json written; ${totalS} s in all.\n`);
   if (!keep) for (const d of ['plugin', 'cli', 'bin']) fs.rmSync(path.join(TMP, d), { recursive: true, force: true });
 }
 
-main().catch((err) => {
+/** `--table-from FILE`: the table of a saved results file, written into README.md as a run would. */
+function tableFrom(file) {
+  const results = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const md = table(results);
+  writeReadmeTable(results, md);
+  process.stdout.write(`${md}\n`);
+}
+
+const tableFromAt = args.indexOf('--table-from');
+(tableFromAt >= 0 ? Promise.resolve().then(() => tableFrom(args[tableFromAt + 1])) : main()).catch((err) => {
   console.error(err);
   process.exit(1);
 });
