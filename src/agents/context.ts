@@ -48,6 +48,12 @@ export interface AgentContext {
    * loops run in slices; without it they run in one piece.
    */
   yieldNow?: () => Promise<void>;
+  /**
+   * The model outlives the run (the plugin's live model): the scout resolves every note's links
+   * once, in slices, and the model keeps them current. A one-shot run resolves only the links
+   * that can reach the notes it asks about.
+   */
+  keepsModel?: boolean;
 }
 
 export function nowIso(ctx: AgentContext): string {

@@ -172,6 +172,7 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
     onProgress: (done, total, label) => ctx.onProgress?.({ stage: 'gather', done, total, message: label }),
     onSource: startDigest,
     pause,
+    wholeLinkIndex: ctx.keepsModel === true,
   }).catch(async (err: unknown) => {
     // No digest may be left running after the run ends; then a cancel reads as a cancel.
     await Promise.allSettled([...digestJobs, opts.early?.release()]);

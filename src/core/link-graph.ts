@@ -32,8 +32,14 @@ export class LinkGraph {
   private readonly back = new Map<string, string[]>();
   /** Link name → sources with a link of that name that resolved to nothing. */
   private readonly unresolved = new Map<string, string[]>();
-  /** Once the backlinks were asked for: sources that still need an entry for them to be whole. */
+  /** Once `ready` was called: sources that still need an entry for the backlinks to be whole. */
   private pending: Set<string> | null = null;
+  /**
+   * Until then: link name → the sources with a link of that name, so that the backlinks of one
+   * note resolve only the sources that could link to it (a one-shot run asks about a few dozen
+   * notes; resolving every link of 50,000 notes for them took ~0.9 s). Dropped on any change.
+   */
+  private byName: Map<string, string[]> | null = null;
 
   constructor(
     private readonly resolver: LinkResolver,
@@ -52,9 +58,10 @@ export class LinkGraph {
 
   /** Where one of a note's links resolves: from its entry when the note has that link, else resolved now. */
   resolveFrom(path: string, target: string): string | null {
-    const i = this.linksOf(path)?.indexOf(target) ?? -1;
-    if (i < 0) return this.resolver.resolve(target, path);
-    return (this.out.get(path) ?? this.compute(path)).resolved[i]!;
+    const entry = this.out.get(path);
+    const i = entry ? (this.linksOf(path)?.indexOf(target) ?? -1) : -1;
+    // Without an entry, the one link is resolved alone: the note's other links may never be asked about.
+    return i < 0 ? this.resolver.resolve(target, path) : entry!.resolved[i]!;
   }
 
   /**
@@ -62,6 +69,7 @@ export class LinkGraph {
    * question may come on a large vault: without it, this one resolves every pending note at once.
    */
   backlinksTo(path: string): string[] {
+    if (this.pending === null) return this.backlinksByName(path);
     this.drainNow();
     const list = this.back.get(path);
     if (!list) return [];
@@ -71,6 +79,7 @@ export class LinkGraph {
 
   /** How many notes link to a note (itself left out). */
   backlinkCount(path: string): number {
+    if (this.pending === null) return this.backlinksByName(path).length;
     this.drainNow();
     const list = this.back.get(path);
     return list ? list.length - (list.includes(path) ? 1 : 0) : 0;
@@ -89,11 +98,13 @@ export class LinkGraph {
 
   /** A note's text changed: its links are resolved again when next asked. */
   invalidate(path: string): void {
+    this.byName = null;
     this.drop([path]);
   }
 
   /** A note's path came into being (created, or the new side of a rename). */
   pathAdded(path: string): void {
+    this.byName = null;
     // Nothing resolved yet (a model being loaded): there is nothing the new path could change.
     if (this.out.size === 0) {
       this.pending?.add(path);
@@ -108,8 +119,40 @@ export class LinkGraph {
 
   /** A note's path is gone (deleted, or the old side of a rename). */
   pathRemoved(path: string): void {
+    this.byName = null;
     this.drop([path, ...(this.back.get(path) ?? [])]);
     this.pending?.delete(path);
+  }
+
+  /**
+   * The backlinks of one note before `ready`: only a link with the note's name can resolve to it
+   * (LinkResolver picks among the notes of a link's name), so only the sources with such a link
+   * are resolved. The same answer as the whole backlink index gives, sorted, the note itself left out.
+   */
+  private backlinksByName(path: string): string[] {
+    if (!this.byName) {
+      const index = new Map<string, string[]>();
+      for (const source of this.paths()) {
+        const links = this.linksOf(source);
+        if (!links) continue;
+        let last = '';
+        for (const t of links) {
+          const name = linkNameKey(t);
+          if (name === '' || name === last) continue;
+          last = name;
+          const list = index.get(name);
+          if (!list) index.set(name, [source]);
+          else if (list[list.length - 1] !== source) list.push(source);
+        }
+      }
+      this.byName = index;
+    }
+    const out: string[] = [];
+    for (const source of this.byName.get(linkNameKey(path)) ?? NONE) {
+      if (source === path) continue;
+      if ((this.out.get(source) ?? this.compute(source)).resolved.includes(path)) out.push(source);
+    }
+    return out.sort();
   }
 
   private startBacklinks(): Set<string> {

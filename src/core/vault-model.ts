@@ -139,7 +139,11 @@ export class VaultModel {
     return this.graph.linksFrom(path);
   }
 
-  /** The notes linking to a note (never itself), sorted. Await `linksReady` first on a large vault. */
+  /**
+   * The notes linking to a note (never itself), sorted. Before `linksReady`, found through the
+   * links carrying the note's name (a few questions on a large vault); after it, from the whole
+   * backlink index, kept up to date (many questions on a model that lives on).
+   */
   backlinksTo(path: string): string[] {
     return this.graph.backlinksTo(path);
   }

@@ -86,6 +86,7 @@ export class AgentRunner {
       signal,
       onProgress: (p) => this.show(p),
       yieldNow: yieldToUi,
+      keepsModel: true,
     };
   }
 

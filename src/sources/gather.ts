@@ -49,6 +49,8 @@ export interface GatherSourcesOptions {
   fetchConcurrency?: number;
   /** Gives the event loop back during the ranking's long loops, so digests already started get their requests out. */
   pause?: Pause;
+  /** The model lives on: resolve every link once and keep them (GatherVaultOptions.wholeLinkIndex). */
+  wholeLinkIndex?: boolean;
 }
 
 type Planned =
@@ -121,7 +123,7 @@ export async function gatherSources(opts: GatherSourcesOptions): Promise<Numbere
    */
   const reservedForUrls = Math.min(personUrls.length, maxSources - 1);
   const noteSlots = maxSources - reservedForUrls;
-  const ranked = await gatherVaultCandidates({ vault, model, index, domainPath, outputFolder, limit: noteSlots + reservedForUrls + SPARE_NOTES, pause: opts.pause });
+  const ranked = await gatherVaultCandidates({ vault, model, index, domainPath, outputFolder, limit: noteSlots + reservedForUrls + SPARE_NOTES, pause: opts.pause, wholeLinkIndex: opts.wholeLinkIndex });
   const spare = ranked.slice(noteSlots);
   const plan: Planned[] = ranked.slice(0, noteSlots).map((c) => ({ kind: 'note', path: c.path, reason: c.reason, score: c.score }));
   for (const url of personUrls) if (plan.length < maxSources) plan.push({ kind: 'web', url, reason: 'url' });

@@ -43,6 +43,12 @@ export interface GatherVaultOptions {
    * changed (every note's on a fresh model: a second at 50k notes; few on the plugin's live one).
    */
   pause?: Pause;
+  /**
+   * The model lives on (the plugin): every note's links are resolved once, through `pause`, and
+   * kept current by the model. Otherwise (a one-shot run) only the links that can reach the notes
+   * asked about are resolved: LinkGraph's backlinks by name, ~0.9 s less at 50k notes.
+   */
+  wholeLinkIndex?: boolean;
 }
 
 /**
@@ -144,7 +150,7 @@ export async function gatherVaultCandidates(opts: GatherVaultOptions): Promise<V
   for (const p of await membersOf(model, domainPath, opts.pause)) offer(p, 'member', 1);
 
   // Links and backlinks, breadth first, walking only through notes the agents may read.
-  await model.linksReady(opts.pause);
+  if (opts.wholeLinkIndex) await model.linksReady(opts.pause);
   const visited = new Set<string>([domainPath]);
   let frontier = [domainPath];
   for (let hop = 1; hop <= 2; hop++) {
