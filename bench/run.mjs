@@ -224,7 +224,16 @@ function table(res) {
       ]);
     } else rows.push([`${k}: warm \`research --dry-run\` vs \`map --json\` (time)`, `${Rs.warmDryRun.medianMs} vs ${mapBase.medianMs} ms = **${Rs.warmVsMap}×** (cold, index built: ${Rs.coldDryRun.ms} ms)`, '≤ 2×', ok(Rs.warmVsMap, 2)]);
     rows.push([`${k}: warm \`research --dry-run\` peak RSS`, `**${Rs.warmDryRun.rssMB} MB** (cold ${Rs.coldDryRun.rssMB} MB)`, s.size === 50000 ? '≤ 300 MB' : '', s.size === 50000 ? ok(Rs.warmDryRun.rssMB, 300) : '']);
-    rows.push([`${k}: CLI \`research\` start → first model request vs \`map --json\`${s.mapWarm ? ' from its cache' : ''}`, `**${Rs.firstRequest.medianMs}** vs ${mapBase.medianMs} ms`, '≤ map', ok(Rs.firstRequest.medianMs, mapBase.medianMs)]);
+    // #14 sets this goal at 10k and 50k notes; at 1k both are mostly the process's start.
+    const firstGoal = s.size >= 10000;
+    if (s.mapWarm) {
+      rows.push([
+        `${k}: CLI \`research\` start → first model request vs \`map --json\`, its first run / its second run`,
+        `**${Rs.firstRequest.medianMs}** vs ${s.map.medianMs} / ${s.mapWarm.medianMs} ms`,
+        firstGoal ? '≤ map' : '',
+        firstGoal ? `${ok(Rs.firstRequest.medianMs, s.map.medianMs)} / ${ok(Rs.firstRequest.medianMs, s.mapWarm.medianMs)}` : '',
+      ]);
+    } else rows.push([`${k}: CLI \`research\` start → first model request vs \`map --json\``, `**${Rs.firstRequest.medianMs}** vs ${mapBase.medianMs} ms`, firstGoal ? '≤ map' : '', firstGoal ? ok(Rs.firstRequest.medianMs, mapBase.medianMs) : '']);
     const cpu = I.plugin.buildLongestSliceCpuMs ?? null;
     rows.push([
       `${k}: plugin index build, longest main-thread slice (build / load of the saved file)`,
