@@ -1,13 +1,12 @@
 import * as path from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { lookup } from 'node:dns/promises';
-import { progressCounter, type AgentContext, type Progress } from '../agents/context';
+import { progressCounter, RunCancelled, type AgentContext, type Progress } from '../agents/context';
 import { startEarlyDigest } from '../agents/early-digest';
 import { DEFAULT_OUTPUT_FOLDER } from '../core/layout';
 import { contextTokensFromEnv, LlmClient, llmConfigFromEnv, type LlmConfig } from '../llm';
 import type { DomParserConstructor, HtmlPage, HtmlToText } from '../sources/html-text';
 import { loadCliModel } from './cli-model';
-import { RunCancelled } from '../core/errors';
 import type { CliIO } from './io';
 import { NodeDataFolder } from './node-data-folder';
 import type { NodeVault } from './node-vault';

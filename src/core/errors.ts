@@ -22,18 +22,6 @@ export class GroundworkError extends Error {
   }
 }
 
-/** The person stopped the run (Ctrl-C) before anything was asked of a model: reported as any cancel is. */
-export class RunCancelled extends GroundworkError {
-  constructor() {
-    super('Cancelled.');
-    this.name = 'RunCancelled';
-  }
-
-  override get category(): ErrorCategory {
-    return 'cancelled';
-  }
-}
-
 /** What every shell says after a cancel: the promise the write order keeps. */
 export const CANCELLED_MESSAGE = 'Cancelled; notes written before the cancel are kept, nothing else was written';
 
