@@ -109,18 +109,14 @@ function isKept(e: unknown): e is Kept {
 
 export class RecordCache implements RecordStore {
   private readonly next = new Map<string, Kept>();
-  private changed: boolean;
-  /** What the last run kept and this one took unchanged, and what it read. */
-  readonly counts = { kept: 0, read: 0 };
+  private changed = false;
 
   private constructor(
     private readonly vault: NodeVault,
     private readonly file: string,
     private readonly kept: Map<string, Kept>,
     private readonly now: () => number,
-  ) {
-    this.changed = false;
-  }
+  ) {}
 
   /** The cache of this vault's data folder (`dataRoot`), empty when there is none or it cannot be used. */
   static async open(vault: NodeVault, dataRoot: string, now: () => number = Date.now): Promise<RecordCache> {
@@ -155,12 +151,10 @@ export class RecordCache implements RecordStore {
     const st = this.vault.statNow(file.path);
     if (!st || !st.isFile() || st.size !== entry[0] || st.mtimeMs !== entry[1] || st.ctimeMs !== entry[2] || st.ino !== entry[3]) return undefined;
     this.next.set(file.path, entry);
-    this.counts.kept++;
     return entry[4];
   }
 
   put(record: NoteRecord, stat: FileStat): void {
-    this.counts.read++;
     const { size, mtime, ctime, ino } = stat;
     const racy = Math.max(mtime, ctime ?? Infinity) > this.now() - RACY_MS;
     if (ctime === undefined || ino === undefined || record.role !== null || racy) {
