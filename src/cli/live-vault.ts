@@ -4,6 +4,7 @@ import type { VaultModel } from '../core/vault-model';
 import { readRecord } from '../vault/load-model';
 import { loadCliModel } from './cli-model';
 import type { NodeVault } from './node-vault';
+import type { ListedFile } from '../vault/port';
 
 /**
  * A VaultModel that a long-running process (the MCP server) keeps true to the disk: before each
@@ -16,8 +17,7 @@ function signature(abs: string): Promise<string | null> {
   return new Promise((resolve) => statCb(abs, (err, st) => resolve(err || !st.isFile() ? null : `${st.mtimeMs}:${st.size}:${st.ino}`)));
 }
 
-async function signatures(vault: NodeVault): Promise<Map<string, string | null>> {
-  const notes = await vault.listNotes();
+async function signatures(vault: NodeVault, notes: readonly ListedFile[]): Promise<Map<string, string | null>> {
   const out = new Map<string, string | null>();
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -38,15 +38,17 @@ export class LiveVault {
   ) {}
 
   static async open(vault: NodeVault, outputFolder: string, onProgress?: (done: number, total: number) => void): Promise<LiveVault> {
-    // Signatures first: a note changed while the model loads is then re-read by the first refresh.
-    const sigs = await signatures(vault);
-    const model = await loadCliModel(vault, outputFolder, { onProgress });
+    // Signatures first: a note changed while the model loads is then re-read by the first refresh
+    // (one listing serves both; a note created since is new to the first refresh).
+    const files = await vault.listNotes();
+    const sigs = await signatures(vault, files);
+    const model = await loadCliModel(vault, outputFolder, { files, onProgress });
     return new LiveVault(vault, model, sigs);
   }
 
   /** Brings the model up to date; returns the paths re-read or removed. */
   async refresh(): Promise<string[]> {
-    const now = await signatures(this.vault);
+    const now = await signatures(this.vault, await this.vault.listNotes());
     const changed: string[] = [];
     for (const [p, sig] of now) {
       if (sig !== null && this.sigs.get(p) === sig && this.model.get(p)) continue;
