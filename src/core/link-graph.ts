@@ -140,9 +140,9 @@ export class LinkGraph {
           const name = linkNameKey(t);
           if (name === '' || name === last) continue;
           last = name;
+          // Once per source, though its links may carry a name more than once.
           const list = index.get(name);
-          if (!list) index.set(name, [source]);
-          else if (list[list.length - 1] !== source) list.push(source);
+          if (!list || list[list.length - 1] !== source) addTo(index, name, source);
         }
       }
       this.byName = index;
@@ -181,14 +181,8 @@ export class LinkGraph {
         const name = linkNameKey(t);
         if (name === '' || missing.includes(name)) continue;
         missing.push(name);
-        const list = this.unresolved.get(name);
-        if (!list) this.unresolved.set(name, [source]);
-        else list.push(source);
-      } else if (resolved.indexOf(p) === i) {
-        const list = this.back.get(p);
-        if (!list) this.back.set(p, [source]);
-        else list.push(source);
-      }
+        addTo(this.unresolved, name, source);
+      } else if (resolved.indexOf(p) === i) addTo(this.back, p, source);
     }
     const entry = { resolved, missing: missing.length === 0 ? NONE : missing };
     this.out.set(source, entry);
@@ -214,19 +208,25 @@ export class LinkGraph {
     if (gone.size === 0) return;
     // One pass per touched list, not one search per dropped source: a note named like a hub
     // can drop thousands of sources at once.
-    for (const t of targets) {
-      const list = this.back.get(t);
-      if (!list) continue;
-      const kept = list.filter((s) => !gone.has(s));
-      if (kept.length === 0) this.back.delete(t);
-      else this.back.set(t, kept);
-    }
-    for (const name of names) {
-      const list = this.unresolved.get(name);
-      if (!list) continue;
-      const kept = list.filter((x) => !gone.has(x));
-      if (kept.length === 0) this.unresolved.delete(name);
-      else this.unresolved.set(name, kept);
-    }
+    removeFrom(this.back, targets, gone);
+    removeFrom(this.unresolved, names, gone);
+  }
+}
+
+/** Appends to the list a key maps to, making it on first use. */
+function addTo(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Takes `gone` out of the lists of these keys; a list left empty goes. */
+function removeFrom(map: Map<string, string[]>, keys: Iterable<string>, gone: ReadonlySet<string>): void {
+  for (const key of keys) {
+    const list = map.get(key);
+    if (!list) continue;
+    const kept = list.filter((x) => !gone.has(x));
+    if (kept.length === 0) map.delete(key);
+    else map.set(key, kept);
   }
 }
