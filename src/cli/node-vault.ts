@@ -11,7 +11,6 @@ import { atomicWrite, removeStaleTemps, swapIfUnchanged, TEMP_FILE } from './ato
  */
 const SWAP_GRACE_MS = 15;
 
-
 function errnoKind(err: unknown): VaultError['kind'] {
   switch ((err as NodeJS.ErrnoException).code) {
     case 'ENOENT':

@@ -174,10 +174,9 @@ export class VaultModel {
   /** The two ways a note belongs to domains; `included` leaves out domains it also links. */
   membership(record: NoteRecord): { linked: string[]; included: string[] } {
     const linked: string[] = [];
-    // The model's own record: its links' resolutions are kept (a record handed in from outside may differ).
-    const kept = this.records.get(record.path) === record;
     for (const t of record.domainLinks) {
-      const p = kept ? this.graph.resolveFrom(record.path, t) : this.resolve(t, record.path);
+      // A link resolves by its text and its source's path alone: a kept resolution serves any record of that path.
+      const p = this.graph.resolveFrom(record.path, t);
       if (p && this.records.get(p)?.role === 'domain' && !linked.includes(p)) linked.push(p);
     }
     const included = this.includedBy(record).filter((d) => !linked.includes(d));

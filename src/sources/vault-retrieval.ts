@@ -39,8 +39,8 @@ export interface GatherVaultOptions {
   outputFolder: string;
   limit: number;
   /**
-   * Gives the event loop back while the model resolves the links not resolved since they last
-   * changed (every note's on a fresh model: a second at 50k notes; few on the plugin's live one).
+   * Gives the event loop back during the member scan and, with `wholeLinkIndex`, while the model
+   * resolves the links not resolved since they last changed (a second at 50k notes the first time).
    */
   pause?: Pause;
   /**
