@@ -1,4 +1,4 @@
-import { close as closeCb, fstat as fstatCb, open as openCb, promises as fs, read as readCb, readFile as readFileCb, stat as statCb, statSync, type Stats } from 'node:fs';
+import { close as closeCb, closeSync, fstat as fstatCb, fstatSync, open as openCb, openSync, promises as fs, read as readCb, readFile as readFileCb, readSync, stat as statCb, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { VaultError, type FileStat, type ListedFile, type VaultPort } from '../vault/port';
@@ -112,6 +112,32 @@ function readStatFast<T>(abs: string, decode: (bytes: Buffer) => T): Promise<{ v
       });
     });
   });
+}
+
+/** readStatFast in blocking calls: no trip through the thread pool per call. */
+function readStatNow<T>(abs: string, decode: (bytes: Buffer) => T): { value: T; st: Stats } {
+  const fd = openSync(abs, 'r');
+  try {
+    const st = fstatSync(fd);
+    const buf = borrowBuffer(st.size);
+    try {
+      let off = 0;
+      while (off < st.size) {
+        const n = readSync(fd, buf, off, st.size - off, off);
+        if (n === 0) break;
+        off += n;
+      }
+      return { value: decode(buf.subarray(0, off)), st };
+    } finally {
+      returnBuffer(buf);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function stamp(rel: string, st: Stats): FileStat {
+  return { path: rel, size: st.size, mtime: st.mtimeMs, ctime: st.ctimeMs, ino: st.ino };
 }
 
 function statFast(abs: string): Promise<Stats> {
@@ -243,7 +269,17 @@ export class NodeVault implements VaultPort {
     } catch (err) {
       throw this.wrap(rel, err);
     }
-    return { text: got.value, stat: { path: rel, size: got.st.size, mtime: got.st.mtimeMs, ctime: got.st.ctimeMs, ino: got.st.ino } };
+    return { text: got.value, stat: stamp(rel, got.st) };
+  }
+
+  readWithStatNow(rel: string): { text: string; stat: FileStat } {
+    let got: { value: string; st: Stats };
+    try {
+      got = readStatNow(this.abs(rel), (bytes) => this.decode(rel, bytes));
+    } catch (err) {
+      throw this.wrap(rel, err);
+    }
+    return { text: got.value, stat: stamp(rel, got.st) };
   }
 
   private decode(rel: string, buf: Buffer): string {

@@ -54,6 +54,11 @@ export interface VaultPort {
    * Optional: without it the model is loaded without stamps and the index re-reads its notes.
    */
   readWithStat?(path: string): Promise<{ text: string; stat: FileStat }>;
+  /**
+   * readWithStat, blocking: cheaper when the text is already in memory (the OS's page cache), far
+   * dearer when each read waits for the disk. Optional, Node only: see src/vault/read-while-fast.ts.
+   */
+  readWithStatNow?(path: string): { text: string; stat: FileStat };
   /** Creates a new file atomically (parents as needed); throws VaultError 'exists' if it is there. */
   create(path: string, content: string): Promise<void>;
   /**
