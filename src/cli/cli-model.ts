@@ -7,8 +7,8 @@ import { RecordCache } from './record-cache';
 
 /**
  * The vault's model as every CLI command loads it: notes unchanged since the last run come from
- * the record cache (src/cli/record-cache.ts), the rest are read; the cache is then brought up to
- * date for the next run.
+ * the record cache (src/cli/record-cache.ts), the rest are read, blocking while that is faster
+ * (src/vault/read-while-fast.ts); the cache is then brought up to date for the next run.
  */
 export async function loadCliModel(
   vault: NodeVault,
@@ -16,7 +16,7 @@ export async function loadCliModel(
   opts: { files?: readonly ListedFile[]; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
 ): Promise<VaultModel> {
   const [files, cache] = await Promise.all([opts.files ?? vault.listNotes(), RecordCache.open(vault, cliDataFolder(vault).root)]);
-  const model = await loadModel(vault, outputFolder, { files, store: cache, onProgress: opts.onProgress, signal: opts.signal });
+  const model = await loadModel(vault, outputFolder, { files, store: cache, onProgress: opts.onProgress, signal: opts.signal, yieldNow: () => new Promise((resolve) => setImmediate(resolve)) });
   await cache.save();
   return model;
 }

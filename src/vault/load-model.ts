@@ -2,6 +2,7 @@ import { abortError } from '../core/abort';
 import { analyzeNote, unreadableRecord, type NoteRecord } from '../core/note-record';
 import { VaultModel } from '../core/vault-model';
 import { VaultError, type FileStat, type ListedFile, type VaultPort } from './port';
+import { readWhileFast } from './read-while-fast';
 
 /**
  * Records kept from an earlier run (the CLI keeps them in the data folder): `take` hands back a
@@ -24,6 +25,11 @@ export async function loadModel(
     store?: RecordStore;
     /** Ctrl-C: no further note is read, and the load rejects with an abort error. */
     signal?: AbortSignal;
+    /**
+     * Gives the event loop back (the CLI: setImmediate). With it, a port that can read without
+     * waiting (readWithStatNow) is read that way while its reads stay fast (./read-while-fast.ts).
+     */
+    yieldNow?: () => Promise<void>;
   } = {},
 ): Promise<VaultModel> {
   const model = new VaultModel(outputFolder);
@@ -40,21 +46,41 @@ export async function loadModel(
     }
     files = unread;
   }
-  const concurrency = opts.concurrency ?? 32;
-  let next = 0;
   let done = listed.length - files.length;
   if (done > 0) opts.onProgress?.(done, listed.length);
-  const worker = async (): Promise<void> => {
-    while (next < files.length && !opts.signal?.aborted) {
-      const file = files[next++]!;
-      const { record, stat } = await readRecordAndStat(vault, file.path);
-      model.set(record);
-      if (store && stat) store.put(record, stat);
-      done++;
-      opts.onProgress?.(done, listed.length);
-    }
+  const keep = (record: NoteRecord, stat: FileStat | null): void => {
+    model.set(record);
+    if (store && stat) store.put(record, stat);
+    done++;
+    opts.onProgress?.(done, listed.length);
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+  const concurrency = opts.concurrency ?? 32;
+  const readInParallel = async (batch: readonly ListedFile[]): Promise<void> => {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < batch.length && !opts.signal?.aborted) {
+        const file = batch[next++]!;
+        const { record, stat } = await readRecordAndStat(vault, file.path);
+        keep(record, stat);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, worker));
+  };
+  const readNow = vault.readWithStatNow?.bind(vault);
+  if (readNow && opts.yieldNow) {
+    await readWhileFast(files, {
+      readNow,
+      onRead: (file, text, stat) => {
+        const read = analyzed(file.path, text, stat);
+        keep(read.record, read.stat);
+      },
+      readInParallel,
+      yieldNow: opts.yieldNow,
+      signal: opts.signal,
+    });
+  } else {
+    await readInParallel(files);
+  }
   if (opts.signal?.aborted) throw abortError(opts.signal);
   return model;
 }
@@ -68,12 +94,25 @@ export async function readRecordAndStat(vault: VaultPort, path: string): Promise
   try {
     if (vault.readWithStat) {
       const { text, stat } = await vault.readWithStat(path);
-      return { record: analyzeNote(path, text, stat), stat };
+      return analyzed(path, text, stat);
     }
-    return { record: analyzeNote(path, await vault.read(path)), stat: null };
+    return analyzed(path, await vault.read(path), null);
   } catch (err) {
-    if (err instanceof VaultError && err.kind === 'not-text') return { record: unreadableRecord(path, 'Not a text file (binary content in a .md file)'), stat: null };
-    const message = err instanceof Error ? err.message : String(err);
-    return { record: unreadableRecord(path, `Could not read the note: ${message}`), stat: null };
+    return failedRead(path, err);
   }
+}
+
+/** A note read, analyzed; the stat is kept only with a record made from the text. */
+function analyzed(path: string, text: string, stat: FileStat | null): { record: NoteRecord; stat: FileStat | null } {
+  try {
+    return { record: analyzeNote(path, text, stat ?? undefined), stat };
+  } catch (err) {
+    return failedRead(path, err);
+  }
+}
+
+function failedRead(path: string, err: unknown): { record: NoteRecord; stat: null } {
+  if (err instanceof VaultError && err.kind === 'not-text') return { record: unreadableRecord(path, 'Not a text file (binary content in a .md file)'), stat: null };
+  const message = err instanceof Error ? err.message : String(err);
+  return { record: unreadableRecord(path, `Could not read the note: ${message}`), stat: null };
 }

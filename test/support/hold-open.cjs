@@ -3,7 +3,7 @@
  * Preloaded into a CLI child (`node --require test/support/hold-open.cjs`): `fs.open` of the file
  * named by GROUNDWORK_TEST_HOLD_OPEN waits until the child's stdin ends. The model load opens
  * every note this way, so while the test keeps stdin open the vault is provably not read in
- * full: the test can see what the run does before its model is loaded, without any timing.
+ * full (a blocking `fs.openSync` of a held note fails, and the load reads it the other way): the test can see what the run does before its model is loaded, without any timing.
  * Says `hold-open: holding <path>` on stderr when it holds the file and `hold-open: released`
  * when it lets go. GROUNDWORK_TEST_HOLD_OPEN=* holds every .md file, and at exit the process
  * then says `hold-open: opened <n> notes`: how far a run got in reading the vault. Nothing else
@@ -35,5 +35,12 @@ if (target || every) {
       return;
     }
     return realOpen.call(fs, file, ...rest);
+  };
+  const realOpenSync = fs.openSync;
+  fs.openSync = function openSync(file, ...rest) {
+    if (!released && typeof file === 'string' && (every ? file.endsWith('.md') : path.resolve(file) === target)) {
+      throw Object.assign(new Error(`hold-open: ${file} is held; open it without blocking`), { code: 'EAGAIN' });
+    }
+    return realOpenSync.call(fs, file, ...rest);
   };
 }
