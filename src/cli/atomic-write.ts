@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, linkSync, openSync, promises as fs, readSync, renameSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, linkSync, mkdirSync, openSync, promises as fs, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { cutToBytes } from '../core/layout';
@@ -59,7 +59,7 @@ export async function sweepStaleTemps(dir: string): Promise<void> {
  * Writes through a temp file in the same folder and renames it over the target, so a reader (or
  * a crash) sees either the old bytes or the new ones, never half a file.
  */
-export async function atomicWrite(absPath: string, data: string | Uint8Array | Iterable<Uint8Array>, opts: { exclusive?: boolean } = {}): Promise<void> {
+export async function atomicWrite(absPath: string, data: string | Uint8Array, opts: { exclusive?: boolean } = {}): Promise<void> {
   await fs.mkdir(path.dirname(absPath), { recursive: true });
   const tmp = siblingName(absPath, 'tmp');
   try {
@@ -74,6 +74,65 @@ export async function atomicWrite(absPath: string, data: string | Uint8Array | I
   } catch (err) {
     await fs.rm(tmp, { force: true });
     throw err;
+  }
+}
+
+/**
+ * atomicWrite for a file written piece by piece while its content is still being made (the
+ * record cache, frame by frame during a model load): blocking writes to a temp file in the same
+ * folder, renamed over the target by `commit`, removed by `abandon`. Until `commit` a reader sees
+ * the old file; a process killed meanwhile leaves a temp file for the stale-file sweep.
+ */
+export class PieceByPieceWrite {
+  private constructor(
+    private readonly target: string,
+    private readonly tmp: string,
+    private fd: number | null,
+  ) {}
+
+  static open(absPath: string): PieceByPieceWrite {
+    mkdirSync(path.dirname(absPath), { recursive: true });
+    const tmp = siblingName(absPath, 'tmp');
+    return new PieceByPieceWrite(absPath, tmp, openSync(tmp, 'wx'));
+  }
+
+  write(bytes: Uint8Array): void {
+    if (this.fd === null) throw new Error('written after commit or abandon');
+    for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off, bytes.length - off);
+  }
+
+  commit(): void {
+    if (this.fd === null) throw new Error('committed after commit or abandon');
+    const fd = this.fd;
+    this.fd = null;
+    try {
+      closeSync(fd);
+      renameSync(this.tmp, this.target);
+    } catch (err) {
+      this.removeTemp();
+      throw err;
+    }
+  }
+
+  /** Drops what was written; the target stays as it was. Never throws. */
+  abandon(): void {
+    if (this.fd !== null) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // Closed or not, the temp file goes.
+      }
+      this.fd = null;
+    }
+    this.removeTemp();
+  }
+
+  private removeTemp(): void {
+    try {
+      unlinkSync(this.tmp);
+    } catch {
+      // Already gone.
+    }
   }
 }
 

@@ -16,7 +16,14 @@ export async function loadCliModel(
   opts: { files?: readonly ListedFile[]; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
 ): Promise<VaultModel> {
   const [files, cache] = await Promise.all([opts.files ?? vault.listNotes(), RecordCache.open(vault, cliDataFolder(vault).root)]);
-  const model = await loadModel(vault, outputFolder, { files, store: cache, onProgress: opts.onProgress, signal: opts.signal, yieldNow: () => new Promise((resolve) => setImmediate(resolve)) });
-  await cache.save();
+  let model: VaultModel;
+  try {
+    model = await loadModel(vault, outputFolder, { files, store: cache, onProgress: opts.onProgress, signal: opts.signal, yieldNow: () => new Promise((resolve) => setImmediate(resolve)) });
+  } catch (err) {
+    // Ctrl-C, or a failure: what was written of the new file is dropped, the old one stays.
+    cache.abandon();
+    throw err;
+  }
+  cache.save();
   return model;
 }

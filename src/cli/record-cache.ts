@@ -4,7 +4,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { NoteRecord } from '../core/note-record';
 import type { FileStat, ListedFile } from '../vault/port';
 import type { RecordStore } from '../vault/load-model';
-import { atomicWrite } from './atomic-write';
+import { PieceByPieceWrite } from './atomic-write';
 import { BUILD_ID } from './build-id';
 import type { NodeVault } from './node-vault';
 
@@ -16,6 +16,12 @@ import type { NodeVault } from './node-vault';
  * back exactly; JSON would turn `.nan` into null), in frames of 1,000 notes so that neither a
  * write nor a read ever holds the whole file's bytes at once.
  *
+ * The frames are written while the model loads, as soon as 1,000 notes are known and the file is
+ * known to change: a serialized frame lives outside the JS heap until the collector frees it, and
+ * at the end of a load (all of the model alive, little else allocated) 28 MB of them waited for a
+ * collection, 20–40 MB of a 50k-note map's peak RSS. During the load, the young collections the
+ * load runs anyway free each one soon after it is written.
+ *
  * Never trusted as it is:
  * - a record is used only when its note's size, mtime, ctime and inode are those its text was
  *   read with; ctime cannot be set back, so a rewrite that kept size and mtime is still seen;
@@ -24,14 +30,15 @@ import type { NodeVault } from './node-vault';
  * - notes with a role (domain notes, generated notes, proposals) are never kept: trust and modes
  *   are read from the note itself on every run;
  * - a file of another format, another build (src/cli/build-id.ts: sources and parsers), another
- *   config folder, or one cut short or damaged anywhere is ignored whole and written anew.
+ *   config folder, or one cut short (no trailer counting its notes) or damaged anywhere is
+ *   ignored whole and written anew.
  *
  * No lock: it is only a cache whose every entry is checked against the disk, so whichever
  * process writes last leaves a file that is as safe to read as any other (the write is atomic).
  */
 
 const FILE = 'cache/note-records.bin';
-const FORMAT = 3;
+const FORMAT = 4;
 /** Notes changed this recently when read are read again next time. */
 const RACY_MS = 3000;
 /** Notes per frame: what is serialized (or deserialized) at once, ~0.6 MB, not the whole file. */
@@ -42,26 +49,27 @@ interface Header {
   format: number;
   build: string;
   configDir: string;
-  /** How many notes the frames after it hold: fewer means the file was cut short. */
+}
+
+/** The last frame: how many notes the frames between hold (none or fewer: the file was cut short). */
+interface Trailer {
   notes: number;
 }
 
 /**
- * [size, mtime, ctime, inode, record], each later frame an array of these: numbers, not one
- * string (formatting 10,000 stats' times cost ~40 ms a run), and the path only in the record.
+ * [size, mtime, ctime, inode, record], each frame between header and trailer an array of these:
+ * numbers, not one string (formatting 10,000 stats' times cost ~40 ms a run), and the path only
+ * in the record.
  */
 type Kept = [number, number, number, number, NoteRecord];
 
 /** A frame: its payload's length (4 bytes, little-endian), then the payload, V8-serialized. */
-function* frames(header: Header, notes: Kept[]): Generator<Uint8Array> {
-  const framed = (value: unknown): Uint8Array[] => {
-    const payload = serialize(value);
-    const length = Buffer.allocUnsafe(4);
-    length.writeUInt32LE(payload.length, 0);
-    return [length, payload];
-  };
-  yield* framed(header);
-  for (let i = 0; i < notes.length; i += FRAME_NOTES) yield* framed(notes.slice(i, i + FRAME_NOTES));
+function writeFrame(out: PieceByPieceWrite, value: unknown): void {
+  const payload = serialize(value);
+  const length = Buffer.allocUnsafe(4);
+  length.writeUInt32LE(payload.length, 0);
+  out.write(length);
+  out.write(payload);
 }
 
 /** The file's frames, deserialized one at a time; throws on a frame cut short. */
@@ -108,7 +116,13 @@ function isKept(e: unknown): e is Kept {
 }
 
 export class RecordCache implements RecordStore {
-  private readonly next = new Map<string, Kept>();
+  /** Entries this run keeps (taken or read), and those of them not written yet. */
+  private keeping = 0;
+  private unwritten: Kept[] = [];
+  private written = 0;
+  /** The new file, open from the first frame written; null before, and for good once it failed. */
+  private out: PieceByPieceWrite | null = null;
+  private failed = false;
   private changed = false;
 
   private constructor(
@@ -124,6 +138,7 @@ export class RecordCache implements RecordStore {
     const kept = new Map<string, Kept>();
     try {
       let header: Partial<Header> | null = null;
+      let trailer: Partial<Trailer> | null = null;
       let count = 0;
       for await (const frame of readFrames(file)) {
         if (header === null) {
@@ -131,13 +146,17 @@ export class RecordCache implements RecordStore {
           if (header.format !== FORMAT || header.build !== BUILD_ID || header.configDir !== vault.configDir) break;
           continue;
         }
-        if (!Array.isArray(frame)) throw new Error('not a frame of notes');
+        if (trailer !== null) throw new Error('a frame after the trailer');
+        if (!Array.isArray(frame)) {
+          trailer = frame ?? {};
+          continue;
+        }
         for (const entry of frame as unknown[]) {
           count++;
           if (isKept(entry)) kept.set(entry[4].path, entry);
         }
       }
-      if (header?.notes !== count) kept.clear();
+      if (trailer?.notes !== count) kept.clear();
     } catch {
       // Missing, damaged, or from a node that serializes otherwise: every note is read, and the file written anew.
       kept.clear();
@@ -150,7 +169,7 @@ export class RecordCache implements RecordStore {
     if (!entry) return undefined;
     const st = this.vault.statNow(file.path);
     if (!st || !st.isFile() || st.size !== entry[0] || st.mtimeMs !== entry[1] || st.ctimeMs !== entry[2] || st.ino !== entry[3]) return undefined;
-    this.next.set(file.path, entry);
+    this.keep(entry);
     return entry[4];
   }
 
@@ -161,23 +180,59 @@ export class RecordCache implements RecordStore {
       if (this.kept.has(record.path)) this.changed = true;
       return;
     }
-    this.next.set(record.path, [size, mtime, ctime, ino, record]);
     this.changed = true;
+    this.keep([size, mtime, ctime, ino, record]);
   }
 
-  /**
-   * Writes what this run kept and read, when it differs from the file. A cache that cannot be
-   * written (read-only vault, full disk) costs the next run its speed, never this run its result.
-   */
-  async save(): Promise<void> {
-    // Notes that were kept but not taken are gone or changed.
-    if (!this.changed && this.next.size === this.kept.size) return;
-    const notes = [...this.next.values()];
+  private keep(entry: Kept): void {
+    this.keeping++;
+    if (this.failed) return;
+    this.unwritten.push(entry);
+    // Before anything changed, the file may well stay as it is: nothing is written yet.
+    if (this.changed && this.unwritten.length >= FRAME_NOTES) this.writeFrames();
+  }
+
+  /** Writes the unwritten entries in whole frames, and with `all` the last, short one too. */
+  private writeFrames(all = false): void {
+    if (this.failed) return;
     try {
-      // Framed, so that only one frame is ever serialized in memory (30 MB at 50k notes otherwise).
-      await atomicWrite(this.file, frames({ format: FORMAT, build: BUILD_ID, configDir: this.vault.configDir, notes: notes.length }, notes));
+      if (this.out === null) {
+        this.out = PieceByPieceWrite.open(this.file);
+        writeFrame(this.out, { format: FORMAT, build: BUILD_ID, configDir: this.vault.configDir } satisfies Header);
+      }
+      while (this.unwritten.length >= FRAME_NOTES || (all && this.unwritten.length > 0)) {
+        const frame = this.unwritten.splice(0, FRAME_NOTES);
+        writeFrame(this.out, frame);
+        this.written += frame.length;
+      }
     } catch {
-      // See above: only a cache.
+      // A cache that cannot be written (read-only vault, full disk) costs the next run its speed,
+      // never this run its result.
+      this.abandon();
+      this.failed = true;
+      this.unwritten = [];
     }
+  }
+
+  /** Writes the rest of the file and puts it in place, when it differs from the file there. */
+  save(): void {
+    // Notes that were kept but not taken are gone or changed.
+    if (!this.changed && this.keeping === this.kept.size) return;
+    this.writeFrames(true);
+    if (this.out === null) return;
+    try {
+      writeFrame(this.out, { notes: this.written } satisfies Trailer);
+      this.out.commit();
+    } catch {
+      // See writeFrames: only a cache.
+      this.out.abandon();
+    }
+    this.out = null;
+  }
+
+  /** A load that did not finish (Ctrl-C, a failure) leaves the file there as it was. */
+  abandon(): void {
+    this.out?.abandon();
+    this.out = null;
   }
 }

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { NodeVault } from '../../src/cli/node-vault';
@@ -54,7 +54,7 @@ async function load(dir: string, now: () => number = ahead): Promise<{ model: Va
   const v = new CountingVault(dir);
   const cache = await RecordCache.open(v, cliDataFolder(v).root, now);
   const model = await loadModel(v, 'Groundwork', { store: cache });
-  await cache.save();
+  cache.save();
   return { model, reads: v.reads.sort() };
 }
 
@@ -71,8 +71,11 @@ const cacheFile = (dir: string): string => path.join(dir, '.obsidian', 'plugins'
 
 type Entry = [number, number, number, number, Record<string, unknown>];
 
-/** The cache file's frames: a 4-byte length, then the V8-serialized payload (src/cli/record-cache.ts). */
-function readCache(dir: string): { header: Record<string, unknown>; notes: Entry[] } {
+/**
+ * The cache file's frames: a 4-byte length, then the V8-serialized payload (src/cli/record-cache.ts);
+ * a header first, a trailer counting the notes last, the notes' frames between.
+ */
+function readCache(dir: string): { header: Record<string, unknown>; notes: Entry[]; trailer: Record<string, unknown> } {
   const bytes = readFileSync(cacheFile(dir));
   const frames: unknown[] = [];
   for (let at = 0; at < bytes.length; ) {
@@ -80,7 +83,7 @@ function readCache(dir: string): { header: Record<string, unknown>; notes: Entry
     frames.push(deserialize(bytes.subarray(at + 4, at + 4 + n)));
     at += 4 + n;
   }
-  return { header: frames[0] as Record<string, unknown>, notes: (frames.slice(1) as Entry[][]).flat() };
+  return { header: frames[0] as Record<string, unknown>, notes: (frames.slice(1, -1) as Entry[][]).flat(), trailer: frames.at(-1) as Record<string, unknown> };
 }
 
 function framed(...values: unknown[]): Buffer {
@@ -168,20 +171,23 @@ describe('the record cache', () => {
     const dir = vault();
     await load(dir);
     const good = readFileSync(cacheFile(dir));
-    const { header, notes } = readCache(dir);
+    const { header, notes, trailer } = readCache(dir);
     expect(notes.length).toBeGreaterThan(0);
+    expect(trailer).toEqual({ notes: notes.length });
     const everyNote = (await fresh(dir)).size;
     const variants: Record<string, Buffer> = {
       'cut short': good.subarray(0, good.length - 7),
       'cut after its header': framed(header),
+      'cut before its trailer': framed(header, notes),
+      'a trailer counting other notes': framed(header, notes, { notes: notes.length + 1 }),
+      'a frame after the trailer': framed(header, notes, trailer, notes),
       garbage: Buffer.from('not a cache at all'),
-      'another build': framed({ ...header, build: 'another' }, notes),
-      'another format': framed({ ...header, format: 999 }, notes),
-      'a frame that is no list': framed(header, { notes }),
+      'another build': framed({ ...header, build: 'another' }, notes, trailer),
+      'another format': framed({ ...header, format: 999 }, notes, trailer),
       // A record claiming a role (and so trust) is never taken, whatever its signature says.
-      'a record with a role': framed(header, notes.map(([a, b, c, d, r]) => [a, b, c, d, { ...r, role: 'domain', trust: { ...(r.trust as object), confidence: 'high' } }])),
-      'a signature of strings': framed(header, notes.map(([a, b, c, d, r]) => [String(a), String(b), String(c), String(d), r])),
-      'a record of the wrong shape': framed(header, notes.map(([a, b, c, d, r]) => [a, b, c, d, { ...r, links: 'not a list' }])),
+      'a record with a role': framed(header, notes.map(([a, b, c, d, r]) => [a, b, c, d, { ...r, role: 'domain', trust: { ...(r.trust as object), confidence: 'high' } }]), trailer),
+      'a signature of strings': framed(header, notes.map(([a, b, c, d, r]) => [String(a), String(b), String(c), String(d), r]), trailer),
+      'a record of the wrong shape': framed(header, notes.map(([a, b, c, d, r]) => [a, b, c, d, { ...r, links: 'not a list' }]), trailer),
     };
     for (const [name, bytes] of Object.entries(variants)) {
       writeFileSync(cacheFile(dir), bytes);
@@ -205,6 +211,67 @@ describe('the record cache', () => {
     expect(one.code, one.stderr).toBe(0);
     expect(two.stdout).toBe(one.stdout);
     expect(JSON.parse(one.stdout)).toEqual(JSON.parse(runBin(['map', dir, '--json']).stdout));
+  });
+});
+
+describe('the record cache of a vault larger than a frame (1,000 notes)', () => {
+  /** The test vault and 2,500 plain notes: frames are written while the model loads. */
+  function largeVault(): string {
+    const dir = vault();
+    mkdirSync(path.join(dir, 'Many'), { recursive: true });
+    for (let i = 0; i < 2500; i++) writeFileSync(path.join(dir, 'Many', `Note ${i}.md`), `---\ntags: [t${i % 7}]\n---\nLinks to [[Note ${(i + 1) % 2500}]] and [[Member]].\n`);
+    return dir;
+  }
+  const cacheFolder = (dir: string): string => path.dirname(cacheFile(dir));
+
+  it('writes its frames during the load, shows readers the old file until the load ends, and builds the same model', async () => {
+    const dir = largeVault();
+    await load(dir);
+    const before = readFileSync(cacheFile(dir));
+    writeFileSync(path.join(dir, 'Many', 'Note 7.md'), 'Changed, and now linking [[Note 8]] only.\n');
+    const v = new NodeVault(dir);
+    const cache = await RecordCache.open(v, cliDataFolder(v).root, ahead);
+    const model = await loadModel(v, 'Groundwork', { store: cache });
+    // Loaded, not saved: the new file is a temp file beside the old one, which is untouched.
+    expect(readFileSync(cacheFile(dir)).equals(before)).toBe(true);
+    const temps = readdirSync(cacheFolder(dir)).filter((n) => n.endsWith('.tmp'));
+    expect(temps).toHaveLength(1);
+    expect(statSync(path.join(cacheFolder(dir), temps[0]!)).size).toBeGreaterThan(before.length / 2);
+    cache.save();
+    expect(readdirSync(cacheFolder(dir))).toEqual(['note-records.bin']);
+    const { notes, trailer } = readCache(dir);
+    expect(trailer).toEqual({ notes: notes.length });
+    expect(notes.length).toBe(model.size - withRole(model).length);
+    const again = await load(dir);
+    expect(again.reads).toEqual(withRole(again.model));
+    expect(records(again.model)).toEqual(records(await fresh(dir)));
+    expect(again.model.get('Many/Note 7.md')!.links).toEqual(['Note 8']);
+  });
+
+  it('a load that does not finish leaves the old file as it was and no temp file', async () => {
+    const dir = largeVault();
+    await load(dir);
+    const before = readFileSync(cacheFile(dir));
+    writeFileSync(path.join(dir, 'Many', 'Note 7.md'), 'Changed.\n');
+    const v = new NodeVault(dir);
+    const cache = await RecordCache.open(v, cliDataFolder(v).root, ahead);
+    await loadModel(v, 'Groundwork', { store: cache });
+    expect(readdirSync(cacheFolder(dir)).filter((n) => n.endsWith('.tmp'))).toHaveLength(1);
+    cache.abandon();
+    expect(readdirSync(cacheFolder(dir))).toEqual(['note-records.bin']);
+    expect(readFileSync(cacheFile(dir)).equals(before)).toBe(true);
+  });
+
+  it('a run that changed nothing writes nothing', async () => {
+    const dir = largeVault();
+    await load(dir);
+    const { ino, mtimeMs } = statSync(cacheFile(dir));
+    const v = new NodeVault(dir);
+    const cache = await RecordCache.open(v, cliDataFolder(v).root, ahead);
+    await loadModel(v, 'Groundwork', { store: cache });
+    expect(readdirSync(cacheFolder(dir))).toEqual(['note-records.bin']);
+    cache.save();
+    expect(statSync(cacheFile(dir))).toMatchObject({ ino, mtimeMs });
   });
 });
 
