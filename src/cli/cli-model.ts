@@ -16,6 +16,20 @@ export async function loadCliModel(
   opts: { files?: readonly ListedFile[]; onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {},
 ): Promise<VaultModel> {
   const [files, cache] = await Promise.all([opts.files ?? vault.listNotes(), RecordCache.open(vault, cliDataFolder(vault).root)]);
+  // The cache's new file is written during the load: a signal that ends the process meanwhile
+  // (map and check let Ctrl-C kill them) must not leave it half-written beside the old one.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    cache.abandon();
+    if (process.listenerCount(signal) > 1) return; // the command stops itself (opts.signal)
+    stopHearing();
+    process.kill(process.pid, signal);
+  };
+  const stopHearing = (): void => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let model: VaultModel;
   try {
     model = await loadModel(vault, outputFolder, { files, store: cache, onProgress: opts.onProgress, signal: opts.signal, yieldNow: () => new Promise((resolve) => setImmediate(resolve)) });
@@ -23,6 +37,8 @@ export async function loadCliModel(
     // Ctrl-C, or a failure: what was written of the new file is dropped, the old one stays.
     cache.abandon();
     throw err;
+  } finally {
+    stopHearing();
   }
   cache.save();
   return model;

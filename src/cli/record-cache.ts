@@ -209,8 +209,6 @@ export class RecordCache implements RecordStore {
       // A cache that cannot be written (read-only vault, full disk) costs the next run its speed,
       // never this run its result.
       this.abandon();
-      this.failed = true;
-      this.unwritten = [];
     }
   }
 
@@ -230,8 +228,10 @@ export class RecordCache implements RecordStore {
     this.out = null;
   }
 
-  /** A load that did not finish (Ctrl-C, a failure) leaves the file there as it was. */
+  /** A load that did not finish (Ctrl-C, a failure) leaves the file there as it was; nothing more is written. */
   abandon(): void {
+    this.failed = true;
+    this.unwritten = [];
     this.out?.abandon();
     this.out = null;
   }

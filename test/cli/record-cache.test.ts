@@ -214,15 +214,16 @@ describe('the record cache', () => {
   });
 });
 
+/** The test vault and 2,500 plain notes: frames are written while the model loads. */
+function largeVault(): string {
+  const dir = vault();
+  mkdirSync(path.join(dir, 'Many'), { recursive: true });
+  for (let i = 0; i < 2500; i++) writeFileSync(path.join(dir, 'Many', `Note ${i}.md`), `---\ntags: [t${i % 7}]\n---\nLinks to [[Note ${(i + 1) % 2500}]] and [[Member]].\n`);
+  return dir;
+}
+const cacheFolder = (dir: string): string => path.dirname(cacheFile(dir));
+
 describe('the record cache of a vault larger than a frame (1,000 notes)', () => {
-  /** The test vault and 2,500 plain notes: frames are written while the model loads. */
-  function largeVault(): string {
-    const dir = vault();
-    mkdirSync(path.join(dir, 'Many'), { recursive: true });
-    for (let i = 0; i < 2500; i++) writeFileSync(path.join(dir, 'Many', `Note ${i}.md`), `---\ntags: [t${i % 7}]\n---\nLinks to [[Note ${(i + 1) % 2500}]] and [[Member]].\n`);
-    return dir;
-  }
-  const cacheFolder = (dir: string): string => path.dirname(cacheFile(dir));
 
   it('writes its frames during the load, shows readers the old file until the load ends, and builds the same model', async () => {
     const dir = largeVault();
@@ -309,5 +310,32 @@ describe('the built CLI with the record cache', () => {
     expect(stderr).not.toMatch(/hold-open: holding/);
     expect(code).toBe(0);
     expect(stdout).toBe(first.stdout);
+  });
+
+  it('Ctrl-C during a map leaves the old cache as it was and no half-written one', async () => {
+    const dir = largeVault();
+    const env = { ...process.env, NODE_OPTIONS: `--require ${CLOCK_AHEAD}` };
+    expect(runBin(['map', dir, '--json'], { NODE_OPTIONS: env.NODE_OPTIONS }).code).toBe(0);
+    const before = readFileSync(cacheFile(dir));
+    for (let i = 0; i < 2500; i++) writeFileSync(path.join(dir, 'Many', `Note ${i}.md`), `Changed: [[Note ${i}]].\n`);
+    // One note held: every other note is read again, and the new file's frames written, before it.
+    const child = spawn(process.execPath, ['--require', HOLD_OPEN, BIN, 'map', dir, '--json'], {
+      env: { ...env, GROUNDWORK_TEST_HOLD_OPEN: path.join(dir, 'Many', 'Note 7.md') },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/hold-open: holding/.test(stderr)) resolve();
+      }),
+    );
+    expect(readdirSync(cacheFolder(dir)).filter((n) => n.endsWith('.tmp'))).toHaveLength(1);
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+    child.kill('SIGINT');
+    // Ended by the signal, as before: the cache's cleanup does not turn Ctrl-C into a success.
+    expect(await ended).toEqual({ code: null, signal: 'SIGINT' });
+    expect(readdirSync(cacheFolder(dir))).toEqual(['note-records.bin']);
+    expect(readFileSync(cacheFile(dir)).equals(before)).toBe(true);
   });
 });
