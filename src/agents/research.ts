@@ -130,7 +130,7 @@ export async function research(ctx: AgentContext, opts: ResearchOptions): Promis
   const pause = ctx.yieldNow ? slicer(RANKING_SLICE_MS, ctx.yieldNow).pause : undefined;
   const index =
     opts.index ??
-    (async () => (await openIndex(ctx.vault, ctx.data, ctx.model, ctx.outputFolder, { pause, onProgress: (message) => ctx.onProgress?.({ stage: 'gather', message }) })).index);
+    (async () => (await openIndex(ctx.vault, ctx.data, ctx.model, ctx.outputFolder, { pause, yieldNow: ctx.yieldNow, onProgress: (message) => ctx.onProgress?.({ stage: 'gather', message }) })).index);
   // Each source's digest starts as soon as the source is read, so the model is busy while the
   // scout still reads notes and fetches pages; the LLM layer's endpoint limit bounds them.
   const digests = new Map<string, CheckedDigest>();

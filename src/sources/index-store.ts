@@ -1,6 +1,7 @@
 import type { VaultModel } from '../core/vault-model';
 import { DataLockTimeout, withDataLock } from '../vault/data-lock';
-import type { DataFolder, VaultPort } from '../vault/port';
+import type { DataFolder, FileStat, ListedFile, VaultPort } from '../vault/port';
+import { readWhileFast } from '../vault/read-while-fast';
 import { isSourceEligible } from './eligibility';
 import { FullTextIndex, INDEX_FORMAT, INDEX_VERSION, IndexDamaged, indexableText, splitLines, type Pause } from './fulltext-index';
 
@@ -56,9 +57,15 @@ export async function refreshIndex(
   vault: VaultPort,
   model: VaultModel,
   outputFolder: string,
-  opts: { concurrency?: number; pause?: Pause; onProgress?: (done: number, total: number) => void } = {},
+  opts: {
+    concurrency?: number;
+    pause?: Pause;
+    onProgress?: (done: number, total: number) => void;
+    /** As loadModel's: with it, a port that can read blocking is read that way while that is faster. */
+    yieldNow?: () => Promise<void>;
+  } = {},
 ): Promise<IndexRefresh> {
-  const stale: string[] = [];
+  const stale: ListedFile[] = [];
   let kept = 0;
   let removed = 0;
   let seen = 0;
@@ -73,7 +80,7 @@ export async function refreshIndex(
     }
     const s = index.stamp(r.path);
     if (s && r.mtime >= 0 && s.size === r.size && s.mtime === r.mtime) kept++;
-    else stale.push(r.path);
+    else stale.push({ path: r.path });
   }
   for (const p of [...index.indexedPaths()]) {
     if (opts.pause && ++seen % 500 === 0) await opts.pause();
@@ -82,25 +89,49 @@ export async function refreshIndex(
       removed++;
     }
   }
-  let next = 0;
   let done = 0;
-  const worker = async (): Promise<void> => {
-    while (next < stale.length) {
-      const path = stale[next++]!;
-      try {
-        const { text, stat } = vault.readWithStat ? await vault.readWithStat(path) : { text: await vault.read(path), stat: null };
-        const { title, body, lang } = indexableText(path, text);
-        index.upsert(path, title, body, { size: stat?.size ?? -1, mtime: stat?.mtime ?? -1, lang });
-      } catch {
-        // Left out rather than stopping the build: the map reports an unreadable note already.
-        index.remove(path);
-      }
-      done++;
-      if (opts.onProgress && (done % 2000 === 0 || done === stale.length)) opts.onProgress(done, stale.length);
-      if (opts.pause) await opts.pause();
-    }
+  const finish = (): void => {
+    done++;
+    if (opts.onProgress && (done % 2000 === 0 || done === stale.length)) opts.onProgress(done, stale.length);
   };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 16, stale.length) }, worker));
+  // Left out rather than stopping the build: the map reports an unreadable note already.
+  const leaveOut = (path: string): void => {
+    index.remove(path);
+    finish();
+  };
+  const indexText = (path: string, text: string, stat: FileStat | null): void => {
+    try {
+      const { title, body, lang } = indexableText(path, text);
+      index.upsert(path, title, body, { size: stat?.size ?? -1, mtime: stat?.mtime ?? -1, lang });
+    } catch {
+      return leaveOut(path);
+    }
+    finish();
+  };
+  const readInParallel = async (files: readonly ListedFile[]): Promise<void> => {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < files.length) {
+        const path = files[next++]!.path;
+        let got: { text: string; stat: FileStat | null } | null;
+        try {
+          got = vault.readWithStat ? await vault.readWithStat(path) : { text: await vault.read(path), stat: null };
+        } catch {
+          got = null;
+        }
+        if (got) indexText(path, got.text, got.stat);
+        else leaveOut(path);
+        if (opts.pause) await opts.pause();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 16, files.length) }, worker));
+  };
+  const readNow = vault.readWithStatNow?.bind(vault);
+  if (readNow && opts.yieldNow) {
+    await readWhileFast(stale, { readNow, onRead: (file, text, stat) => indexText(file.path, text, stat), readInParallel, yieldNow: opts.yieldNow });
+  } else {
+    await readInParallel(stale);
+  }
   return { indexed: stale.length, removed, kept };
 }
 
@@ -227,7 +258,7 @@ export async function openIndex(
   data: DataFolder,
   model: VaultModel,
   outputFolder: string,
-  opts: { concurrency?: number; pause?: Pause; onProgress?: (message: string) => void } = {},
+  opts: { concurrency?: number; pause?: Pause; onProgress?: (message: string) => void; yieldNow?: () => Promise<void> } = {},
 ): Promise<OpenIndexResult> {
   const { index: saved, problem } = await loadIndex(data, opts.pause);
   const index = saved ?? new FullTextIndex();
@@ -240,6 +271,7 @@ export async function openIndex(
     concurrency: opts.concurrency,
     pause: opts.pause,
     onProgress: (d, t) => opts.onProgress?.(`Indexing notes ${d}/${t}`),
+    yieldNow: opts.yieldNow,
   });
   // Replaced notes leave tombstones that still count in term frequencies: drop them now.
   await index.compact(opts.pause);

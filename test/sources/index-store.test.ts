@@ -68,6 +68,18 @@ describe('the saved full-text index', () => {
     expect(p.calls).toBeGreaterThanOrEqual(2);
   });
 
+  it('built as the CLI builds it (blocking reads while they are fast), it equals the parallel build, awkward notes left out alike', async () => {
+    const v = await setup();
+    writeFileSync(path.join(v.dir, 'Binary.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+    writeFileSync(path.join(v.dir, 'Latin-1.md'), Buffer.from('caf\xe9 au lait\n', 'latin1'));
+    const model = await loadModel(v.vault, OUT);
+    const parallel = await buildIndex(v.vault, model, OUT);
+    const blocking = await openIndex(v.vault, v.data, model, OUT, { yieldNow: () => new Promise((r) => setImmediate(r)) });
+    expect(observable(blocking.index)).toEqual(observable(parallel));
+    expect(blocking.index.has('Binary.md')).toBe(false);
+    expect(blocking.index.has('Latin-1.md')).toBe(false);
+  });
+
   it('built in slices as the plugin builds it, it equals the one-shot build, and it yields as it goes', async () => {
     const v = await setup();
     const p = countingPause();
