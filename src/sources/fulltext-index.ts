@@ -210,6 +210,8 @@ export class FullTextIndex {
   private deferred: (() => void)[] = [];
   /** Changed since it was loaded or saved. */
   dirty = false;
+  /** Each folder's language (folderLanguages), until the next change. */
+  private folderLangs: Map<string, string> | null = null;
 
   get size(): number {
     return this.idByPath.size;
@@ -232,6 +234,53 @@ export class FullTextIndex {
   langOf(path: string): string | null {
     const id = this.idByPath.get(path);
     return id === undefined ? null : this.langs[id]!;
+  }
+
+  /**
+   * The note's language, or, when its own text is too short to tell, its folder's: in a vault
+   * of translations (`en/`, `fr/`…) a one-line French page sits among French pages.
+   */
+  languageAt(path: string): string | null {
+    return this.langOf(path) ?? this.folderLanguage(path);
+  }
+
+  /** The language of the nearest folder above the note that has one (never the vault root's). */
+  folderLanguage(path: string): string | null {
+    const langs = (this.folderLangs ??= this.folderLanguages());
+    for (let cut = path.lastIndexOf('/'); cut > 0; cut = path.lastIndexOf('/', cut - 1)) {
+      const lang = langs.get(path.slice(0, cut));
+      if (lang !== undefined) return lang;
+    }
+    return null;
+  }
+
+  /**
+   * A folder has a language when at least 3 of the notes below it have one and 2 in 3 of those
+   * share it. The root is left out: a mostly English vault says little about one short note.
+   */
+  private folderLanguages(): Map<string, string> {
+    const counts = new Map<string, Map<string, number>>();
+    for (const [path, id] of this.idByPath) {
+      const lang = this.langs[id];
+      if (!lang) continue;
+      for (let cut = path.lastIndexOf('/'); cut > 0; cut = path.lastIndexOf('/', cut - 1)) {
+        const folder = path.slice(0, cut);
+        let c = counts.get(folder);
+        if (!c) counts.set(folder, (c = new Map<string, number>()));
+        c.set(lang, (c.get(lang) ?? 0) + 1);
+      }
+    }
+    const out = new Map<string, string>();
+    for (const [folder, c] of counts) {
+      let total = 0;
+      let top: [string, number] = ['', 0];
+      for (const [lang, n] of c) {
+        total += n;
+        if (n > top[1]) top = [lang, n];
+      }
+      if (total >= 3 && top[1] * 3 >= total * 2) out.set(folder, top[0]);
+    }
+    return out;
   }
 
   /** Adds the note, or replaces what was indexed for it. */
@@ -269,6 +318,7 @@ export class FullTextIndex {
     this.idByPath.set(path, id);
     this.totalLen += len;
     this.dirty = true;
+    this.folderLangs = null;
   }
 
   remove(path: string): void {
@@ -283,6 +333,7 @@ export class FullTextIndex {
     this.totalLen -= this.lens[id]!;
     this.dead++;
     this.dirty = true;
+    this.folderLangs = null;
   }
 
   /**
@@ -301,9 +352,13 @@ export class FullTextIndex {
     this.idByPath.set(newPath, id);
     this.paths[id] = newPath;
     this.dirty = true;
+    this.folderLangs = null;
   }
 
-  /** BM25 per live document id for the query's terms; only `only` ids when given. */
+  /**
+   * BM25 per live document id for the query's terms, and how many of them it has that are not
+   * in most notes; only `only` ids when given.
+   */
   private score(query: string, only?: Set<number>): Map<number, { score: number; matched: number }> {
     const out = new Map<number, { score: number; matched: number }>();
     const n = this.idByPath.size;
@@ -313,6 +368,8 @@ export class FullTextIndex {
       const list = this.postings.get(t);
       if (!list) continue;
       const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
+      // A word in most notes of the vault ("note" in a vault of notes) scores, but is no match.
+      const telling = n < 8 || list.length * 2 <= n ? 1 : 0;
       for (const p of list) {
         const id = Math.floor(p / 16);
         if (this.paths[id] === null || (only && !only.has(id))) continue;
@@ -321,22 +378,25 @@ export class FullTextIndex {
         const acc = out.get(id);
         if (acc) {
           acc.score += s;
-          acc.matched++;
-        } else out.set(id, { score: s, matched: 1 });
+          acc.matched += telling;
+        } else out.set(id, { score: s, matched: telling });
       }
     }
     return out;
   }
 
-  /** The BM25 score of each given note for the query (0 when it shares no term, or is not indexed). */
-  scores(query: string, paths: Iterable<string>): Map<string, number> {
+  /**
+   * The BM25 score of each given note for the query, and how many of the query's terms it has
+   * (absent when it shares no term, or is not indexed).
+   */
+  scores(query: string, paths: Iterable<string>): Map<string, { score: number; matched: number }> {
     const ids = new Set<number>();
     for (const p of paths) {
       const id = this.idByPath.get(p);
       if (id !== undefined) ids.add(id);
     }
-    const out = new Map<string, number>();
-    for (const [id, s] of this.score(query, ids)) out.set(this.paths[id]!, s.score);
+    const out = new Map<string, { score: number; matched: number }>();
+    for (const [id, s] of this.score(query, ids)) out.set(this.paths[id]!, s);
     return out;
   }
 

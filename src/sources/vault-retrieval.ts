@@ -4,7 +4,7 @@ import { basename, GENERATED_KINDS, type GeneratedKind } from '../core/layout';
 import type { VaultModel } from '../core/vault-model';
 import { VaultError, type VaultPort } from '../vault/port';
 import { isSourceEligible } from './eligibility';
-import type { FullTextIndex, Pause } from './fulltext-index';
+import { terms, type FullTextIndex, type Pause } from './fulltext-index';
 import { guessLanguage } from './language';
 import { noteTitle, stripFences } from './note-title';
 import { capText, DEFAULT_MAX_CHARS, failedSource, sourceFingerprint, type GatheredSource } from './types';
@@ -15,7 +15,9 @@ import { capText, DEFAULT_MAX_CHARS, failedSource, sourceFingerprint, type Gathe
  * matches; each is scored by its relevance to the domain (BM25 of the domain's name, aliases,
  * headings and opening lines against the note's) combined with its link distance, and scaled
  * down for hubs (index pages: many links, little own text; or pages everything links to) and for
- * notes in another language than the domain note's. Only notes that may be fed to agents
+ * notes in another language than the domain note's (a note too short to tell takes its folder's).
+ * A note two hops away counts as close only when the note between is small, not an index page,
+ * and one neither close nor on topic is left out rather than spend a model call. Only notes that may be fed to agents
  * (isSourceEligible) are offered, and a note the scout may not read is not walked through
  * either: a low-confidence generated note's links are agent output, and following them would
  * let that output steer what the next agent reads.
@@ -111,6 +113,14 @@ const FULL_TEXT_POOL = 50;
 const MAX_POOL = 1000;
 /** A note in another language than the domain note's keeps this share of its score. */
 const OTHER_LANGUAGE = 0.2;
+/**
+ * A second-hop note reached through a first-hop note with this many links and backlinks or
+ * fewer is as close as two hops get; through a hub of 120, a fifteenth of that: reaching a note
+ * through an index page says next to nothing about it.
+ */
+const SMALL_NOTE_LINKS = 8;
+/** Below this, a second-hop note (weakly tied, barely on topic) takes no slot at all. */
+const MIN_SECOND_HOP_SCORE = 0.1;
 
 /**
  * How much of its score a note keeps for being a hub. An index page (many links, under ~200
@@ -152,17 +162,29 @@ export async function gatherVaultCandidates(opts: GatherVaultOptions): Promise<V
   // Links and backlinks, breadth first, walking only through notes the agents may read.
   if (opts.wholeLinkIndex) await model.linksReady(opts.pause);
   const visited = new Set<string>([domainPath]);
+  // Second-hop notes: how closely each is tied to the domain through its best first-hop note.
+  const closeness = new Map<string, number>();
   let frontier = [domainPath];
   for (let hop = 1; hop <= 2; hop++) {
     const next: string[] = [];
-    const reach = (path: string, reason: VaultReason): void => {
+    const reach = (path: string, reason: VaultReason, through: number): void => {
+      if (hop === 2 && pool.get(path)?.distance === 2) closeness.set(path, Math.max(closeness.get(path)!, through));
       if (visited.has(path) || !eligible(path) || pool.size >= MAX_POOL) return;
       visited.add(path);
       next.push(path);
       offer(path, reason, hop);
+      if (hop === 2) closeness.set(path, through);
     };
-    for (const from of frontier) for (const p of model.linksFrom(from)) reach(p, 'link');
-    for (const from of frontier) for (const p of model.backlinksTo(from)) reach(p, 'backlink');
+    for (const from of frontier) {
+      const links = model.linksFrom(from);
+      const through = hop === 1 ? 1 : Math.min(1, SMALL_NOTE_LINKS / (links.length + model.backlinkCount(from)));
+      for (const p of links) reach(p, 'link', through);
+    }
+    for (const from of frontier) {
+      const backlinks = model.backlinksTo(from);
+      const through = hop === 1 ? 1 : Math.min(1, SMALL_NOTE_LINKS / (model.linksFrom(from).length + backlinks.length));
+      for (const p of backlinks) reach(p, 'backlink', through);
+    }
     frontier = next;
   }
 
@@ -184,16 +206,22 @@ export async function gatherVaultCandidates(opts: GatherVaultOptions): Promise<V
 
   const raw = fullText.scores(query, pool.keys());
   let best = 0;
-  for (const v of raw.values()) best = Math.max(best, v);
-  const domainLang = fullText.langOf(domainPath) ?? guessLanguage(body);
+  for (const v of raw.values()) best = Math.max(best, v.score);
+  // As for full-text hits: past the first hop, one shared word ("view") is chance, not a topic.
+  const minTerms = Math.min(2, new Set(terms(query)).size);
+  const domainLang = fullText.langOf(domainPath) ?? guessLanguage(body) ?? fullText.folderLanguage(domainPath);
   const ranked: (VaultCandidate & { distance: number })[] = [];
   for (const [path, c] of pool) {
     const r = model.get(path)!;
-    const relevance = best > 0 ? (raw.get(path) ?? 0) / best : 0;
-    const lang = fullText.langOf(path);
+    const match = raw.get(path);
+    const relevance = best > 0 && match && (c.distance === 1 || match.matched >= minTerms) ? match.score / best : 0;
+    const lang = fullText.languageAt(path);
     const langFactor = domainLang && lang && lang !== domainLang ? OTHER_LANGUAGE : 1;
     const hub = hubFactor(r.links.length, r.bodyChars, model.backlinkCount(path));
-    const score = hub * langFactor * (RELEVANCE_WEIGHT * relevance + (1 - RELEVANCE_WEIGHT) * PROXIMITY[c.distance]!);
+    const proximity = PROXIMITY[c.distance]! * (c.distance === 2 ? closeness.get(path)! : 1);
+    const score = hub * langFactor * (RELEVANCE_WEIGHT * relevance + (1 - RELEVANCE_WEIGHT) * proximity);
+    // The person linked the first hop; past it, a note must be close or on topic to earn a slot.
+    if (c.distance === 2 && score < MIN_SECOND_HOP_SCORE) continue;
     ranked.push({ path, reason: c.reason, score, distance: c.distance });
   }
   ranked.sort((a, b) => b.score - a.score || a.distance - b.distance || a.path.localeCompare(b.path));
