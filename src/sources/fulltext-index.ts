@@ -14,8 +14,9 @@ export { isSourceEligible } from './eligibility';
  * Its own compact inverted index rather than MiniSearch's: MiniSearch keeps a Map per term and
  * field and took 137 MB of heap at 10k notes (633 MB at 50k), and its JSON has to be parsed in
  * one blocking piece. Here a posting is one small integer (document id × 16 + term frequency) in
- * a plain array per term, ids only ever grow (so every list stays sorted and delta-encodes well),
- * and a removed note is a tombstone until the next save compacts the lists. The index keeps no
+ * a plain array per term (an Int32Array once it is long), ids only ever grow (so every list stays
+ * sorted and delta-encodes well), and a removed note is a tombstone until the next save compacts
+ * the lists. The index keeps no
  * note text: only terms, lengths, and each note's size, mtime and language, so that a saved
  * index tells which notes changed since (see index-store.ts).
  */
@@ -105,31 +106,38 @@ const POSTINGS_PER_LINE = 20_000;
 /** Lists at least this long are packed into an Int32Array; shorter ones cost less as arrays. */
 const PACK_FROM = 16;
 
-type Postings = number[] | Int32Array;
-
 /**
- * A note indexed into a packed list (an edit after a load): the list becomes a view of exactly
- * its length over a buffer that may be longer, filled by the next appends and doubled when full,
- * as a JS array grows. Copying the list back into a JS array, as before, put tens of thousands
- * of postings of a common term on the heap at each edit; the next compaction trims the buffer.
+ * A long list: its postings in an Int32Array with room to grow, doubled when full as a JS array
+ * grows, but at 4 bytes a posting, off the JS heap, and written in place. A list grown as a JS
+ * array, as before, left each outgrown copy on the old-generation heap: a cold build at 50k notes
+ * peaked at 534 MB, most of it such copies waiting for a full collection. A view per appended
+ * posting instead cost 17% more time.
  */
-function appendPacked(list: Int32Array, p: number): Int32Array {
-  const n = list.length;
-  if (list.byteOffset === 0 && list.buffer.byteLength >= (n + 1) * 4) {
-    const grown = new Int32Array(list.buffer, 0, n + 1);
-    grown[n] = p;
-    return grown;
+class PackedList {
+  constructor(
+    public buf: Int32Array,
+    public length: number,
+  ) {}
+
+  static of(values: ArrayLike<number>, room = values.length): PackedList {
+    const buf = new Int32Array(Math.max(room, values.length));
+    buf.set(values);
+    return new PackedList(buf, values.length);
   }
-  const buf = new Int32Array(Math.max(PACK_FROM * 2, n * 2));
-  buf.set(list);
-  buf[n] = p;
-  return buf.subarray(0, n + 1);
+
+  push(p: number): void {
+    if (this.length === this.buf.length) {
+      const grown = new Int32Array(Math.max(PACK_FROM * 2, this.length * 2));
+      grown.set(this.buf);
+      this.buf = grown;
+    }
+    this.buf[this.length++] = p;
+  }
 }
 
-/** A packed list on a buffer of its own size (a save or a compaction drops the spare room). */
-function trimmed(list: Int32Array): Int32Array {
-  return list.buffer.byteLength === list.length * 4 ? list : list.slice();
-}
+type Postings = number[] | PackedList;
+
+const valuesOf = (list: Postings): ArrayLike<number> & { [i: number]: number } => (Array.isArray(list) ? list : list.buf);
 
 /*
  * Postings on disk: per term, one string of varints, each posting the gap to the previous id
@@ -146,11 +154,12 @@ const DIGIT_CODES = Uint8Array.from(DIGITS, (c) => c.charCodeAt(0));
 function encodePostings(list: Postings): string {
   // Up to 7 characters a posting (ids below 2^27).
   const codes = new Uint8Array(list.length * 7);
+  const values = valuesOf(list);
   let w = 0;
   let prev = -1;
   for (let j = 0; j < list.length; j++) {
-    const id = Math.floor(list[j]! / 16);
-    let u = (id - prev - 1) * 16 + ((list[j]! % 16) - 1);
+    const id = Math.floor(values[j]! / 16);
+    let u = (id - prev - 1) * 16 + ((values[j]! % 16) - 1);
     prev = id;
     while (u >= 32) {
       codes[w++] = DIGIT_CODES[32 | (u & 31)]!;
@@ -165,7 +174,7 @@ function encodePostings(list: Postings): string {
 
 /** The list a term's string holds, checked: n postings, ids rising and below `docs`, frequencies 1–15. */
 function decodePostings(s: string, n: number, docs: number): Postings {
-  const out: Postings = n >= PACK_FROM ? new Int32Array(n) : new Array<number>(n);
+  const out = n >= PACK_FROM ? new Int32Array(n) : new Array<number>(n);
   let k = 0;
   let u = 0;
   let scale = 1;
@@ -189,7 +198,7 @@ function decodePostings(s: string, n: number, docs: number): Postings {
     scale = 1;
   }
   if (k !== n || scale !== 1) throw new IndexDamaged('a posting list is cut short');
-  return out;
+  return Array.isArray(out) ? out : new PackedList(out, n);
 }
 
 /** Lets long loops give the event loop back; resolves at once when there is nothing to yield to. */
@@ -307,8 +316,10 @@ export class FullTextIndex {
       const list = this.postings.get(t);
       const p = id * 16 + Math.min(tf, MAX_TF);
       if (!list) this.postings.set(t, [p]);
-      else if (Array.isArray(list)) list.push(p);
-      else this.postings.set(t, appendPacked(list, p));
+      else {
+        list.push(p);
+        if (Array.isArray(list) && list.length >= PACK_FROM) this.postings.set(t, PackedList.of(list, PACK_FROM * 2));
+      }
     }
     this.paths.push(path);
     this.sizes.push(meta.size ?? -1);
@@ -370,7 +381,9 @@ export class FullTextIndex {
       const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
       // A word in most notes of the vault ("note" in a vault of notes) scores, but is no match.
       const telling = n < 8 || list.length * 2 <= n ? 1 : 0;
-      for (const p of list) {
+      const values = valuesOf(list);
+      for (let j = 0; j < list.length; j++) {
+        const p = values[j]!;
         const id = Math.floor(p / 16);
         if (this.paths[id] === null || (only && !only.has(id))) continue;
         const tf = p % 16;
@@ -477,24 +490,30 @@ export class FullTextIndex {
         await pause();
       }
       let w = list.length;
+      const values = valuesOf(list);
       if (newId) {
         w = 0;
         for (let j = 0; j < list.length; j++) {
-          const p = list[j]!;
+          const p = values[j]!;
           const to = newId[Math.floor(p / 16)]!;
-          if (to >= 0) list[w++] = to * 16 + (p % 16);
+          if (to >= 0) values[w++] = to * 16 + (p % 16);
         }
         work += list.length;
       }
       if (w === 0) this.postings.delete(t);
-      else if (w >= PACK_FROM) {
-        const packed = Array.isArray(list) ? Int32Array.from(w === list.length ? list : list.slice(0, w)) : trimmed(w < list.length ? list.subarray(0, w) : list);
-        if (packed !== list) {
-          this.postings.set(t, packed);
+      else if (Array.isArray(list)) {
+        list.length = w;
+        if (w >= PACK_FROM) {
+          this.postings.set(t, PackedList.of(list));
           work += w;
         }
-      } else if (Array.isArray(list)) list.length = w;
-      else this.postings.set(t, Array.from(list.subarray(0, w)));
+      } else if (w < PACK_FROM) this.postings.set(t, Array.from(list.buf.subarray(0, w)));
+      else if (list.buf.length !== w) {
+        // The spare room goes: what is kept is what a load of the saved file would hold.
+        list.buf = list.buf.slice(0, w);
+        list.length = w;
+        work += w;
+      }
     }
     this.dead = 0;
   }
