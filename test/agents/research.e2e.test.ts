@@ -172,6 +172,10 @@ describe('research cycle end to end (CLI, real openai client, loopback server)',
     // Each source with why it was picked and its ranking score.
     expect(r.stdout).toMatch(/S1 {2}Kubernetes\.md {2}\[domain note, score 1\.00\]/);
     expect(r.stdout).toMatch(/Projects\/Staging cluster runbook\.md {2}\[member, score [01]\.\d\d\]/);
+    // The example vault has fewer notes on the domain than the 10 slots: the run says why, and what to do.
+    const listed = r.stdout.split('\n').filter((l) => /^ {2}S\d+ {2}/.test(l)).length;
+    expect(listed).toBeLessThan(10);
+    expect(r.stdout).toContain(`${listed} of 10 sources: no other note is linked closely enough or says enough about the domain. Name pages with --url`);
     expect(server.requests.length).toBe(0);
     // Nothing in the vault changed; only the full-text index, a cache, was saved in the data folder (DESIGN §5).
     const index = '.obsidian/plugins/groundwork/index/';

@@ -7,7 +7,7 @@ function fmtCost(cost: number | null): string {
   return cost === null ? 'cost unknown (no price set for this model)' : `$${cost.toFixed(4)}`;
 }
 
-function report(io: CliIO, result: RunResult, usage: { calls: number; cachedCalls: number; totalTokens: number; cost: number | null }, ms: number, json: boolean): void {
+function report(io: CliIO, result: RunResult, usage: { calls: number; cachedCalls: number; totalTokens: number; cost: number | null }, ms: number, json: boolean, maxSources = 0): void {
   if (json) {
     io.out(JSON.stringify({ ...result, usage: { ...usage, wallMs: Math.round(ms) } }, null, 2));
     return;
@@ -17,6 +17,14 @@ function report(io: CliIO, result: RunResult, usage: { calls: number; cachedCall
     io.out(`Dry run for ${result.domain} (${result.domainPath}): nothing was written and no model was called.`);
     io.out(`Sources (${result.sources.length}):`);
     for (const s of result.sources) io.out(`  ${s.id}  ${s.ref}  [${s.reason}${s.score !== undefined ? `, score ${s.score.toFixed(2)}` : ''}]${s.error ? `  not usable: ${s.error}` : ''}`);
+    // Fewer than asked is the ranking's choice, not a fault: say so, and how to give it more.
+    const usable = result.sources.filter((s) => !s.error).length;
+    if (usable < maxSources) {
+      io.out(
+        `${usable} of ${maxSources} sources: no other note is linked closely enough or says enough about the domain. ` +
+          'Name pages with --url, or bring notes in (a domain link in their frontmatter, or an include rule on the domain note).',
+      );
+    }
     const split = p.splitSources > 0 ? `, ${p.splitSources} long source${p.splitSources === 1 ? '' : 's'} split into parts` : '';
     const rounds = p.distillCalls === 1 ? '1 distill, 1 critique' : `${p.distillCalls} distill and ${p.distillCalls} critique batches`;
     io.out(
@@ -45,7 +53,7 @@ export async function runResearch(
   const start = performance.now();
   try {
     const result = await research(ctx, { domain, maxSources: flags.maxSources, maxChars: flags.maxChars, urls: flags.urls, dryRun: flags.dryRun, searchEndpoint: flags.searchEndpoint, early: early ?? undefined });
-    report(io, result, usageOf(ctx.llm.usage), performance.now() - start, flags.json);
+    report(io, result, usageOf(ctx.llm.usage), performance.now() - start, flags.json, flags.maxSources);
     return 0;
   } finally {
     // research() takes the early digest or cancels it; this only makes sure it has settled.
