@@ -260,7 +260,7 @@ export default class GroundworkPlugin extends Plugin {
     }
     await this.local('Research', async (ctx) => {
       const plan = await research(ctx, this.researchOptions(notePath, true));
-      new ResearchConfirmModal(this.app, plan, () => void this.runResearch(notePath)).open();
+      new ResearchConfirmModal(this.app, plan, () => void this.runResearch(notePath), this.settings.maxSources).open();
     });
   }
 

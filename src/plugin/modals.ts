@@ -187,6 +187,7 @@ export class ResearchConfirmModal extends Modal {
     app: App,
     private readonly plan: RunResult,
     private readonly confirm: () => void,
+    private readonly maxSources: number,
   ) {
     super(app);
   }
@@ -208,6 +209,15 @@ export class ResearchConfirmModal extends Modal {
       li.createSpan({ cls: 'groundwork-muted', text: s.error ? ` — not usable: ${s.error}` : ` — ${s.reason}` });
     }
     if (r.sources.length === 0) el.createEl('p', { text: 'No source found: link notes to the domain, or add web links to the domain note.' });
+    else if (usable.length < this.maxSources) {
+      // Fewer than asked is the ranking's choice, not a fault: say so, and how to give it more.
+      el.createEl('p', {
+        cls: 'groundwork-muted groundwork-fewer-sources',
+        text:
+          `${usable.length} of the ${this.maxSources} sources asked for: no other note is linked closely enough or says enough about the domain. ` +
+          'Bring notes in with a domain link in their properties or an include rule (a folder or a tag) on the domain note, or add web links to the domain note.',
+      });
+    }
     el.createEl('h4', { text: 'Model calls' });
     const cost = p.estimatedCost === null ? 'cost unknown (set a price per million tokens in the settings)' : `about $${p.estimatedCost.toFixed(4)}`;
     const calls = el.createEl('ul', { cls: 'groundwork-plan' });

@@ -116,6 +116,10 @@ describe('from a fresh vault to a signed-off domain and an accepted proposal, by
     const confirm = lastModal();
     expect(confirm.contentEl.textContent).toMatch(/Sources found \(\d+\)/);
     expect(confirm.contentEl.textContent).toContain('Rank experiments');
+    // The example vault has fewer notes on it than the 10 sources asked for: the dialog says why.
+    const found = Number(/Sources found \((\d+)\)/.exec(confirm.contentEl.textContent)![1]);
+    expect(found).toBeLessThan(10);
+    expect(confirm.contentEl.querySelector('.groundwork-fewer-sources')?.textContent).toMatch(new RegExp(`^${found} of the 10 sources asked for: no other note`));
     expect(confirm.contentEl.textContent).toMatch(/\d+ model calls/);
     expect(server.chatRequests).toHaveLength(0);
     await click(button(confirm.contentEl, 'Run research'));
