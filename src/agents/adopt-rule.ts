@@ -32,11 +32,18 @@ function usable(rec: NoteRecord | undefined, outputFolder: string): rec is NoteR
   return rec !== undefined && (rec.role === null || rec.role === 'domain') && !isInside(rec.path, outputFolder);
 }
 
-export function planRule(model: VaultModel, rule: IncludeRule): RulePlan {
+/**
+ * The plan for a rule: on `onNote` when given (adopting a note with its folder), otherwise on
+ * the folder's or tag's own note, found or to be created.
+ */
+export function planRule(model: VaultModel, rule: IncludeRule, onNote?: string): RulePlan {
   const out = model.outputFolder;
   if (rule.kind === 'folder' && isInside(rule.folder, out)) throw new AgentError(`${rule.folder}/ holds Groundwork's generated notes; it cannot be a domain's folder`);
   let domainPath: string;
-  if (rule.kind === 'folder') {
+  if (onNote !== undefined) {
+    if (!model.get(onNote)) throw new AgentError(`No note ${onNote} in the vault`);
+    domainPath = onNote;
+  } else if (rule.kind === 'folder') {
     const name = basename(rule.folder);
     const parent = rule.folder.includes('/') ? `${rule.folder.slice(0, rule.folder.lastIndexOf('/'))}/` : '';
     const inside = `${rule.folder}/${name}.md`;

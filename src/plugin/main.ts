@@ -15,13 +15,15 @@ import { modeOf, runTask } from '../agents/gate';
 import { acceptProposal, planAccept, rejectProposal } from '../agents/accept';
 import { listInbox, parseOptions, withOptionContent } from '../agents/proposals';
 import { adoptIfNeeded } from '../agents/domain-note';
+import { adoptRule, planRule } from '../agents/adopt-rule';
+import type { VaultModel } from '../core/vault-model';
 import type { AgentContext } from '../agents/context';
 import type { NextStep } from '../core/domain-card';
 import { llmConfigFromSettings } from '../llm';
 import { Journal } from '../journal';
 import { describe } from './agent-runner';
 import { registerAdoptAsDomain } from './adopt-as-domain';
-import { AcceptModal, AdoptModal, NotePickerModal, ResearchConfirmModal, SignOffModal, TaskModal } from './modals';
+import { AcceptModal, AdoptModal, NotePickerModal, ResearchConfirmModal, SignOffModal, TaskModal, type AdoptFolderOption } from './modals';
 import { writeDomainsBase } from './domains-base-command';
 import { renderDistillateBlock } from './distillate-block';
 import { SkeletonCanvasSync } from './skeleton-sync';
@@ -332,12 +334,41 @@ export default class GroundworkPlugin extends Plugin {
       return;
     }
     const writes = ['groundwork: domain', ...(rec.trust.confidence === null ? ['confidence: low'] : [])];
-    new AdoptModal(this.app, { title: `Adopt ${basename(notePath)} as a domain`, writes, joining: model.wouldJoin(notePath) }, () =>
+    const joining = model.wouldJoin(notePath);
+    const folder = this.folderOption(model, notePath, joining);
+    new AdoptModal(this.app, { title: `Adopt ${basename(notePath)} as a domain`, writes, joining, folder: folder ?? undefined }, (withFolder) =>
       void this.local('Adopt', async (ctx) => {
+        if (withFolder && folder) {
+          // Planned again on the current model: the rule's notes are the ones there now.
+          const plan = planRule(ctx.model, { kind: 'folder', folder: folder.folder }, notePath);
+          await adoptRule(ctx, plan);
+          this.live.notify();
+          new Notice(`Groundwork: ${basename(notePath)} is a domain, with every note in ${folder.folder}/ (${plan.joining.length} joined). Its next step on the map: Research.`);
+          return;
+        }
         await adoptIfNeeded(ctx, ctx.model.get(notePath)!);
         new Notice(`Groundwork: ${basename(notePath)} is a domain. Its next step on the map: Research.`);
       }),
     ).open();
+  }
+
+  /**
+   * Adopting a note that sits in a folder with other notes: they can join by one rule on it (an
+   * "Introduction to Bases" among the pages on Bases). Null at the vault root, in the output
+   * folder, or when the folder adds no note to those that would join anyway.
+   */
+  private folderOption(model: VaultModel, notePath: string, joining: string[]): AdoptFolderOption | null {
+    const cut = notePath.lastIndexOf('/');
+    if (cut <= 0) return null;
+    const folder = notePath.slice(0, cut);
+    try {
+      const plan = planRule(model, { kind: 'folder', folder }, notePath);
+      const already = new Set(joining);
+      return plan.joining.some((p) => !already.has(p)) ? { folder, joining: plan.joining } : null;
+    } catch {
+      // A folder that cannot hold a rule (the output folder) simply offers none.
+      return null;
+    }
   }
 
   /** The map's "Adopt a note as domain": pick any note that is not one yet. */

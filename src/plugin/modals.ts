@@ -245,30 +245,66 @@ export class ResearchConfirmModal extends Modal {
  * Adopting a note as a domain: what is written and which notes would join it. Reusable for any
  * kind of adoption (a note, a folder, a tag): the caller gives the title, the writes and the members.
  */
+/** Adopting a note with its folder: the rule written on it, and the notes that would join by it. */
+export interface AdoptFolderOption {
+  /** The folder, without the trailing slash. */
+  folder: string;
+  joining: string[];
+}
+
 export class AdoptModal extends Modal {
+  /** Whether the person ticked "Take in its folder" (the folder option, when there is one). */
+  withFolder = false;
+
   constructor(
     app: App,
-    private readonly spec: { title: string; writes: string[]; joining: string[]; confirmText?: string },
-    private readonly confirm: () => void,
+    private readonly spec: { title: string; writes: string[]; joining: string[]; confirmText?: string; folder?: AdoptFolderOption },
+    private readonly confirm: (withFolder: boolean) => void,
   ) {
     super(app);
   }
 
   override onOpen(): void {
+    this.render();
+  }
+
+  private render(): void {
     const el = this.contentEl;
+    el.empty();
     el.addClass('groundwork-adopt');
     this.setTitle(this.spec.title);
+    const folder = this.spec.folder;
+    const rule = folder ? `include: ["${folder.folder}/"]` : '';
     el.createEl('h4', { text: 'Writes' });
     const w = el.createEl('ul');
-    for (const line of this.spec.writes) w.createEl('li').createEl('code', { text: line });
-    el.createEl('h4', { text: `Notes that would join (${this.spec.joining.length})` });
-    if (this.spec.joining.length === 0) el.createEl('p', { cls: 'groundwork-muted', text: 'None yet. A note joins when its "domain" property links to the domain note.' });
+    for (const line of [...this.spec.writes, ...(this.withFolder ? [rule] : [])]) w.createEl('li').createEl('code', { text: line });
+    // A note in a folder of notes on the same thing: one tick instead of a link in each of them.
+    if (folder) {
+      const more = folder.joining.filter((p) => !this.spec.joining.includes(p)).length;
+      new Setting(el)
+        .setName(`Take in its folder, ${folder.folder}/`)
+        .setDesc(`${more} more note${more === 1 ? '' : 's'} would join now, and every note added to the folder later (${rule}).`)
+        .addToggle((t) =>
+          t.setValue(this.withFolder).onChange((v) => {
+            this.withFolder = v;
+            this.render();
+          }),
+        );
+    }
+    const joining = this.withFolder && folder ? [...new Set([...this.spec.joining, ...folder.joining])].sort() : this.spec.joining;
+    el.createEl('h4', { text: `Notes that would join (${joining.length})` });
+    if (joining.length === 0) {
+      el.createEl('p', {
+        cls: 'groundwork-muted',
+        text: 'None yet. A note joins when its "domain" property links to the domain note, or when it matches an include rule on it (a folder or a tag).',
+      });
+    }
     const ul = el.createEl('ul', { cls: 'groundwork-joining' });
-    const shown = this.spec.joining.slice(0, 50);
+    const shown = joining.slice(0, 50);
     for (const p of shown) ul.createEl('li', { text: p.replace(/\.md$/i, '') });
-    if (this.spec.joining.length > shown.length) ul.createEl('li', { cls: 'groundwork-muted', text: `and ${this.spec.joining.length - shown.length} more` });
+    if (joining.length > shown.length) ul.createEl('li', { cls: 'groundwork-muted', text: `and ${joining.length - shown.length} more` });
     el.createEl('p', { cls: 'groundwork-muted', text: 'It starts in the tension zone: agents only propose options there until you research the domain and raise your confidence.' });
-    buttons(this, el, this.spec.confirmText ?? 'Adopt', this.confirm);
+    buttons(this, el, this.spec.confirmText ?? 'Adopt', () => this.confirm(this.withFolder));
   }
 
   override onClose(): void {

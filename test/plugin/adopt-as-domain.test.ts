@@ -60,4 +60,56 @@ describe('Adopt as domain on a folder', () => {
     const notes = (await live.ensure()).computeMap().domains.find((d) => d.path === 'Notes/Notes.md')!;
     expect(notes).toMatchObject({ name: 'Notes', notes: 4, included: 4 });
   });
+
+  it('adopting a note offers its folder: unticked it adds nothing, ticked the notes of the folder join by one rule', async () => {
+    const page = (title: string, text: string) => `# ${title}\n\n${text}\n`;
+    dir = createTempVault({
+      'en/Bases/Introduction to Bases.md': page('Introduction to Bases', 'Bases show notes as a database. See [[Bases syntax]].'),
+      'en/Bases/Bases syntax.md': page('Bases syntax', 'Filters, formulas and views, in YAML.'),
+      'en/Bases/Views.md': page('Views', 'Table and cards views.'),
+      'en/Plugins/Core plugins.md': page('Core plugins', 'Every core plugin, [[Introduction to Bases]] among them.'),
+    });
+    app = createApp(dir);
+    await settle(app);
+    const plugin = loadBuiltPlugin(app, path.join(ROOT, 'main.js'), readManifest(path.join(ROOT, 'manifest.json')));
+    await enablePlugin(app, plugin);
+    await app.workspace.triggerLayoutReady();
+    const live = (plugin as unknown as { live: Live }).live;
+    await live.ensure();
+    const idle = () => (plugin as unknown as { whenIdle(): Promise<void> }).whenIdle();
+
+    const adoptDialog = async (file: string) => {
+      const menu = new Menu();
+      app!.workspace.trigger('file-menu', menu, app!.vault.getAbstractFileByPath(file)!, 'file-explorer');
+      await menu.findItem('Adopt as domain')!.click();
+      await settle(app!);
+      return openModals[openModals.length - 1]!;
+    };
+    const modal = await adoptDialog('en/Bases/Introduction to Bases.md');
+    const text = () => modal.contentEl.textContent ?? '';
+    // As the issue found it: alone, the note gathers no member.
+    expect(text()).toContain('Notes that would join (0)');
+    expect(text()).toContain('Take in its folder, en/Bases/');
+    expect(text()).toContain('2 more notes would join now, and every note added to the folder later (include: ["en/Bases/"]).');
+    // Ticked: the rule is among the writes, and the two pages are listed as joining.
+    (modal.contentEl.querySelector('.checkbox-container') as HTMLElement).click();
+    expect(text()).toContain('Notes that would join (2)');
+    expect([...modal.contentEl.querySelectorAll('.groundwork-joining li')].map((li) => li.textContent)).toEqual(['en/Bases/Bases syntax', 'en/Bases/Views']);
+    expect([...modal.contentEl.querySelectorAll('code')].map((c) => c.textContent)).toEqual(['groundwork: domain', 'confidence: low', 'include: ["en/Bases/"]']);
+    expect(readFileSync(path.join(dir, 'en/Bases/Introduction to Bases.md'), 'utf8')).not.toContain('groundwork');
+    (modal.contentEl.querySelector('button.mod-cta') as HTMLButtonElement).click();
+    await idle();
+    await settle(app);
+    expect(readFileSync(path.join(dir, 'en/Bases/Introduction to Bases.md'), 'utf8')).toMatch(/^---\ngroundwork: domain\nconfidence: low\ninclude:\n {2}- "?en\/Bases\/"?\n---\n# Introduction to Bases\n/);
+    const bases = (await live.ensure()).computeMap().domains.find((d) => d.path === 'en/Bases/Introduction to Bases.md')!;
+    expect(bases).toMatchObject({ name: 'Introduction to Bases', notes: 2, included: 2 });
+
+    // Unticked, nothing but the domain keys is written; a note alone in its folder is offered no folder.
+    const alone = await adoptDialog('en/Plugins/Core plugins.md');
+    expect(alone.contentEl.textContent).not.toContain('Take in its folder');
+    (alone.contentEl.querySelector('button.mod-cta') as HTMLButtonElement).click();
+    await idle();
+    await settle(app);
+    expect(readFileSync(path.join(dir, 'en/Plugins/Core plugins.md'), 'utf8')).toBe('---\ngroundwork: domain\nconfidence: low\n---\n# Core plugins\n\nEvery core plugin, [[Introduction to Bases]] among them.\n');
+  });
 });

@@ -23,13 +23,21 @@ const buttons = (el: HTMLElement) => Array.from(el.querySelectorAll('button')).m
 const headings = (el: HTMLElement) => Array.from(el.querySelectorAll('h2, h3, h4, .modal-title, .setting-item-heading .setting-item-name')).map(text);
 
 describe('the gallery scenes', () => {
-  it('all twelve exist; every button says what it does; every note link resolves', () => {
-    expect([...scenes.keys()].sort()).toEqual(['domains-base', 'inbox', 'map-cycle', 'map-empty', 'map-evidence', 'map-problems', 'research-confirm', 'settings', 'signoff-blocked', 'signoff-ready', 'task', 'welcome']);
+  it('all thirteen exist; every button says what it does; every note link resolves', () => {
+    expect([...scenes.keys()].sort()).toEqual(['adopt-folder', 'domains-base', 'inbox', 'map-cycle', 'map-empty', 'map-evidence', 'map-problems', 'research-confirm', 'settings', 'signoff-blocked', 'signoff-ready', 'task', 'welcome']);
     for (const [name, s] of scenes) {
       expect(s.brokenLinks, name).toEqual([]);
       for (const b of buttons(s.el)) expect(b.text.trim(), `${name}: a button without a label`).not.toBe('');
       expect(headings(s.el).length, name).toBeGreaterThan(0);
     }
+  });
+
+  it('adopting a note with its folder: the rule among the writes, the folder named, its notes listed', () => {
+    const el = scene('adopt-folder');
+    expect([...el.querySelectorAll('code')].map((c) => text(c))).toEqual(['groundwork: domain', 'confidence: low', 'include: ["Bases/"]']);
+    expect(text(el)).toContain('Take in its folder, Bases/');
+    expect([...el.querySelectorAll('.groundwork-joining li')].map((li) => text(li))).toEqual(['Bases/Bases syntax', 'Bases/Functions', 'Bases/Views']);
+    expect(buttons(el).map((b) => b.text)).toEqual(expect.arrayContaining(['Cancel', 'Adopt']));
   });
 
   it('welcome: three steps, the model list from the server, a way out', () => {

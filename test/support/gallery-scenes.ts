@@ -202,6 +202,14 @@ const FRESH = {
   'Notes/Groceries.md': '# Groceries\n',
 };
 
+const HELP_PAGES = {
+  'Bases/Introduction to Bases.md': '# Introduction to Bases\n\nBases show notes as a database. See [[Bases syntax]] and [[Views]].\n',
+  'Bases/Bases syntax.md': '# Bases syntax\n\nFilters, formulas and views, written in YAML.\n',
+  'Bases/Views.md': '# Views\n\nTable and cards views, each with its own filters.\n',
+  'Bases/Functions.md': '# Functions\n\nDate, string and list functions for formulas.\n',
+  'Plugins/Core plugins.md': '# Core plugins\n\n[[Introduction to Bases]] and the rest.\n',
+};
+
 const PROBLEMS = {
   'Broken trust.md': '---\ngroundwork: domain\nconfidence: sure\n---\nA domain with a typo in its trust.\n',
   'Notes/Orphan.md': '---\ndomain: "[[Reading list]]"\n---\nLinks a note that is not a domain.\n',
@@ -226,6 +234,17 @@ export async function buildScenes(): Promise<Scene[]> {
     await s.app.commands.run('groundwork:open-autonomy-map');
     await idle(s);
     scenes.push(capture(s, 'map-empty', 'Autonomy map of a fresh vault', leafEl(s.app, 'groundwork-autonomy-map'), 'view', 900, 620));
+  } finally {
+    await stop(s);
+  }
+
+  // Adopting a note that sits among notes on the same thing: its folder can come with it.
+  s = await start(HELP_PAGES, { example: false, model: false });
+  try {
+    await open(s, 'Bases/Introduction to Bases.md');
+    await command(s, 'adopt-domain');
+    (lastModal().contentEl.querySelector('.checkbox-container') as HTMLElement).click();
+    scenes.push(capture(s, 'adopt-folder', 'Adopt a note as a domain, its folder with it', lastModal().modalEl, 'modal', 760, 560));
   } finally {
     await stop(s);
   }
