@@ -2,7 +2,7 @@ import { distillateForAgents } from '../core/distillate';
 import { applyBodyEdit, EditError, frontmatterBytes, type BodyEdit } from '../core/edit';
 import { sha256Hex } from '../core/fingerprint';
 import { parseNote } from '../core/frontmatter';
-import { domainFolder, GENERATED_KINDS, isInside, normalizeVaultPath, safeName, PathError } from '../core/layout';
+import { basename, domainFolder, GENERATED_KINDS, isInside, normalizeVaultPath, safeName, PathError } from '../core/layout';
 import { linkTarget } from '../core/links';
 import { analyzeNote } from '../core/note-record';
 import type { Mode } from '../core/trust';
@@ -82,8 +82,12 @@ export function checkTarget(ctx: AgentContext, domainPath: string, notePath: str
   if (rec.path === domainPath) return rec.path;
   const owners = ctx.model.domainsOf(rec);
   if (!owners.includes(domainPath)) {
-    const where = owners.length ? `it belongs to ${owners.map((o) => domainName(ctx.model.get(o)!)).join(', ')}` : 'it belongs to no domain';
-    throw new AgentError(`Refused: a task in ${domainName(ctx.model.get(domainPath)!)} may only change that domain's notes, and ${rec.path} is not one (${where})`);
+    const name = domainName(ctx.model.get(domainPath)!);
+    const cut = rec.path.lastIndexOf('/');
+    // A note of no domain is one property or one rule away from this one: say which.
+    const bringIn = `give it domain: "[[${basename(domainPath)}]]"${cut > 0 ? ` or put include: ["${rec.path.slice(0, cut)}/"] on ${name}` : ''}`;
+    const where = owners.length ? `it belongs to ${owners.map((o) => domainName(ctx.model.get(o)!)).join(', ')}` : `it belongs to no domain; to bring it in, ${bringIn}`;
+    throw new AgentError(`Refused: a task in ${name} may only change that domain's notes, and ${rec.path} is not one (${where})`);
   }
   return rec.path;
 }

@@ -62,7 +62,9 @@ describe('include rules through the CLI', () => {
     const before = read('Other/Unrelated.md');
     const refused = await runCli(['run', vault.dir, 'Bases', '--task', 'Add an example', '--note', 'Other/Unrelated.md'], env());
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toBe('groundwork: Refused: a task in Bases may only change that domain\'s notes, and Other/Unrelated.md is not one (it belongs to no domain)\n');
+    expect(refused.stderr).toBe(
+      'groundwork: Refused: a task in Bases may only change that domain\'s notes, and Other/Unrelated.md is not one (it belongs to no domain; to bring it in, give it domain: "[[Bases]]" or put include: ["Other/"] on Bases)\n',
+    );
     expect(read('Other/Unrelated.md')).toBe(before);
   });
 });
