@@ -312,13 +312,16 @@ async function runCritic(
   // unsupported claims are already there, blocking the sign-off.
   const code = codeCheckedIssues(distillateBody, known, sources);
   // A critique the person edited is never written over: then only the final version is proposed.
+  let first: WriteResult | null = null;
   if (code.issues.length > 0 && (await notes.isReplaceable(paths.critique))) {
     const pending = { verdict: 'revise' as const, summary: 'Code found the issues below; the critic has not run yet.', issues: code.issues };
-    await notes.write(paths.critique, critiqueText(ctx, domain.name, domainPath, paths, pending, known, 0), task);
+    first = await notes.write(paths.critique, critiqueText(ctx, domain.name, domainPath, paths, pending, known, 0), task);
   }
   const c = await critique(ctx.llm, domain, code, [...known], ctx.signal);
   checkCancelled(ctx);
-  return notes.write(paths.critique, critiqueText(ctx, domain.name, domainPath, paths, c.critique, known, c.tokens), task);
+  const last = await notes.write(paths.critique, critiqueText(ctx, domain.name, domainPath, paths, c.critique, known, c.tokens), task);
+  // Written twice in one run: to the person, a note this run created was created, not replaced.
+  return first?.outcome === 'created' && last.outcome !== 'proposal' ? { ...last, outcome: 'created' } : last;
 }
 
 function critiqueText(ctx: AgentContext, name: string, domainPath: string, paths: { sources: string; distillate: string }, c: Critique, known: Set<string>, tokens: number): string {

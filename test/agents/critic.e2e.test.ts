@@ -37,6 +37,19 @@ async function researchWith(opts: ScriptOptions) {
 }
 
 describe('the critic labels claims; code computes the verdict', () => {
+  it('a critique first written with code\'s findings, then the critic\'s, is reported once, as created', async () => {
+    // A citation of a source that does not exist: code finds it before the critic runs.
+    script(scriptedAgents({ extraCitation: 'S42' }));
+    const r = await runCli(['research', vault.dir, 'Kubernetes', '--json'], env());
+    expect(r.code, r.stderr).toBe(0);
+    const written = (JSON.parse(r.stdout) as { written: { path: string; outcome: string }[] }).written;
+    expect(written.filter((w) => w.path === CRITIQUE)).toEqual([{ path: CRITIQUE, outcome: 'created' }]);
+    expect(read(CRITIQUE)).toContain('S42');
+    // A second run replaces it, and says so.
+    const again = await runCli(['research', vault.dir, 'Kubernetes', '--json', '--no-cache'], env());
+    expect((JSON.parse(again.stdout) as { written: { path: string; outcome: string }[] }).written.find((w) => w.path === CRITIQUE)?.outcome).toBe('replaced');
+  });
+
   it('reads numbered claims each followed by its quotes — not the distillate YAML, not the digests', async () => {
     await researchWith({});
     const [body] = criticRequests();
