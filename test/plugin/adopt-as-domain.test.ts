@@ -2,14 +2,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cpSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { createApp, createTempVault, destroyApp, Menu, removeTempVault, settle, type App } from '../support/obsidian/index';
-import { enablePlugin, loadBuiltPlugin, readManifest } from '../support/obsidian/load-plugin';
+import { createTempVault, destroyApp, Menu, removeTempVault, settle, type App } from '../support/obsidian/index';
+import { startBuiltPlugin } from '../support/plugin-harness';
 import { openModals } from '../support/obsidian/ui';
 import { EXAMPLE_VAULT } from '../support/temp-vault';
 
 /** "Adopt as domain" on a folder in the built main.js: the menu item, the preview, the rule written. */
 
-const ROOT = path.resolve(__dirname, '../..');
 let app: App | null = null;
 let dir = '';
 
@@ -25,11 +24,9 @@ describe('Adopt as domain on a folder', () => {
   it('previews the count and first names, writes the include rule only on confirm, and the map follows', async () => {
     dir = createTempVault({});
     cpSync(EXAMPLE_VAULT, dir, { recursive: true });
-    app = createApp(dir);
-    await settle(app);
-    const plugin = loadBuiltPlugin(app, path.join(ROOT, 'main.js'), readManifest(path.join(ROOT, 'manifest.json')));
-    await enablePlugin(app, plugin);
-    await app.workspace.triggerLayoutReady();
+    const started = await startBuiltPlugin(dir);
+    app = started.app;
+    const plugin = started.plugin;
     const live = (plugin as unknown as { live: Live }).live;
     await live.ensure();
 
@@ -69,11 +66,9 @@ describe('Adopt as domain on a folder', () => {
       'en/Bases/Views.md': page('Views', 'Table and cards views.'),
       'en/Plugins/Core plugins.md': page('Core plugins', 'Every core plugin, [[Introduction to Bases]] among them.'),
     });
-    app = createApp(dir);
-    await settle(app);
-    const plugin = loadBuiltPlugin(app, path.join(ROOT, 'main.js'), readManifest(path.join(ROOT, 'manifest.json')));
-    await enablePlugin(app, plugin);
-    await app.workspace.triggerLayoutReady();
+    const started = await startBuiltPlugin(dir);
+    app = started.app;
+    const plugin = started.plugin;
     const live = (plugin as unknown as { live: Live }).live;
     await live.ensure();
     const idle = () => (plugin as unknown as { whenIdle(): Promise<void> }).whenIdle();

@@ -1,14 +1,12 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import { cpSync } from 'node:fs';
-import * as path from 'node:path';
-import { createApp, createTempVault, destroyApp, removeTempVault, settle, TFile, type App } from '../support/obsidian/index';
-import { enablePlugin, loadBuiltPlugin, readManifest } from '../support/obsidian/load-plugin';
+import { createTempVault, destroyApp, removeTempVault, settle, TFile, type App } from '../support/obsidian/index';
+import { startBuiltPlugin } from '../support/plugin-harness';
 import { EXAMPLE_VAULT } from '../support/temp-vault';
 
 /** The built main.js keeps `include` membership current from vault events, one note at a time. */
 
-const ROOT = path.resolve(__dirname, '../..');
 let app: App | null = null;
 let dir = '';
 
@@ -24,11 +22,9 @@ describe('include rules in Obsidian', () => {
   it('follows a rule added, a tag typed, a note moved into and out of the folder', async () => {
     dir = createTempVault({});
     cpSync(EXAMPLE_VAULT, dir, { recursive: true });
-    app = createApp(dir);
-    await settle(app);
-    const plugin = loadBuiltPlugin(app, path.join(ROOT, 'main.js'), readManifest(path.join(ROOT, 'manifest.json')));
-    await enablePlugin(app, plugin);
-    await app.workspace.triggerLayoutReady();
+    const started = await startBuiltPlugin(dir);
+    app = started.app;
+    const plugin = started.plugin;
     const live = (plugin as unknown as { live: Live }).live;
     const lora = async () => (await live.ensure()).computeMap().domains.find((d) => d.name === 'LoRA fine-tuning')!;
     expect((await lora()).memberPaths).toEqual(['Notes/Adapter rank experiments.md', 'Notes/Support ticket dataset.md']);
