@@ -1,5 +1,5 @@
 import { parseNote } from '../core/frontmatter';
-import { basename, isInside, safeName } from '../core/layout';
+import { basename, isInside, parentFolder, safeName } from '../core/layout';
 import { parseInclude, ruleText, type IncludeRule } from '../core/membership';
 import { analyzeNote, type NoteRecord } from '../core/note-record';
 import { patchFrontmatter } from '../core/patch';
@@ -45,7 +45,7 @@ export function planRule(model: VaultModel, rule: IncludeRule, onNote?: string):
     domainPath = onNote;
   } else if (rule.kind === 'folder') {
     const name = basename(rule.folder);
-    const parent = rule.folder.includes('/') ? `${rule.folder.slice(0, rule.folder.lastIndexOf('/'))}/` : '';
+    const parent = rule.folder.includes('/') ? `${parentFolder(rule.folder)}/` : '';
     const inside = `${rule.folder}/${name}.md`;
     const beside = `${parent}${name}.md`;
     domainPath = [inside, beside].find((p) => usable(model.get(p), out)) ?? inside;

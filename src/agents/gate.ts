@@ -2,7 +2,8 @@ import { distillateForAgents } from '../core/distillate';
 import { applyBodyEdit, EditError, frontmatterBytes, type BodyEdit } from '../core/edit';
 import { sha256Hex } from '../core/fingerprint';
 import { parseNote } from '../core/frontmatter';
-import { basename, domainFolder, GENERATED_KINDS, isInside, normalizeVaultPath, safeName, PathError } from '../core/layout';
+import { basename, domainFolder, GENERATED_KINDS, isInside, normalizeVaultPath, parentFolder, safeName, PathError } from '../core/layout';
+import { ruleText } from '../core/membership';
 import { linkTarget } from '../core/links';
 import { analyzeNote } from '../core/note-record';
 import type { Mode } from '../core/trust';
@@ -83,9 +84,10 @@ export function checkTarget(ctx: AgentContext, domainPath: string, notePath: str
   const owners = ctx.model.domainsOf(rec);
   if (!owners.includes(domainPath)) {
     const name = domainName(ctx.model.get(domainPath)!);
-    const cut = rec.path.lastIndexOf('/');
+    const folder = parentFolder(rec.path);
     // A note of no domain is one property or one rule away from this one: say which.
-    const bringIn = `give it domain: "[[${basename(domainPath)}]]"${cut > 0 ? ` or put include: ["${rec.path.slice(0, cut)}/"] on ${name}` : ''}`;
+    const rule = folder ? ` or put include: ["${ruleText({ kind: 'folder', folder })}"] on ${name}` : '';
+    const bringIn = `give it domain: "[[${basename(domainPath)}]]"${rule}`;
     const where = owners.length ? `it belongs to ${owners.map((o) => domainName(ctx.model.get(o)!)).join(', ')}` : `it belongs to no domain; to bring it in, ${bringIn}`;
     throw new AgentError(`Refused: a task in ${name} may only change that domain's notes, and ${rec.path} is not one (${where})`);
   }

@@ -111,6 +111,12 @@ export function autonomyMapPath(outputFolder: string): string {
   return `${outputFolder}/Autonomy map.md`;
 }
 
+/** The folder a vault path is in: '' at the vault root. */
+export function parentFolder(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
 export function basename(path: string): string {
   const file = path.slice(path.lastIndexOf('/') + 1);
   return file.toLowerCase().endsWith('.md') ? file.slice(0, -3) : file;

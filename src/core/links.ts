@@ -4,6 +4,8 @@
  * without `.md`), else a basename, preferring the source's folder, then the shortest path.
  */
 
+import { parentFolder } from './layout';
+
 const MD_LINK = /\[[^\]\n]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g;
 
 /** `Name#heading|alias` → `Name`; empty when the link only points inside the note. */
@@ -91,11 +93,6 @@ export function linksOutsideCode(text: string, frontmatter: Record<string, unkno
   return [...out];
 }
 
-function folderOf(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
-}
-
 function stripMd(p: string): string {
   return p.toLowerCase().endsWith('.md') ? p.slice(0, -3) : p;
 }
@@ -155,7 +152,7 @@ export class LinkResolver {
     if (!candidates || candidates.size === 0) return null;
     const suffix = want.includes('/') ? `/${want}` : null;
     let best: string | null = null;
-    const srcFolder = folderOf(sourcePath);
+    const srcFolder = parentFolder(sourcePath);
     for (const p of candidates) {
       const lp = stripMd(p).toLowerCase();
       if (suffix && !lp.endsWith(suffix)) continue;
@@ -163,8 +160,8 @@ export class LinkResolver {
         best = p;
         continue;
       }
-      const sameP = folderOf(p) === srcFolder;
-      const sameB = folderOf(best) === srcFolder;
+      const sameP = parentFolder(p) === srcFolder;
+      const sameB = parentFolder(best) === srcFolder;
       if (sameP !== sameB) {
         if (sameP) best = p;
         continue;

@@ -9,7 +9,7 @@ import { GroundworkSettingTab } from './settings-tab';
 import { AgentRunner } from './agent-runner';
 import { Autonomy } from './routines';
 import { critiqueDomain, research, skeletonDomain, type ResearchOptions } from '../agents/research';
-import { basename, isInside, inboxFolder } from '../core/layout';
+import { basename, isInside, inboxFolder, parentFolder } from '../core/layout';
 import { signOff, signOffReport } from '../agents/signoff';
 import { modeOf, runTask } from '../agents/gate';
 import { acceptProposal, planAccept, rejectProposal } from '../agents/accept';
@@ -358,9 +358,8 @@ export default class GroundworkPlugin extends Plugin {
    * folder, or when the folder adds no note to those that would join anyway.
    */
   private folderOption(model: VaultModel, notePath: string, joining: string[]): AdoptFolderOption | null {
-    const cut = notePath.lastIndexOf('/');
-    if (cut <= 0) return null;
-    const folder = notePath.slice(0, cut);
+    const folder = parentFolder(notePath);
+    if (!folder) return null;
     try {
       const plan = planRule(model, { kind: 'folder', folder }, notePath);
       const already = new Set(joining);

@@ -2,6 +2,7 @@ import { Component, FuzzySuggestModal, MarkdownRenderer, Modal, Setting, type Ap
 import { lineDiff } from '../core/line-diff';
 import { formatWrite, verdictText, type SignOffReport } from '../agents/signoff';
 import { blockerLinkText } from '../core/domain-card';
+import { ruleText } from '../core/membership';
 import type { ParsedOption } from '../agents/proposals';
 import type { RunResult } from '../agents/research';
 
@@ -274,7 +275,7 @@ export class AdoptModal extends Modal {
     el.addClass('groundwork-adopt');
     this.setTitle(this.spec.title);
     const folder = this.spec.folder;
-    const rule = folder ? `include: ["${folder.folder}/"]` : '';
+    const rule = folder ? `include: ["${ruleText({ kind: 'folder', folder: folder.folder })}"]` : '';
     el.createEl('h4', { text: 'Writes' });
     const w = el.createEl('ul');
     for (const line of [...this.spec.writes, ...(this.withFolder ? [rule] : [])]) w.createEl('li').createEl('code', { text: line });

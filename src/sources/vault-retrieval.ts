@@ -175,16 +175,15 @@ export async function gatherVaultCandidates(opts: GatherVaultOptions): Promise<V
       offer(path, reason, hop);
       if (hop === 2) closeness.set(path, through);
     };
+    // How closely a note reached through `from` is tied: whole on the first hop.
+    const throughOf = new Map<string, number>();
     for (const from of frontier) {
       const links = model.linksFrom(from);
       const through = hop === 1 ? 1 : Math.min(1, SMALL_NOTE_LINKS / (links.length + model.backlinkCount(from)));
+      throughOf.set(from, through);
       for (const p of links) reach(p, 'link', through);
     }
-    for (const from of frontier) {
-      const backlinks = model.backlinksTo(from);
-      const through = hop === 1 ? 1 : Math.min(1, SMALL_NOTE_LINKS / (model.linksFrom(from).length + backlinks.length));
-      for (const p of backlinks) reach(p, 'backlink', through);
-    }
+    for (const from of frontier) for (const p of model.backlinksTo(from)) reach(p, 'backlink', throughOf.get(from)!);
     frontier = next;
   }
 
